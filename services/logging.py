@@ -22,7 +22,9 @@ def configure_logging(*, level: str | None = None, fmt: str | None = None) -> No
             f"TALLY_LOG_LEVEL={level_name.lower()!r} is not a log level "
             "(expected debug, info, warning or error)"
         )
-    chosen = fmt or os.environ.get("TALLY_LOG_FORMAT") or ("console" if sys.stderr.isatty() else "json")
+    chosen = (
+        fmt or os.environ.get("TALLY_LOG_FORMAT") or ("console" if sys.stderr.isatty() else "json")
+    )
     renderer: Any
     if chosen == "json":
         renderer = structlog.processors.JSONRenderer()
@@ -31,7 +33,9 @@ def configure_logging(*, level: str | None = None, fmt: str | None = None) -> No
         renderer = structlog.dev.ConsoleRenderer()
         exception_processor = structlog.processors.StackInfoRenderer()
     else:
-        raise ValueError(f"TALLY_LOG_FORMAT={chosen!r} is not a log format (expected json or console)")
+        raise ValueError(
+            f"TALLY_LOG_FORMAT={chosen!r} is not a log format (expected json or console)"
+        )
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

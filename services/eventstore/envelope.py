@@ -5,7 +5,9 @@ an auditor can verify from the log alone that no event of an aggregate was alter
 reordered. The hash of an event covers its ``Nats-Msg-Id``, every ``Tally-*`` header (sorted by
 name, so header order on the wire does not matter) and its payload:
 
-    sha256(b"tally-event-v1\\n" + b"".join(f"{name}:{value}\\n" for sorted headers) + b"\\n" + payload)
+    sha256(b"tally-event-v1\\n"
+           + b"".join(f"{name}:{value}\\n" for each covered header, sorted by name)
+           + b"\\n" + payload)
 
 The first event of an aggregate carries the genesis hash (64 zeros).
 """

@@ -77,6 +77,13 @@ class Head:
 EMPTY: Final = Head(seq=0, version=-(2**62), hash=envelope.GENESIS_HASH)
 
 
+class _StaleHeads:
+    """An attempt refused because of a write that was not ours."""
+
+
+_STALE_HEADS: Final = _StaleHeads()
+
+
 @dataclass(frozen=True, slots=True)
 class _Outgoing:
     subject: str
@@ -126,7 +133,9 @@ class EventLog:
             )
         _check_versions(events)
         ids = list(event_ids) if event_ids is not None else [uuid.uuid4().hex for _ in events]
-        base_headers = _base_headers(events, context or CommandContext(), routing or {}, self._clock)
+        base_headers = _base_headers(
+            events, context or CommandContext(), routing or {}, self._clock
+        )
         subjects = [self.subject_of(str(event.originator_id)) for event in events]
         heads = {subject: self._heads.get(subject) for subject in subjects}
         deadline = time.monotonic() + self._append_timeout
@@ -136,39 +145,63 @@ class EventLog:
             await self._resolve_unknown_heads(events, subjects, heads)
             _check_against_heads(events, subjects, heads)
             outgoing = _outgoing(events, subjects, heads, ids, base_headers)
-            try:
-                seqs = await self._send(outgoing)
-            except jsapi.ApiError as error:
-                if error.err_code in (jsapi.WRONG_LAST_SEQUENCE, jsapi.BATCH_DUPLICATE_MSG_ID):
-                    landed = await self._landed(outgoing, heads)
-                    if landed:
-                        return self._remember(outgoing, landed)
-                    rereads += 1
-                    if rereads > _MAX_CONFLICT_REREADS:
-                        raise IntegrityError(f"concurrent writers keep winning on {subjects[0]}") from error
-                    for subject in set(subjects):
-                        heads[subject] = await self._read_head(subject)
-                    continue
-                if not error.transient:
-                    raise _definite_failure(error) from error
-                failure: BaseException = error
-            except jsapi.TRANSPORT_ERRORS as error:
-                failure = error
-            else:
-                return self._remember(outgoing, seqs)
-            # The outcome is unknown: wait, then find out whether the write landed before resending.
-            waited = self._append_timeout - (deadline - time.monotonic())
-            if time.monotonic() >= deadline:
-                raise AppendOutcomeUnknownError(ids, waited) from failure
-            log.warning("eventstore.append_retrying", error=repr(failure), waited_s=round(waited, 2))
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, 1.0)
-            try:
-                landed = await self._landed(outgoing, heads)
-            except (jsapi.ApiError, *jsapi.TRANSPORT_ERRORS):
+            outcome = await self._attempt(outgoing, heads)
+            if isinstance(outcome, list):
+                return self._remember(outgoing, outcome)
+            if isinstance(outcome, _StaleHeads):
+                # Someone else's write refused ours: re-read the heads; the version check above
+                # then raises IntegrityError, unless only our cached head was behind.
+                rereads += 1
+                if rereads > _MAX_CONFLICT_REREADS:
+                    raise IntegrityError(f"concurrent writers keep winning on {subjects[0]}")
+                for subject in set(subjects):
+                    heads[subject] = await self._read_head(subject)
                 continue
-            if landed:
+            landed = await self._after_unknown_outcome(
+                outgoing, heads, outcome, deadline=deadline, ids=ids, backoff=backoff
+            )
+            if landed is not None:
                 return self._remember(outgoing, landed)
+            backoff = min(backoff * 2, 1.0)
+
+    async def _attempt(
+        self, outgoing: list[_Outgoing], heads: Mapping[str, Head | None]
+    ) -> list[int] | _StaleHeads | BaseException:
+        """Send once: the sequences, ``_STALE_HEADS``, or the error that leaves the outcome open."""
+        try:
+            return await self._send(outgoing)
+        except jsapi.ApiError as error:
+            if error.err_code in (jsapi.WRONG_LAST_SEQUENCE, jsapi.BATCH_DUPLICATE_MSG_ID):
+                try:
+                    landed = await self._landed(outgoing, heads)
+                except (jsapi.ApiError, *jsapi.TRANSPORT_ERRORS) as check_error:
+                    return check_error
+                return landed if landed is not None else _STALE_HEADS
+            if not error.transient:
+                raise _definite_failure(error) from error
+            return error
+        except jsapi.TRANSPORT_ERRORS as error:
+            return error
+
+    async def _after_unknown_outcome(
+        self,
+        outgoing: list[_Outgoing],
+        heads: Mapping[str, Head | None],
+        failure: BaseException,
+        *,
+        deadline: float,
+        ids: list[str],
+        backoff: float,
+    ) -> list[int] | None:
+        """Wait a little, then find out whether the write landed (None: resend it)."""
+        if time.monotonic() >= deadline:
+            raise AppendOutcomeUnknownError(ids, self._append_timeout) from failure
+        log.warning("eventstore.append_retrying", error=repr(failure), backoff_s=backoff)
+        await asyncio.sleep(backoff)
+        try:
+            return await self._landed(outgoing, heads)
+        except (jsapi.ApiError, *jsapi.TRANSPORT_ERRORS):
+            return None
 
     async def _resolve_unknown_heads(
         self, events: Sequence[StoredEvent], subjects: list[str], heads: dict[str, Head | None]
@@ -182,7 +215,9 @@ class EventLog:
             if heads[subject] is None:
                 # A version of 0 or 1 starts an aggregate: assume the subject is empty and let the
                 # expectation "0" prove it; any other version continues one, so read its head.
-                heads[subject] = EMPTY if event.originator_version <= 1 else await self._read_head(subject)
+                heads[subject] = (
+                    EMPTY if event.originator_version <= 1 else await self._read_head(subject)
+                )
 
     async def _read_head(self, subject: str) -> Head:
         message = await jsapi.leader_get(
@@ -199,13 +234,19 @@ class EventLog:
     async def _send(self, outgoing: list[_Outgoing]) -> list[int]:
         if len(outgoing) == 1:
             one = outgoing[0]
-            return [await jsapi.publish(self._nc, one.subject, one.data, one.headers, self._request_timeout)]
+            return [
+                await jsapi.publish(
+                    self._nc, one.subject, one.data, one.headers, self._request_timeout
+                )
+            ]
         last = await jsapi.publish_atomic(
             self._nc, [(o.subject, o.data, o.headers) for o in outgoing], self._request_timeout
         )
         return list(range(last - len(outgoing) + 1, last + 1))
 
-    async def _landed(self, outgoing: list[_Outgoing], heads: Mapping[str, Head | None]) -> list[int] | None:
+    async def _landed(
+        self, outgoing: list[_Outgoing], heads: Mapping[str, Head | None]
+    ) -> list[int] | None:
         """The sequences of these events if the stream has them, else None.
 
         The first event's expectation pins where it can be: right after the sequence it expected.
@@ -219,7 +260,10 @@ class EventLog:
             {"seq": head.seq + 1, "next_by_subj": first.subject},
             self._request_timeout,
         )
-        if message is None or message.headers.get(envelope.MSG_ID) != first.headers[envelope.MSG_ID]:
+        if (
+            message is None
+            or message.headers.get(envelope.MSG_ID) != first.headers[envelope.MSG_ID]
+        ):
             return None
         log.info("eventstore.append_found_after_retry", seq=message.seq, events=len(outgoing))
         return list(range(message.seq, message.seq + len(outgoing)))
@@ -324,7 +368,11 @@ def _base_headers(
     return [
         {
             **shared,
-            **(routing[str(event.originator_id)].headers() if str(event.originator_id) in routing else {}),
+            **(
+                routing[str(event.originator_id)].headers()
+                if str(event.originator_id) in routing
+                else {}
+            ),
             envelope.EVENT_TYPE: event.topic,
             envelope.AGGREGATE_ID: str(event.originator_id),
             envelope.AGGREGATE_VERSION: str(event.originator_version),

@@ -88,13 +88,19 @@ def _raise_if_error(ack: _PubAck) -> None:
         raise ApiError(ack.error.code, ack.error.err_code, ack.error.description)
 
 
-async def api_request(nc: Client, subject: str, body: dict[str, Any], timeout: float) -> dict[str, Any]:
+async def api_request(
+    nc: Client, subject: str, body: dict[str, Any], timeout: float
+) -> dict[str, Any]:
     """A JetStream API request with a JSON body; raises ApiError on an error reply."""
     reply = await nc.request(subject, json.dumps(body).encode(), timeout=timeout)
     decoded: dict[str, Any] = json.loads(reply.data)
     error = decoded.get("error")
     if error:
-        raise ApiError(int(error.get("code", 0)), int(error.get("err_code", 0)), str(error.get("description", "")))
+        raise ApiError(
+            int(error.get("code", 0)),
+            int(error.get("err_code", 0)),
+            str(error.get("description", "")),
+        )
     return decoded
 
 
@@ -120,7 +126,11 @@ async def publish_atomic(
     batch_id = uuid.uuid4().hex
     last = len(messages)
     for number, (subject, data, headers) in enumerate(messages, start=1):
-        batch_headers = {**headers, envelope.BATCH_ID: batch_id, envelope.BATCH_SEQUENCE: str(number)}
+        batch_headers = {
+            **headers,
+            envelope.BATCH_ID: batch_id,
+            envelope.BATCH_SEQUENCE: str(number),
+        }
         if number == last:
             batch_headers[envelope.BATCH_COMMIT] = "1"
             reply = await nc.request(subject, data, timeout=timeout, headers=batch_headers)

@@ -44,13 +44,17 @@ class NatsAggregateRecorder(AggregateRecorder):
         self.log: EventLog = datastore.snapshots if purpose == "snapshots" else datastore.events
         self._uuid_ids = datastore.settings.originator_id_type == "uuid"
 
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         self._append(stored_events, **kwargs)
         return None
 
     def _append(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
         return self.datastore.run(
-            self.log.append(stored_events, context=kwargs.get("context"), routing=kwargs.get("routing"))
+            self.log.append(
+                stored_events, context=kwargs.get("context"), routing=kwargs.get("routing")
+            )
         )
 
     def select_events(
@@ -93,7 +97,9 @@ class NatsApplicationRecorder(NatsAggregateRecorder, ApplicationRecorder):
     def __init__(self, datastore: NatsDatastore) -> None:
         super().__init__(datastore, purpose="events")
 
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         return self._append(stored_events, **kwargs)
 
     def select_notifications(
@@ -109,7 +115,9 @@ class NatsApplicationRecorder(NatsAggregateRecorder, ApplicationRecorder):
         wanted = set(topics)
         notifications: list[Notification] = []
         while len(notifications) < limit and (stop is None or first <= stop):
-            messages, pending = self.datastore.run(self.log.read_range(first, limit - len(notifications)))
+            messages, pending = self.datastore.run(
+                self.log.read_range(first, limit - len(notifications))
+            )
             for message in messages:
                 if stop is not None and message.seq > stop:
                     return notifications
@@ -136,7 +144,9 @@ class NatsApplicationRecorder(NatsAggregateRecorder, ApplicationRecorder):
     def max_notification_id(self) -> int | None:
         return self.datastore.run(self.log.last_sequence()) or None
 
-    def subscribe(self, gt: int | None = None, topics: Sequence[str] = ()) -> Subscription[ApplicationRecorder]:
+    def subscribe(
+        self, gt: int | None = None, topics: Sequence[str] = ()
+    ) -> Subscription[ApplicationRecorder]:
         return NatsNotificationSubscription(recorder=self, gt=gt, topics=topics)
 
 
@@ -171,7 +181,9 @@ class NatsProcessRecorder(NatsTrackingRecorder, NatsApplicationRecorder, Process
     def _settling_log(self) -> EventLog | None:
         return self.log
 
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         tracking: Tracking | None = kwargs.get("tracking")
         if tracking is None:
             return self._append(stored_events, **kwargs)
@@ -182,7 +194,13 @@ class NatsProcessRecorder(NatsTrackingRecorder, NatsApplicationRecorder, Process
         store = self.datastore.tracking
         name = tracking.application_name
         self.datastore.run(
-            store.begin(name, tracking.notification_id, self.log, str(stored_events[0].originator_id), event_ids[0])
+            store.begin(
+                name,
+                tracking.notification_id,
+                self.log,
+                str(stored_events[0].originator_id),
+                event_ids[0],
+            )
         )
         try:
             seqs = self.datastore.run(

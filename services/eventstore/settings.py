@@ -1,4 +1,4 @@
-"""Event store settings, read the eventsourcing way (so ``<APP>_NATS_URL`` overrides ``NATS_URL``)."""
+"""Event store settings, read the eventsourcing way (``<APP>_NATS_URL`` overrides ``NATS_URL``)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The events stream is the source of truth, so its configuration is part of the product:
 
-* file storage, ``limits`` retention with no limit at all (no age, count, size or per-subject limit):
+* file storage, ``limits`` retention with no limit at all (age, count, size, per subject):
   nothing ever ages out;
 * ``discard: new``: if a limit were ever added, publishing fails loudly instead of dropping history;
 * ``deny_delete`` and ``deny_purge`` (one-way switches), no rollups;
@@ -130,7 +130,7 @@ def _immutable_history(replicas: int, duplicate_window_s: float) -> dict[str, An
 
 
 def differences(declared: dict[str, Any], actual: dict[str, Any]) -> list[str]:
-    """Each declared setting the actual configuration does not have, as 'name: actual != declared'."""
+    """Each declared setting the actual configuration lacks, as 'name: actual != declared'."""
     return [
         f"{name}: {actual.get(name)!r} != declared {value!r}"
         for name, value in declared.items()
@@ -150,7 +150,9 @@ async def stream_config(nc: Client, name: str, timeout: float) -> dict[str, Any]
     return config
 
 
-async def ensure_stream(nc: Client, declared: dict[str, Any], *, create: bool, timeout: float) -> bool:
+async def ensure_stream(
+    nc: Client, declared: dict[str, Any], *, create: bool, timeout: float
+) -> bool:
     """Create the stream when missing (if allowed); verify it otherwise. True when it was created.
 
     Raises StreamConfigError naming every difference when the stream exists but differs, and when it

@@ -60,7 +60,9 @@ _decode = msgspec.json.Decoder(TrackingRecord).decode
 
 
 class TrackingStore:
-    def __init__(self, nc: Client, *, bucket: str, request_timeout_s: float, append_timeout_s: float) -> None:
+    def __init__(
+        self, nc: Client, *, bucket: str, request_timeout_s: float, append_timeout_s: float
+    ) -> None:
         self._nc = nc
         self._stream = f"KV_{bucket}"
         self._prefix = f"$KV.{bucket}."
@@ -71,7 +73,11 @@ class TrackingStore:
         if _SAFE_KEY.fullmatch(application_name):
             return self._prefix + application_name
         # KV keys allow few characters: other names are base64url-encoded behind '='.
-        return self._prefix + "=" + base64.urlsafe_b64encode(application_name.encode()).decode().rstrip("=")
+        return (
+            self._prefix
+            + "="
+            + base64.urlsafe_b64encode(application_name.encode()).decode().rstrip("=")
+        )
 
     async def _read(self, application_name: str) -> tuple[TrackingRecord, int]:
         message = await jsapi.leader_get(
@@ -81,7 +87,9 @@ class TrackingStore:
             return TrackingRecord(), (message.seq if message else 0)
         return _decode(message.data), message.seq
 
-    async def _compare_and_set(self, application_name: str, record: TrackingRecord, revision: int) -> bool:
+    async def _compare_and_set(
+        self, application_name: str, record: TrackingRecord, revision: int
+    ) -> bool:
         try:
             await jsapi.publish(
                 self._nc,
@@ -119,22 +127,33 @@ class TrackingStore:
             record, _ = await self.settled(application_name, events)
         return record.id
 
-    async def insert(self, application_name: str, notification_id: int, events: EventLog | None) -> None:
+    async def insert(
+        self, application_name: str, notification_id: int, events: EventLog | None
+    ) -> None:
         """Record a position with nothing else: compare-and-set, upwards only."""
         for _ in range(_MAX_CAS_ATTEMPTS):
-            record, revision = await self._claimable(application_name, notification_id, events)
-            if await self._compare_and_set(application_name, TrackingRecord(id=notification_id), revision):
+            _, revision = await self._claimable(application_name, notification_id, events)
+            if await self._compare_and_set(
+                application_name, TrackingRecord(id=notification_id), revision
+            ):
                 return
         raise IntegrityError(f"tracking record of {application_name!r} keeps changing under us")
 
     async def begin(
-        self, application_name: str, notification_id: int, events: EventLog, aggregate_id: str, event_id: str
+        self,
+        application_name: str,
+        notification_id: int,
+        events: EventLog,
+        aggregate_id: str,
+        event_id: str,
     ) -> None:
         """Step 1 of a process recorder's write: mark the position as pending on these events."""
         for _ in range(_MAX_CAS_ATTEMPTS):
             record, revision = await self._claimable(application_name, notification_id, events)
             pending = PendingWrite(notification_id, aggregate_id, event_id, time.time())
-            if await self._compare_and_set(application_name, TrackingRecord(record.id, pending), revision):
+            if await self._compare_and_set(
+                application_name, TrackingRecord(record.id, pending), revision
+            ):
                 return
         raise IntegrityError(f"tracking record of {application_name!r} keeps changing under us")
 

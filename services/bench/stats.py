@@ -1,0 +1,23 @@
+"""Figures a benchmark prints: rates and latency percentiles."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Figures:
+    name: str
+    events: int
+    seconds: float
+    latencies_ms: tuple[float, ...] = ()
+
+    @property
+    def events_per_s(self) -> float:
+        return self.events / self.seconds if self.seconds > 0 else float("inf")
+
+    def percentile(self, q: int) -> float | None:
+        if len(self.latencies_ms) < 2:
+            return None
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[q - 1]

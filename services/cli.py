@@ -1,0 +1,97 @@
+"""The ``tally`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import structlog
+
+from services.logging import configure_logging
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tally", description="Election-night result aggregation")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run Tally (an embedded nats-server unless NATS_URL is set)",
+        description="Start the embedded nats-server with JetStream (unless NATS_URL is set), "
+        "create or verify the streams, and run until Ctrl-C or SIGTERM.",
+    )
+    serve.add_argument(
+        "--data-dir", type=Path, default=Path("var"), help="where state is kept (default ./var)"
+    )
+
+    admin = commands.add_parser("admin", help="administration")
+    admin_commands = admin.add_subparsers(
+        dest="admin_command", required=True, metavar="ADMIN_COMMAND"
+    )
+    admin_streams = admin_commands.add_parser(
+        "streams", help="compare the server's streams with the declared ones; --apply changes them"
+    )
+    admin_streams.add_argument(
+        "--apply", action="store_true", help="change the streams to the declared configuration"
+    )
+
+    bench = commands.add_parser("bench", help="benchmarks that print figures")
+    bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
+    bench_store = bench_commands.add_parser(
+        "store", help="event store appends and replays against raw nats-py baselines"
+    )
+    bench_store.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_store.add_argument(
+        "--events", type=int, default=4000, help="events per append run (default 4000)"
+    )
+    bench_store.add_argument(
+        "--replay-events", type=int, default=40000, help="events replayed (default 40000)"
+    )
+    bench_store.add_argument(
+        "--writers", type=int, default=8, help="concurrent writers (default 8)"
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    configure_logging()
+    log = structlog.get_logger("cli")
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        # Operators get one line that says what went wrong; the traceback only at debug level.
+        log.error(  # noqa: TRY400 - the traceback is logged at debug level below
+            "cli.failed", command=args.command, error=str(error) or repr(error)
+        )
+        log.debug("cli.traceback", exc_info=True)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        from services.serve import run
+
+        run(args.data_dir)
+        return 0
+    if args.command == "admin":
+        from services.admin import streams_command
+
+        return streams_command(apply=args.apply)
+    if args.command == "bench":
+        from services.bench.store import run_store_benchmark
+
+        return run_store_benchmark(
+            as_json=args.json,
+            events=args.events,
+            replay_events=args.replay_events,
+            writers=args.writers,
+        )
+    raise AssertionError(args.command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
