@@ -4,6 +4,7 @@ with ``--apply`` change them. The one deliberate way a stream's configuration ch
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 from eventsourcing.utils import Environment
@@ -16,7 +17,7 @@ from services.streamsetup import declared_streams
 
 def streams_command(*, apply: bool) -> int:
     """Exit code 0 when everything matches (or was applied), 1 when differences remain."""
-    settings = StoreSettings.from_env(Environment())
+    settings = StoreSettings.from_env(Environment(env=os.environ))
     return asyncio.run(_streams(settings, apply=apply))
 
 

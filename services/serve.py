@@ -34,7 +34,7 @@ class ServeError(Exception):
 
 
 def run(data_dir: Path) -> None:
-    settings = StoreSettings.from_env(Environment())
+    settings = StoreSettings.from_env(Environment(env=os.environ))
     embedded: EmbeddedNats | None = None
     if not os.environ.get("NATS_URL"):
         embedded = EmbeddedNats(data_dir.resolve() / "nats")

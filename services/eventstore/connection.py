@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import asyncio
+from typing import TYPE_CHECKING, Any, Final
 
 import nats
+import nats.errors
 import structlog
 
 if TYPE_CHECKING:
@@ -15,8 +17,19 @@ if TYPE_CHECKING:
 log = structlog.get_logger("eventstore.connection")
 
 
+_FIRST_CONNECT_TIMEOUT_S: Final = 10.0
+
+
+class NatsUnreachableError(ConnectionError):
+    """No NATS server answered at the configured URL."""
+
+
 async def connect(settings: StoreSettings, name: str) -> Client:
-    """A connection that rides out server restarts: it reconnects with no limit on attempts."""
+    """A connection that rides out server restarts: once connected, it reconnects with no limit.
+
+    The first connection is bounded (10 s): a wrong URL or a server that is not there is reported,
+    not waited for in silence.
+    """
 
     async def on_error(error: Exception) -> None:
         log.warning("eventstore.nats_error", error=str(error) or type(error).__name__)
@@ -43,4 +56,10 @@ async def connect(settings: StoreSettings, name: str) -> Client:
     elif settings.user:
         options["user"] = settings.user
         options["password"] = settings.password or ""
-    return await nats.connect(**options)
+    try:
+        return await asyncio.wait_for(nats.connect(**options), timeout=_FIRST_CONNECT_TIMEOUT_S)
+    except (TimeoutError, OSError, nats.errors.Error) as error:
+        raise NatsUnreachableError(
+            f"no NATS server answered at {settings.url} within {_FIRST_CONNECT_TIMEOUT_S:.0f}s "
+            f"({error!r}); check NATS_URL and the credentials"
+        ) from error
