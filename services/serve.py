@@ -24,7 +24,6 @@ from services.streamsetup import declared_streams, ensure_declared_streams
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from services.eventstore.settings import StoreSettings as Settings
 
 log = structlog.get_logger("serve")
 
@@ -62,7 +61,7 @@ def run(data_dir: Path) -> None:
             log.info("serve.nats_stopped", url=embedded.url)
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: StoreSettings) -> None:
     try:
         nc = await connect(settings, name="tally-serve")
     except Exception as error:
