@@ -21,9 +21,36 @@ def _parser() -> argparse.ArgumentParser:
         description="Start the embedded nats-server with JetStream (unless NATS_URL is set), "
         "create or verify the streams, and run until Ctrl-C or SIGTERM.",
     )
-    serve.add_argument(
-        "--data-dir", type=Path, default=Path("var"), help="where state is kept (default ./var)"
+    _data_dir_argument(serve)
+
+    election = commands.add_parser("election", help="election definitions")
+    election_commands = election.add_subparsers(
+        dest="election_command", required=True, metavar="ELECTION_COMMAND"
     )
+    load = election_commands.add_parser(
+        "load",
+        help="record an election definition file (all or nothing)",
+        description="Check a JSON election definition file (schemas/jsonschema/"
+        "election-definition.v1.json) against itself and against what is recorded; if anything "
+        "is wrong, list every problem and record nothing, else record what the store does not "
+        "hold yet. Loading the same file again changes nothing. Exit 1 when refused.",
+    )
+    load.add_argument("file", type=Path, help="the definition file (JSON)")
+    load.add_argument("--check", action="store_true", help="check only; record nothing")
+    load.add_argument("--json", action="store_true", help="print the report as JSON")
+    _data_dir_argument(load)
+
+    schemas = commands.add_parser("schemas", help="the JSON Schemas of the wire types")
+    schemas_commands = schemas.add_subparsers(
+        dest="schemas_command", required=True, metavar="SCHEMAS_COMMAND"
+    )
+    export = schemas_commands.add_parser(
+        "export", help="write schemas/jsonschema/*.json from the msgspec types"
+    )
+    export.add_argument(
+        "--check", action="store_true", help="exit 1 if the committed files are out of date"
+    )
+    export.add_argument("--dir", type=Path, help="write there instead of schemas/jsonschema")
 
     admin = commands.add_parser("admin", help="administration")
     admin_commands = admin.add_subparsers(
@@ -54,6 +81,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _data_dir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("var"),
+        help="where the embedded nats-server keeps its store (default ./var); unused with NATS_URL",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging()
@@ -77,6 +113,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         run(args.data_dir)
         return 0
+    if args.command == "election":
+        from services.election_load import load_command
+
+        return load_command(args.file, data_dir=args.data_dir, check=args.check, as_json=args.json)
+    if args.command == "schemas":
+        from services.schemas_export import export_command
+
+        return export_command(check=args.check, directory=args.dir)
     if args.command == "admin":
         from services.admin import streams_command
 

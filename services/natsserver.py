@@ -9,6 +9,7 @@ cache and fsyncs every two minutes, so an OS crash or power loss can lose acknow
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Final
 
 DEFAULT_PORT: Final = 4222
+RUN_FILE: Final = "server.json"
 _READY_TIMEOUT_S: Final = 15.0
 
 
@@ -75,6 +77,27 @@ def render_config(*, host: str, port: int, store_dir: Path, server_name: str) ->
     )
 
 
+def running_server(data_dir: Path) -> str | None:
+    """The URL of the embedded server another process runs on ``data_dir``, if one is running.
+
+    ``tally serve`` leaves ``<data_dir>/server.json`` while its server runs; a file left behind by
+    a crash names a dead PID or a closed port and is ignored.
+    """
+    try:
+        run = json.loads((data_dir / RUN_FILE).read_text())
+        url, pid = str(run["url"]), int(run["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass  # alive, someone else's
+    host, _, port = url.removeprefix("nats://").rpartition(":")
+    return None if port_is_free(host, int(port)) else url
+
+
 class EmbeddedNats:
     """One nats-server process that this object started, and stops by its PID."""
 
@@ -89,7 +112,9 @@ class EmbeddedNats:
         self.store_dir = data_dir / "jetstream"
         self.config_path = data_dir / "nats-server.conf"
         self.log_path = data_dir / "nats-server.log"
+        self.run_path = data_dir / RUN_FILE
         self.process: subprocess.Popen[bytes] | None = None
+        self._log_offset = 0
 
     @property
     def url(self) -> str:
@@ -111,6 +136,8 @@ class EmbeddedNats:
             )
         )
         binary = find_binary()
+        # The log is appended to across runs: readiness is read only from this run's part.
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log_file:
             self.process = subprocess.Popen(  # noqa: S603 - the binary and its arguments are ours
                 [str(binary), "-c", str(self.config_path)],
@@ -119,6 +146,7 @@ class EmbeddedNats:
                 start_new_session=True,  # Ctrl-C reaches only us; we stop the server ourselves
             )
         self._wait_until_ready()
+        self.run_path.write_text(json.dumps({"url": self.url, "pid": self.process.pid}))
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + _READY_TIMEOUT_S
@@ -127,11 +155,10 @@ class EmbeddedNats:
                 raise NatsServerError(
                     f"nats-server exited with code {self.process.returncode}; see {self.log_path}"
                 )
-            if (
-                "Server is ready"
-                in self.log_path.read_text(errors="replace").rsplit("Starting nats-server", 1)[-1]
-            ):
-                return
+            with self.log_path.open("rb") as log_file:
+                log_file.seek(self._log_offset)
+                if b"Server is ready" in log_file.read():
+                    return
             time.sleep(0.02)
         self.stop()
         raise NatsServerError(
@@ -143,6 +170,7 @@ class EmbeddedNats:
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
+        self.run_path.unlink(missing_ok=True)
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(timeout=timeout)

@@ -34,8 +34,13 @@ async def connect(settings: StoreSettings, name: str) -> Client:
     async def on_error(error: Exception) -> None:
         log.warning("eventstore.nats_error", error=str(error) or type(error).__name__)
 
+    connected: list[Client] = []
+
     async def on_disconnected() -> None:
-        log.warning("eventstore.disconnected", url=settings.url)
+        if connected and (connected[0].is_closed or connected[0].is_draining):
+            log.debug("eventstore.closed", url=settings.url)  # we closed it: nothing to warn about
+        else:
+            log.warning("eventstore.disconnected", url=settings.url)
 
     async def on_reconnected() -> None:
         log.info("eventstore.reconnected", url=settings.url)
@@ -57,9 +62,11 @@ async def connect(settings: StoreSettings, name: str) -> Client:
         options["user"] = settings.user
         options["password"] = settings.password or ""
     try:
-        return await asyncio.wait_for(nats.connect(**options), timeout=_FIRST_CONNECT_TIMEOUT_S)
+        client = await asyncio.wait_for(nats.connect(**options), timeout=_FIRST_CONNECT_TIMEOUT_S)
     except (TimeoutError, OSError, nats.errors.Error) as error:
         raise NatsUnreachableError(
             f"no NATS server answered at {settings.url} within {_FIRST_CONNECT_TIMEOUT_S:.0f}s "
             f"({error!r}); check NATS_URL and the credentials"
         ) from error
+    connected.append(client)
+    return client

@@ -1,0 +1,304 @@
+"""The contest aggregate: one contest of one election (a council, a mayor, the president...).
+
+It holds what the protocols of the contest are checked against: its districts and what votes in
+them, the registered lists with their numbers and candidates, the ballot candidates, withdrawals,
+annulments and the runoff pair. Everything arrives from definition files (``update``), which may
+add and strike off but never rewrite what is recorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.definitions.shape import ballot_entries, contest_shape, list_entries, runoff_of
+from domain.ids import contest_id
+from domain.tags import tag
+from schemas import definition_events as ev
+from schemas.problems import Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from uuid import UUID
+
+    from schemas.definition import (
+        Annulment,
+        Candidate,
+        ContestDefinition,
+        ListDefinition,
+        Withdrawal,
+    )
+
+
+@dataclass
+class RecordedList:
+    candidates: dict[int, str]
+    annulment: Annulment | None = None
+    withdrawn: dict[int, Withdrawal] = field(default_factory=dict)
+
+
+@dataclass
+class RecordedCandidate:
+    name: str
+    committee: str
+    withdrawal: Withdrawal | None = None
+
+
+class DefinitionConflictError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.path}: {p.message}" for p in problems))
+        self.problems = problems
+
+
+@tag("contest")
+class Contest(Aggregate):
+    @tag("contest.defined.v1")
+    class Defined(Aggregate.Created):
+        data: ev.ContestDefined
+
+    @tag("contest.list_registered.v1")
+    class ListRegistered(Aggregate.Event):
+        data: ev.ListRegistered
+
+    @tag("contest.list_number_assigned.v1")
+    class ListNumberAssigned(Aggregate.Event):
+        data: ev.ListNumberAssigned
+
+    @tag("contest.list_annulled.v1")
+    class ListAnnulled(Aggregate.Event):
+        data: ev.ListAnnulled
+
+    @tag("contest.candidate_registered.v1")
+    class CandidateRegistered(Aggregate.Event):
+        data: ev.CandidateRegistered
+
+    @tag("contest.candidate_withdrawn.v1")
+    class CandidateWithdrawn(Aggregate.Event):
+        data: ev.CandidateWithdrawn
+
+    @tag("contest.runoff_candidates_set.v1")
+    class RunoffCandidatesSet(Aggregate.Event):
+        data: ev.RunoffCandidatesSet
+
+    @classmethod
+    def create_id(cls, data: ev.ContestDefined) -> UUID:
+        return contest_id(data.election, data.contest)
+
+    @event(Defined)
+    def __init__(self, data: ev.ContestDefined) -> None:
+        self.shape = data
+        self.lists: dict[tuple[int, str], RecordedList] = {}
+        self.list_numbers: dict[str, int] = {}
+        self.candidates: dict[tuple[int, int], RecordedCandidate] = {}
+        self.runoff: tuple[int, ...] = ()
+
+    @classmethod
+    def define(cls, election: str, definition: ContestDefinition) -> Contest:
+        contest = cls(data=contest_shape(election, definition))
+        contest.update(definition, "$")
+        return contest
+
+    # Commands.
+
+    def refusals(self, definition: ContestDefinition, path: str) -> list[Problem]:
+        """What in ``definition`` contradicts what is recorded (nothing is changed)."""
+        return sorted(self._refusals(definition, path))
+
+    def update(self, definition: ContestDefinition, path: str) -> None:
+        """Record whatever ``definition`` adds: lists, numbers, candidates, strikes, the runoff."""
+        problems = self.refusals(definition, path)
+        if problems:
+            raise DefinitionConflictError(problems)
+        for at in list_entries(definition, path):
+            self._update_list(at.district, at.definition)
+        for entry in ballot_entries(definition, path):
+            self._update_candidate(entry.district, entry.candidate)
+        runoff = runoff_of(definition)
+        if runoff and not self.runoff:
+            self._set_runoff(ev.RunoffCandidatesSet(positions=runoff))
+
+    def _update_list(self, district: int, definition: ListDefinition) -> None:
+        committee = definition.committee
+        if (district, committee) not in self.lists:
+            entries = tuple(
+                ev.ListEntry(position=c.position, name=c.name) for c in definition.candidates
+            )
+            self._register_list(
+                ev.ListRegistered(district=district, committee=committee, candidates=entries)
+            )
+        if definition.number is not None and committee not in self.list_numbers:
+            self._assign_number(
+                ev.ListNumberAssigned(committee=committee, number=definition.number)
+            )
+        recorded = self.lists[district, committee]
+        if definition.annulled and recorded.annulment is None:
+            self._annul_list(
+                ev.ListAnnulled(
+                    district=district, committee=committee, annulment=definition.annulled
+                )
+            )
+        for candidate in definition.candidates:
+            if candidate.withdrawn and candidate.position not in recorded.withdrawn:
+                self._withdraw(
+                    ev.CandidateWithdrawn(
+                        district=district,
+                        list=committee,
+                        position=candidate.position,
+                        withdrawal=candidate.withdrawn,
+                    )
+                )
+
+    def _update_candidate(self, district: int, candidate: Candidate) -> None:
+        key = (district, candidate.position)
+        if key not in self.candidates:
+            self._register_candidate(
+                ev.CandidateRegistered(
+                    district=district,
+                    position=candidate.position,
+                    name=candidate.name,
+                    committee=candidate.committee,
+                )
+            )
+        if candidate.withdrawn and self.candidates[key].withdrawal is None:
+            self._withdraw(
+                ev.CandidateWithdrawn(
+                    district=district, position=candidate.position, withdrawal=candidate.withdrawn
+                )
+            )
+
+    def _refusals(self, definition: ContestDefinition, path: str) -> Iterator[Problem]:
+        key = self.shape.contest
+        shape = contest_shape(self.shape.election, definition)
+        if shape != self.shape:
+            yield Problem(
+                path=path,
+                rule="definition.contest.changed",
+                message=f"contest {key} is recorded with other districts, seats, units or form; "
+                "a recorded contest keeps its shape",
+            )
+        listed = {
+            (at.district, at.definition.committee): at for at in list_entries(definition, path)
+        }
+        for (district, committee), recorded in sorted(self.lists.items()):
+            at = listed.get((district, committee))
+            if at is None:
+                yield _refusal(
+                    path,
+                    "definition.list.missing",
+                    f"the list of {committee} in district {district} is recorded but missing",
+                )
+                continue
+            yield from _list_refusals(at.path, at.definition, recorded)
+            number = self.list_numbers.get(committee)
+            if number is not None and at.definition.number != number:
+                yield _refusal(
+                    f"{at.path}.number",
+                    "definition.list.number_changed",
+                    f"{committee} has list number {number}; a list number is never changed",
+                )
+        ballot = {(e.district, e.candidate.position): e for e in ballot_entries(definition, path)}
+        for (district, position), candidate in sorted(self.candidates.items()):
+            entry = ballot.get((district, position))
+            if entry is None:
+                yield _refusal(
+                    path,
+                    "definition.candidate.missing",
+                    f"candidate {candidate.name} (district {district}, position {position}) "
+                    "is recorded but missing",
+                )
+                continue
+            if (entry.candidate.name, entry.candidate.committee) != (
+                candidate.name,
+                candidate.committee,
+            ):
+                yield _refusal(
+                    entry.path,
+                    "definition.candidate.changed",
+                    f"position {position} is recorded as {candidate.name} ({candidate.committee})",
+                )
+            yield from _withdrawal_refusals(
+                entry.path, candidate.withdrawal, entry.candidate.withdrawn
+            )
+        runoff = runoff_of(definition)
+        if self.runoff and runoff != self.runoff:
+            yield _refusal(
+                f"{path}.runoff",
+                "definition.runoff.changed",
+                f"the runoff is recorded between positions {list(self.runoff)}",
+            )
+
+    # Mutators: they only assign, so every recorded event replays.
+
+    @event(ListRegistered)
+    def _register_list(self, data: ev.ListRegistered) -> None:
+        candidates = {c.position: c.name for c in data.candidates}
+        self.lists[data.district, data.committee] = RecordedList(candidates=candidates)
+
+    @event(ListNumberAssigned)
+    def _assign_number(self, data: ev.ListNumberAssigned) -> None:
+        self.list_numbers[data.committee] = data.number
+
+    @event(ListAnnulled)
+    def _annul_list(self, data: ev.ListAnnulled) -> None:
+        self.lists[data.district, data.committee].annulment = data.annulment
+
+    @event(CandidateRegistered)
+    def _register_candidate(self, data: ev.CandidateRegistered) -> None:
+        self.candidates[data.district, data.position] = RecordedCandidate(
+            name=data.name, committee=data.committee
+        )
+
+    @event(CandidateWithdrawn)
+    def _withdraw(self, data: ev.CandidateWithdrawn) -> None:
+        if data.list:
+            self.lists[data.district, data.list].withdrawn[data.position] = data.withdrawal
+        else:
+            self.candidates[data.district, data.position].withdrawal = data.withdrawal
+
+    @event(RunoffCandidatesSet)
+    def _set_runoff(self, data: ev.RunoffCandidatesSet) -> None:
+        self.runoff = data.positions
+
+
+def _list_refusals(
+    path: str, definition: ListDefinition, recorded: RecordedList
+) -> Iterator[Problem]:
+    names = {c.position: c.name for c in definition.candidates}
+    if names != recorded.candidates:
+        yield _refusal(
+            f"{path}.candidates",
+            "definition.list.changed",
+            f"the list of {definition.committee} is recorded with other candidates; "
+            "strike candidates off with 'withdrawn' instead",
+        )
+    if recorded.annulment is not None and definition.annulled != recorded.annulment:
+        yield _refusal(
+            f"{path}.annulled",
+            "definition.list.annulment_changed",
+            f"the list of {definition.committee} is recorded as annulled "
+            f"({recorded.annulment.reason}); that stays",
+        )
+    by_position = {c.position: c for c in definition.candidates}
+    for position, withdrawal in sorted(recorded.withdrawn.items()):
+        candidate = by_position.get(position)
+        index = definition.candidates.index(candidate) if candidate else 0
+        yield from _withdrawal_refusals(
+            f"{path}.candidates[{index}]", withdrawal, candidate.withdrawn if candidate else None
+        )
+
+
+def _withdrawal_refusals(
+    path: str, recorded: Withdrawal | None, stated: Withdrawal | None
+) -> Iterator[Problem]:
+    if recorded is not None and stated != recorded:
+        yield _refusal(
+            f"{path}.withdrawn",
+            "definition.candidate.withdrawal_changed",
+            f"the candidate is recorded as struck off ({recorded.reason}); that stays",
+        )
+
+
+def _refusal(path: str, rule: str, message: str) -> Problem:
+    return Problem(path=path, rule=rule, message=message)

@@ -1,0 +1,89 @@
+"""The election aggregate: its name and rounds, the committees, and the record of each load."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.ids import election_id
+from domain.tags import tag
+from schemas import definition_events as ev
+from schemas.problems import Problem
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from schemas.definition import CommitteeDefinition, ElectionDefinition, ElectionInfo
+
+
+@tag("election")
+class Election(Aggregate):
+    @tag("election.defined.v1")
+    class Defined(Aggregate.Created):
+        data: ev.ElectionDefined
+
+    @tag("election.details_changed.v1")
+    class DetailsChanged(Aggregate.Event):
+        data: ev.ElectionDetailsChanged
+
+    @tag("election.committee_registered.v1")
+    class CommitteeRegistered(Aggregate.Event):
+        data: ev.CommitteeRegistered
+
+    @tag("election.definition_loaded.v1")
+    class DefinitionLoaded(Aggregate.Event):
+        data: ev.DefinitionLoaded
+
+    @classmethod
+    def create_id(cls, data: ev.ElectionDefined) -> UUID:
+        return election_id(data.election.code)
+
+    @event(Defined)
+    def __init__(self, data: ev.ElectionDefined) -> None:
+        self.info = data.election
+        self.committees: dict[str, CommitteeDefinition] = {}
+        self.loads: list[ev.DefinitionLoaded] = []
+
+    @classmethod
+    def define(cls, info: ElectionInfo) -> Election:
+        return cls(data=ev.ElectionDefined(election=info))
+
+    @property
+    def code(self) -> str:
+        return self.info.code
+
+    def refusals(self, definition: ElectionDefinition) -> list[Problem]:
+        """A committee keeps the name it was registered with."""
+        return [
+            Problem(
+                path=f"$.committees[{index}]",
+                rule="definition.committee.changed",
+                message=f"committee {committee.code} is recorded as "
+                f"{self.committees[committee.code].name!r}",
+            )
+            for index, committee in enumerate(definition.committees)
+            if self.committees.get(committee.code, committee) != committee
+        ]
+
+    def update(self, definition: ElectionDefinition) -> None:
+        if definition.election != self.info:
+            self._change_details(ev.ElectionDetailsChanged(election=definition.election))
+        for committee in definition.committees:
+            if committee.code not in self.committees:
+                self._register_committee(ev.CommitteeRegistered(committee=committee))
+
+    def record_load(self, loaded: ev.DefinitionLoaded) -> None:
+        self._record_load(loaded)
+
+    @event(DetailsChanged)
+    def _change_details(self, data: ev.ElectionDetailsChanged) -> None:
+        self.info = data.election
+
+    @event(CommitteeRegistered)
+    def _register_committee(self, data: ev.CommitteeRegistered) -> None:
+        self.committees[data.committee.code] = data.committee
+
+    @event(DefinitionLoaded)
+    def _record_load(self, data: ev.DefinitionLoaded) -> None:
+        self.loads.append(data)

@@ -1,0 +1,33 @@
+"""Who does what, before accounts exist: the local operator.
+
+Commands given through the ``tally`` CLI on the machine that runs Tally are recorded as the local
+operator of that machine: actor ``local-operator:<os user>@<host>``, role ``local-operator``,
+channel ``cli``. This is a privileged path (whoever can run the CLI against the event store can
+write), named as such in every event it records so the audit trail never mistakes it for an
+authenticated account.
+"""
+
+from __future__ import annotations
+
+import getpass
+import socket
+import uuid
+from typing import Final
+
+from schemas.envelope import CommandContext
+
+LOCAL_OPERATOR_ROLE: Final = "local-operator"
+CLI_CHANNEL: Final = "cli"
+
+
+def local_operator() -> CommandContext:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        user = "unknown"
+    return CommandContext(
+        actor=f"{LOCAL_OPERATOR_ROLE}:{user}@{socket.gethostname()}",
+        role=LOCAL_OPERATOR_ROLE,
+        channel=CLI_CHANNEL,
+        correlation_id=str(uuid.uuid4()),
+    )

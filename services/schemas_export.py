@@ -1,0 +1,78 @@
+"""``tally schemas export [--check]``: the JSON Schemas generated from the msgspec types.
+
+Written to ``schemas/jsonschema/`` and committed, so a change to a wire type shows up as a diff in
+review; ``--check`` (run in CI) fails when the committed files are not what the types generate.
+
+* ``election-definition.v1.json``: the definition file of ``tally election load``;
+* ``events.v1.json``: the payload of every stored event type, under its tag.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import typing
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+import domain.contest
+import domain.election
+import domain.unit
+from domain import tags
+from schemas.definition import ElectionDefinition
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "jsonschema"
+_AGGREGATES = (domain.election.Election, domain.unit.Unit, domain.contest.Contest)
+
+
+def generated() -> dict[str, str]:
+    """File name -> content of every schema the types generate."""
+    definition = msgspec.json.schema(ElectionDefinition)
+    definition["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    definition["title"] = "Tally election definition file, format v1"
+    return {
+        "election-definition.v1.json": _dump(definition),
+        "events.v1.json": _dump(_events_schema()),
+    }
+
+
+def _events_schema() -> dict[str, Any]:
+    payloads = {
+        tag: typing.get_type_hints(cls)["data"]
+        for tag, cls in sorted(tags.registered().items())
+        if cls not in _AGGREGATES and "data" in typing.get_type_hints(cls)
+    }
+    refs, components = msgspec.json.schema_components(list(payloads.values()))
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Tally stored event payloads (the 'data' member), by event type tag",
+        "properties": dict(zip(payloads, refs, strict=True)),
+        "$defs": components,
+    }
+
+
+def _dump(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def export_command(*, check: bool, directory: Path | None = None) -> int:
+    target = directory or SCHEMA_DIR
+    stale = []
+    for name, content in generated().items():
+        path = target / name
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == content:
+            continue
+        stale.append(name)
+        if not check:
+            target.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+    verb = "out of date" if check else "written"
+    for name in stale:
+        sys.stdout.write(f"{target / name}: {verb}\n")
+    if check and stale:
+        sys.stdout.write("run `tally schemas export` and commit the result\n")
+        return 1
+    return 0
