@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+import msgspec
 from eventsourcing.domain import Aggregate, event
 
 from domain.definitions.shape import ballot_entries, contest_shape, list_entries, runoff_of
@@ -57,6 +58,10 @@ class Contest(Aggregate):
     @tag("contest.defined.v1")
     class Defined(Aggregate.Created):
         data: ev.ContestDefined
+
+    @tag("contest.district_precincts_added.v1")
+    class DistrictPrecinctsAdded(Aggregate.Event):
+        data: ev.DistrictPrecinctsAdded
 
     @tag("contest.list_registered.v1")
     class ListRegistered(Aggregate.Event):
@@ -111,6 +116,13 @@ class Contest(Aggregate):
         problems = self.refusals(definition, path)
         if problems:
             raise DefinitionConflictError(problems)
+        recorded = {d.number: d.precincts for d in self.shape.districts}
+        for district in contest_shape(self.shape.election, definition).districts:
+            added = tuple(p for p in district.precincts if p not in recorded[district.number])
+            if added:
+                self._add_precincts(
+                    ev.DistrictPrecinctsAdded(district=district.number, precincts=added)
+                )
         for at in list_entries(definition, path):
             self._update_list(at.district, at.definition)
         for entry in ballot_entries(definition, path):
@@ -171,13 +183,15 @@ class Contest(Aggregate):
     def _refusals(self, definition: ContestDefinition, path: str) -> Iterator[Problem]:
         key = self.shape.contest
         shape = contest_shape(self.shape.election, definition)
-        if shape != self.shape:
+        if _fixed(shape) != _fixed(self.shape):
             yield Problem(
                 path=path,
                 rule="definition.contest.changed",
                 message=f"contest {key} is recorded with other districts, seats, units or form; "
                 "a recorded contest keeps its shape",
             )
+        else:
+            yield from _coverage_refusals(shape, self.shape, path)
         listed = {
             (at.district, at.definition.committee): at for at in list_entries(definition, path)
         }
@@ -230,6 +244,18 @@ class Contest(Aggregate):
             )
 
     # Mutators: they only assign, so every recorded event replays.
+
+    @event(DistrictPrecinctsAdded)
+    def _add_precincts(self, data: ev.DistrictPrecinctsAdded) -> None:
+        self.shape = msgspec.structs.replace(
+            self.shape,
+            districts=tuple(
+                msgspec.structs.replace(d, precincts=d.precincts + data.precincts)
+                if d.number == data.district
+                else d
+                for d in self.shape.districts
+            ),
+        )
 
     @event(ListRegistered)
     def _register_list(self, data: ev.ListRegistered) -> None:
@@ -287,6 +313,26 @@ def _list_refusals(
         yield from _withdrawal_refusals(
             f"{path}.candidates[{index}]", withdrawal, candidate.withdrawn if candidate else None
         )
+
+
+def _fixed(shape: ev.ContestDefined) -> ev.ContestDefined:
+    """The part of a contest's shape that never changes: all but the precincts of districts."""
+    districts = tuple(msgspec.structs.replace(d, precincts=()) for d in shape.districts)
+    return msgspec.structs.replace(shape, districts=districts)
+
+
+def _coverage_refusals(
+    stated: ev.ContestDefined, recorded: ev.ContestDefined, path: str
+) -> Iterator[Problem]:
+    for index, (new, old) in enumerate(zip(stated.districts, recorded.districts, strict=True)):
+        for ref in old.precincts:
+            if ref not in new.precincts:
+                yield _refusal(
+                    f"{path}.districts[{index}].precincts",
+                    "definition.district.precinct_removed",
+                    f"precinct {ref} is recorded as voting in district {old.number}; "
+                    "precincts are added to districts, never removed",
+                )
 
 
 def _withdrawal_refusals(

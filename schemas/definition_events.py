@@ -86,6 +86,13 @@ class ContestDefined(_Payload, frozen=True, kw_only=True):
     districts: tuple[DistrictShape, ...] = ()
 
 
+class DistrictPrecinctsAdded(_Payload, frozen=True, kw_only=True):
+    """Precincts established after the contest was defined start voting in a district."""
+
+    district: int
+    precincts: tuple[str, ...]
+
+
 class ListEntry(_Payload, frozen=True, kw_only=True):
     position: int
     name: str

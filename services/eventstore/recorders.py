@@ -53,7 +53,10 @@ class NatsAggregateRecorder(AggregateRecorder):
     def _append(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> list[int]:
         return self.datastore.run(
             self.log.append(
-                stored_events, context=kwargs.get("context"), routing=kwargs.get("routing")
+                stored_events,
+                context=kwargs.get("context"),
+                # Keyed by aggregate id, as a UUID or its text: the log keys by text.
+                routing={str(key): keys for key, keys in (kwargs.get("routing") or {}).items()},
             )
         )
 

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import signal
 import subprocess
-import sys
-import time
-from typing import TYPE_CHECKING
 
 import nats
 import pytest
@@ -17,64 +12,14 @@ import pytest
 from services.eventstore.jsapi import api_request
 from services.natsserver import free_port
 from tests.natsserver import fresh_stream, session_url
-
-if TYPE_CHECKING:
-    from pathlib import Path
-
-TALLY = [sys.executable, "-m", "services.cli"]
-
-
-def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NATS_")}
-    return {**env, "TALLY_LOG_FORMAT": "json", **extra}
-
-
-class _Serve:
-    def __init__(self, data_dir: Path, env: dict[str, str]) -> None:
-        self.process = subprocess.Popen(
-            [*TALLY, "serve", "--data-dir", str(data_dir)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.logs: list[dict] = []
-
-    def wait_for(self, event: str, timeout: float = 30) -> dict:
-        deadline = time.monotonic() + timeout
-        assert self.process.stderr is not None
-        while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            if not line:
-                raise AssertionError(f"tally serve ended before {event}: {self.logs}")
-            entry = json.loads(line)
-            self.logs.append(entry)
-            if entry["event"] == event:
-                return entry
-        raise AssertionError(f"no {event} in {timeout}s: {self.logs}")
-
-    def finish(self, timeout: float = 30) -> int:
-        assert self.process.stderr is not None
-        code = self.process.wait(timeout=timeout)
-        self.logs.extend(
-            json.loads(line) for line in self.process.stderr.read().splitlines() if line
-        )
-        return code
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+from tests.processes import TALLY, ServeProcess, cli_env, pid_alive
 
 
 @pytest.mark.slow
 def test_serve_starts_the_embedded_server_creates_streams_and_stops_cleanly(tmp_path):
     """Without NATS_URL, serve starts nats-server under --data-dir, creates the streams, logs where
     everything is, and on SIGTERM stops the server it started and exits 0."""
-    serve = _Serve(tmp_path / "var", _env())
+    serve = ServeProcess(tmp_path / "var", cli_env())
     started = serve.wait_for("serve.nats_started")
     ready = serve.wait_for("serve.ready")
     assert started["store_dir"].startswith(str(tmp_path / "var"))
@@ -93,7 +38,7 @@ def test_serve_starts_the_embedded_server_creates_streams_and_stops_cleanly(tmp_
     assert asyncio.run(stream_exists())
     serve.process.send_signal(signal.SIGTERM)
     assert 0 == serve.finish()
-    assert not _pid_alive(started["pid"])
+    assert not pid_alive(started["pid"])
     assert "serve.nats_stopped" in [e["event"] for e in serve.logs]
 
 
@@ -101,8 +46,8 @@ def test_serve_refuses_a_stream_that_differs_and_admin_streams_apply_fixes_it(tm
     """With NATS_URL set, serve starts no server; a stream whose configuration differs makes it
     refuse to start, naming the difference; `tally admin streams --apply` changes it."""
     stream = fresh_stream()
-    env = _env(NATS_URL=session_url(), NATS_STREAM=stream)
-    first = _Serve(tmp_path, env)
+    env = cli_env(NATS_URL=session_url(), NATS_STREAM=stream)
+    first = ServeProcess(tmp_path, env)
     first.wait_for("serve.ready")
     assert "serve.nats_started" not in [e["event"] for e in first.logs]
     first.process.send_signal(signal.SIGINT)
@@ -118,7 +63,7 @@ def test_serve_refuses_a_stream_that_differs_and_admin_streams_apply_fixes_it(tm
             await nc.close()
 
     asyncio.run(change_duplicate_window())
-    refused = _Serve(tmp_path, env)
+    refused = ServeProcess(tmp_path, env)
     assert 2 == refused.finish()
     (failure,) = [e for e in refused.logs if e["event"] == "cli.failed"]
     assert "duplicate_window" in failure["error"]
@@ -146,7 +91,7 @@ def test_serve_refuses_a_stream_that_differs_and_admin_streams_apply_fixes_it(tm
 def test_serve_reports_an_unreachable_nats_url_instead_of_waiting(tmp_path):
     """A NATS_URL where no server listens ends serve with exit 2 and a message naming the URL."""
     url = f"nats://127.0.0.1:{free_port()}"
-    serve = _Serve(tmp_path, _env(NATS_URL=url))
+    serve = ServeProcess(tmp_path, cli_env(NATS_URL=url))
     assert 2 == serve.finish(timeout=60)
     (failure,) = [e for e in serve.logs if e["event"] == "cli.failed"]
     assert url in failure["error"]

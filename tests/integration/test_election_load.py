@@ -1,0 +1,193 @@
+"""Loading election definitions through the real event store, and `tally election load` as
+operators run it."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from domain.definitions.shape import contest_shape
+from schemas import envelope
+from schemas.envelope import CommandContext
+from services.elections import Elections
+from tests.definitions import EXAMPLES, decode, fresh_code, mutated, small_city, small_gmina, unit
+from tests.factories import read_stream
+from tests.natsserver import fresh_stream, session_url
+from tests.processes import TALLY, ServeProcess, cli_env
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+CONTEXT = CommandContext(actor="local-operator:test@host", role="local-operator", channel="cli")
+
+
+@pytest.fixture
+def stream() -> str:
+    return fresh_stream()
+
+
+@pytest.fixture
+def app(stream: str) -> Iterator[Elections]:
+    application = Elections(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
+    yield application
+    application.close()
+
+
+def load(app: Elections, document: dict[str, Any]) -> int:
+    plan = app.plan(decode(document), digest="test")
+    assert [] == plan.problems
+    count = plan.event_count
+    app.record(plan, CONTEXT)
+    return count
+
+
+def test_a_definition_round_trips_through_the_event_store(app: Elections, stream: str) -> None:
+    """What a file defines is what a fresh reader rebuilds from the stored events."""
+    document = small_city(fresh_code())
+    written = load(app, document)
+    definition = decode(document)
+    reader = Elections(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
+    try:
+        recorded = reader.recorded(definition)
+    finally:
+        reader.close()
+    assert recorded.election is not None
+    assert definition.election == recorded.election.info
+    assert {c.code for c in definition.committees} == set(recorded.election.committees)
+    assert definition.units[0] == recorded.units[definition.units[0].teryt].definition()
+    contest = recorded.contests["council:026101"]
+    assert contest_shape(definition.election.code, definition.contests[0]) == contest.shape
+    assert {"KWW-A": 1, "KWW-B": 2, "KWW-C": 3} == contest.list_numbers
+    assert 6 == len(contest.lists)
+    assert written == len(read_stream(session_url(), stream))
+
+
+def test_every_stored_event_carries_its_tag_actor_and_routing(app: Elections, stream: str) -> None:
+    """Envelopes name the event type by tag, the local operator on the cli channel, the keys."""
+    code = fresh_code()
+    load(app, small_gmina(code))
+    messages = read_stream(session_url(), stream)
+    types = [m.headers[envelope.EVENT_TYPE] for m in messages]
+    assert "election.definition_loaded.v1" == types[-1]
+    assert {"unit.defined.v1", "contest.defined.v1", "contest.candidate_registered.v1"} <= set(
+        types
+    )
+    assert {"local-operator:test@host"} == {m.headers[envelope.ACTOR] for m in messages}
+    assert {"cli"} == {m.headers[envelope.CHANNEL] for m in messages}
+    assert {code} == {m.headers[envelope.ELECTION] for m in messages}
+    unit_events = [m for m in messages if m.headers[envelope.EVENT_TYPE].startswith("unit.")]
+    assert {"021501"} == {m.headers[envelope.GMINA] for m in unit_events}
+    contest_keys = {m.headers.get(envelope.CONTEST) for m in messages if "contest" in
+                    m.headers[envelope.EVENT_TYPE]}  # fmt: skip
+    assert {"council:021501", "mayor:021501"} == contest_keys
+    created = json.loads(next(m.data for m in messages if m.headers[envelope.EVENT_TYPE] ==
+                              "unit.defined.v1"))  # fmt: skip
+    assert "unit" == created["originator_topic"]  # a tag, not a module path
+
+
+def test_reloading_changes_nothing_and_a_later_file_adds(app: Elections, stream: str) -> None:
+    """The same file twice records nothing; an amended file records only what it adds."""
+    document = small_gmina(fresh_code())
+    first = load(app, document)
+    assert 0 == app.plan(decode(document), digest="again").event_count
+    amended = mutated(
+        document,
+        lambda d: d["contests"][1]["candidates"][2].update(withdrawn={"reason": "rezygnacja"}),
+    )
+    assert 2 == load(app, amended)  # the withdrawal and the load's own record
+    assert first + 2 == len(read_stream(session_url(), stream))
+
+
+def test_a_load_too_big_for_one_batch_is_saved_in_several(app: Elections) -> None:
+    """1,100 units need two atomic batches; the election's record comes last; reload is a no-op."""
+    document = small_gmina(fresh_code())
+    teryts = [f"{v:02d}{p:02d}{g:02d}" for v in range(2, 34, 2) for p in range(1, 8) for g in
+              range(1, 11)][:1100]  # fmt: skip
+    document["units"] = [unit(t, precincts=1) for t in teryts]
+    document["contests"] = []
+    plan = app.plan(decode(document), digest="big")
+    assert [] == plan.problems
+    assert 1100 + 5 == plan.event_count  # units, election, 3 committees, definition_loaded
+    assert 2 == app.record(plan, CONTEXT)
+    assert 0 == app.plan(decode(document), digest="big").event_count
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*TALLY, "election", "load", *args], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_cli_loads_the_examples_once_and_refuses_a_broken_file(tmp_path: Path) -> None:
+    """Exit 0 and a count; then 'unchanged'; a broken file exits 1, lists every problem, and
+    writes nothing."""
+    stream = fresh_stream()
+    env = cli_env(NATS_URL=session_url(), NATS_STREAM=stream)
+    example = str(EXAMPLES / "gmina-zielonka.json")
+    first = _cli(example, env=env)
+    assert 0 == first.returncode, first.stderr
+    assert "recorded 62 event(s) on 4 aggregate(s) of election przyklad-2026" in first.stdout
+    again = _cli(example, "--json", env=env)
+    assert 0 == again.returncode
+    assert "unchanged" == json.loads(again.stdout)["status"]
+    stored = len(read_stream(session_url(), stream))
+
+    document = json.loads((EXAMPLES / "gmina-zielonka.json").read_text(encoding="utf-8"))
+    document["units"][0]["precincts"][1]["number"] = 1
+    document["contests"][0]["districts"][0]["precincts"].append("302199-99")
+    document["contests"][1]["candidates"][0]["name"] = "Ktoś Inny"
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(document), encoding="utf-8")
+    refused = _cli(str(broken), "--json", env=env)
+    assert 1 == refused.returncode
+    report = json.loads(refused.stdout)
+    assert "refused" == report["status"]
+    assert {
+        "definition.precinct.duplicate",
+        "definition.district.unknown_precinct",
+        "definition.candidate.changed",
+    } <= {p["rule"] for p in report["problems"]}
+    assert all(p["path"].startswith("$.") for p in report["problems"])
+    assert stored == len(read_stream(session_url(), stream))
+
+    checked = _cli(str(EXAMPLES / "miasto-przykladowo.json"), "--check", env=env)
+    assert 0 == checked.returncode
+    assert "would record" in checked.stdout
+    assert stored == len(read_stream(session_url(), stream))
+
+
+@pytest.mark.slow
+def test_on_the_embedded_default_the_cli_starts_and_stops_its_own_server(tmp_path: Path) -> None:
+    """Without NATS_URL and no serve running, load starts nats-server on the data dir and stops
+    it; the store keeps what was loaded."""
+    data_dir = str(tmp_path / "var")
+    example = str(EXAMPLES / "miasto-przykladowo.json")
+    first = _cli(example, "--data-dir", data_dir, env=cli_env())
+    assert 0 == first.returncode, first.stderr
+    assert "natsaccess.embedded_started" in first.stderr
+    again = _cli(example, "--data-dir", data_dir, env=cli_env())
+    assert 0 == again.returncode, again.stderr
+    assert "unchanged" in again.stdout
+
+
+@pytest.mark.slow
+def test_with_serve_running_the_cli_uses_its_server(tmp_path: Path) -> None:
+    """Two servers on one store would corrupt it: load finds the one serve runs."""
+    data_dir = tmp_path / "var"
+    serve = ServeProcess(data_dir, cli_env())
+    try:
+        ready = serve.wait_for("serve.ready")
+        loaded = _cli(
+            str(EXAMPLES / "gmina-zielonka.json"), "--data-dir", str(data_dir), env=cli_env()
+        )
+        assert 0 == loaded.returncode, loaded.stderr
+        assert "natsaccess.embedded_started" not in loaded.stderr
+        assert 62 == len(read_stream(ready["nats_url"], "TALLY"))
+    finally:
+        serve.process.send_signal(signal.SIGTERM)
+        assert 0 == serve.finish()
