@@ -105,6 +105,21 @@ class Contest(Aggregate):
         contest.update(definition, "$")
         return contest
 
+    # Queries.
+
+    def standing(self, round_number: int = 1, district: int = 0) -> tuple[int, ...]:
+        """Ballot positions of the candidates on a round's ballot, struck-off ones left out."""
+        if round_number == 2:
+            positions: tuple[int, ...] = self.runoff
+        else:
+            positions = tuple(sorted(p for d, p in self.candidates if d == district))
+        return tuple(p for p in positions if self.candidates[district, p].withdrawal is None)
+
+    def yes_no_ballot(self, round_number: int = 1) -> bool:
+        """A mayor contest with one candidate standing is voted on YES/NO (art. 487): he or she
+        needs more than half of the valid votes to be "TAK"."""
+        return self.shape.kind == "mayor" and len(self.standing(round_number)) == 1
+
     # Commands.
 
     def refusals(self, definition: ContestDefinition, path: str) -> list[Problem]:

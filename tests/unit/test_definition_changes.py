@@ -168,3 +168,21 @@ def test_the_runoff_pair_is_set_once() -> None:
     base = mutated(small_gmina(), lambda d: d["contests"][1].update(runoff=[1, 2]))
     plan = reload(base, lambda d: d["contests"][1].update(runoff=[1, 3]))
     assert ["definition.runoff.changed"] == [p.rule for p in plan.problems]
+
+
+def test_a_mayor_with_one_candidate_standing_is_a_yes_no_ballot() -> None:
+    """Struck-off candidates leave the ballot; one left means TAK/NIE, in either round."""
+    contest = recorded_from(small_gmina()).contests["mayor:021501"]
+    assert (1, 2, 3) == contest.standing()
+    assert not contest.yes_no_ballot()
+
+    def one_left(d: dict[str, Any]) -> None:
+        for candidate in d["contests"][1]["candidates"][1:]:
+            candidate["withdrawn"] = {"reason": "rezygnacja"}
+
+    single = recorded_from(mutated(small_gmina(), one_left)).contests["mayor:021501"]
+    assert ((1,), True) == (single.standing(), single.yes_no_ballot())
+    runoff = recorded_from(
+        mutated(small_gmina(), lambda d: d["contests"][1].update(runoff=[1, 2]))
+    ).contests["mayor:021501"]
+    assert ((1, 2), False) == (runoff.standing(2), runoff.yes_no_ballot(2))
