@@ -124,6 +124,14 @@ class ElectionInfo(_Def, frozen=True, kw_only=True):
     ]
     name: Text
     rounds: Annotated[tuple[RoundDefinition, ...], msgspec.Meta(min_length=1)]
+    rules_profile: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=r"^[a-z0-9-]*$",
+            description="the severity profile protocols are judged by (see the rules table); "
+            "empty: the newest profile for the contest's form",
+        ),
+    ] = ""
 
 
 class PrecinctDefinition(_Def, frozen=True, kw_only=True):
@@ -133,7 +141,16 @@ class PrecinctDefinition(_Def, frozen=True, kw_only=True):
     address: Text
     type: PrecinctType = PrecinctType.STANDARD
     postal: bool = False
-    eligible_voters: Count = 0
+    eligible_voters: Annotated[
+        int, msgspec.Meta(ge=0, description="the estimate of the pre-election report (meldunek)")
+    ] = 0
+    eligible_voters_eu: Annotated[
+        Count | None,
+        msgspec.Meta(description="of whom citizens of the EU/UK (local elections)"),
+    ] = None
+    ballots_planned: Annotated[
+        Count | None, msgspec.Meta(description="the planned print run of ballots for the precinct")
+    ] = None
 
 
 class UnitDefinition(_Def, frozen=True, kw_only=True):

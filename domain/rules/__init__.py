@@ -1,0 +1,68 @@
+"""PKW's protocol rules as pure functions: ``validate`` and ``validate_turnout`` judge without
+writing anything (the entry page and the offline tool call them before submitting).
+
+Every rule lives in one module per protocol section; importing this package registers them all.
+``RULES_VERSION`` changes whenever a rule's logic changes; with the profile name it is recorded
+in every event that carries findings, so a replay never re-judges an old event by newer rules.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Final
+
+from domain.rules import accounting, ballotbox, crossprotocol, form, local, postal, turnout, votes
+from domain.rules.catalogue import RULES, Rule
+from domain.rules.profiles import PROFILES, Profile, profile_for
+from schemas.protocol import Finding, ProtocolContent, RulesStamp, Severity, TurnoutContent
+
+if TYPE_CHECKING:
+    from domain.rules.context import RuleContext, TurnoutContext
+
+__all__ = [
+    "PROFILES",
+    "RULES",
+    "RULES_VERSION",
+    "Profile",
+    "Rule",
+    "Validation",
+    "profile_for",
+    "validate",
+    "validate_turnout",
+]
+
+RULES_VERSION: Final = "2026.1"
+
+_SECTIONS = (accounting, postal, ballotbox, votes, local, crossprotocol, turnout, form)
+
+
+class Validation:
+    """Findings sorted by code, and the stamp of the rules that produced them."""
+
+    def __init__(self, stamp: RulesStamp, findings: tuple[Finding, ...]) -> None:
+        self.stamp = stamp
+        self.findings = findings
+
+    def of(self, severity: Severity) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.severity is severity)
+
+
+def validate(content: ProtocolContent, context: RuleContext, profile: Profile) -> Validation:
+    findings = [
+        finding
+        for code, rule in sorted(RULES.items())
+        if rule.kind == "protocol"
+        for finding in rule(content, context, profile.severity(code))
+    ]
+    return Validation(RulesStamp(version=RULES_VERSION, profile=profile.name), tuple(findings))
+
+
+def validate_turnout(
+    report: TurnoutContent, context: TurnoutContext, profile: Profile
+) -> Validation:
+    findings = [
+        finding
+        for code, rule in sorted(RULES.items())
+        if rule.kind == "turnout"
+        for finding in rule(report, context, profile.severity(code))
+    ]
+    return Validation(RulesStamp(version=RULES_VERSION, profile=profile.name), tuple(findings))

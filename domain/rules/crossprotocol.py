@@ -1,0 +1,92 @@
+"""R6xx: the protocols of one precinct and round agree with each other.
+
+On one ballot day every contest counts the same voters. A precinct voting in several council
+districts splits them: the council protocols together count what the mayor's counts alone (C2). The
+catalogue sees one protocol at a time; the others come in ``RuleContext.siblings``. A rule only
+judges when it can: the council sum only once every voting council district's protocol is there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from domain.rules.catalogue import rule
+from schemas.protocol import ProtocolContent, Severity
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from domain.rules.context import RuleContext
+
+COUNCIL = "council"
+
+
+def _values(p: ProtocolContent, c: RuleContext, name: str) -> tuple[list[int], int | None]:
+    """The field in the protocols without districts, and the council districts' sum if whole."""
+    own = getattr(p, name)
+    others = [s for s in c.siblings if getattr(s.content, name) is not None]
+    singles = [getattr(s.content, name) for s in others if s.contest_kind != COUNCIL]
+    council = {s.district: getattr(s.content, name) for s in others if s.contest_kind == COUNCIL}
+    if c.contest_kind == COUNCIL:
+        council[c.district] = own
+    else:
+        singles.append(own)
+    voting = set(c.council_districts) - c.districts_without_vote
+    whole = bool(voting) and voting <= set(council)
+    return singles, sum(council[d] for d in voting) if whole else None
+
+
+@rule("R601", reads=("eligible",), severity=Severity.ERROR,
+      source="C1 (eligible equal across the contests of one ballot day; Sejm/Senat analogue)",
+      pl="Liczba uprawnionych różni się między protokołami tego obwodu ({values})",
+      en="Eligible voters differ between this precinct's protocols ({values})")  # fmt: skip
+def eligible_equal_across_contests(
+    p: ProtocolContent, c: RuleContext
+) -> Iterator[dict[str, object]]:
+    singles, _ = _values(p, c, "eligible")
+    if len(set(singles)) > 1:
+        yield {"values": ", ".join(map(str, sorted(set(singles))))}
+
+
+@rule("R602", reads=("eligible",), severity=Severity.ERROR,
+      source="C2 (eligible in the council districts add up to the mayor's; ≤ where a district "
+             "has no vote, art. 380)",
+      pl="Uprawnieni w okręgach rady ({council}) nie sumują się do uprawnionych w pozostałych "
+         "protokołach obwodu ({single})",
+      en="Eligible voters of the council districts ({council}) do not add up to the other "
+         "protocols' ({single})")  # fmt: skip
+def council_districts_add_up(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
+    singles, council = _values(p, c, "eligible")
+    if council is None or not singles:
+        return
+    single = max(singles)
+    partial = bool(c.districts_without_vote & set(c.council_districts))
+    if council > single or (council < single and not partial):
+        yield {"council": council, "single": single}
+
+
+def _should_agree(code: str, name: str, source: str, pl: str, en: str) -> Callable[..., object]:
+    """A warning rule: ``name`` should agree across the contests of the precinct [brief: I]."""
+
+    @rule(code, reads=(name,), severity=Severity.WARNING, source=source,
+          pl=f"{pl} różni się między protokołami tego obwodu ({{values}})",
+          en=f"{en} differs between this precinct's protocols ({{values}})")  # fmt: skip
+    def agree(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
+        singles, council = _values(p, c, name)
+        values = set(singles) | ({council} if council is not None else set())
+        if len(values) > 1:
+            yield {"values": ", ".join(map(str, sorted(values)))}
+
+    return agree
+
+
+_ANALOGUE = "Sejm/Senat analogue applied to the contests of one local ballot day"
+_should_agree("R603", "issued", f"{_ANALOGUE}: ballots issued", "Liczba wydanych kart",
+              "The number of ballots issued")  # fmt: skip
+_should_agree("R604", "proxy", f"{_ANALOGUE}: proxy voters", "Liczba głosujących przez "
+              "pełnomocnika", "The number of proxy voters")  # fmt: skip
+_should_agree("R605", "packages_sent", f"{_ANALOGUE}: postal packages", "Liczba wysłanych "
+              "pakietów", "The number of postal packages sent")  # fmt: skip
+_should_agree("R606", "ballots_from_envelopes", f"{_ANALOGUE}: ballots from envelopes",
+              "Liczba kart z kopert na kartę",
+              "The number of ballots from ballot envelopes")  # fmt: skip
