@@ -1,15 +1,11 @@
-"""What rules know besides the protocol itself: the contest, the precinct, the ballot, and the
-other protocols of the same precinct and round (for the cross-protocol rules)."""
+"""The rules' view of what a protocol belongs to (the types live in ``schemas.validation``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
 from schemas.definition import PrecinctType
+from schemas.validation import BallotList, RuleContext, Sibling, TurnoutContext
 
-if TYPE_CHECKING:
-    from schemas.protocol import ProtocolContent, TurnoutContent
+__all__ = ["SEPARATE_PRECINCTS", "BallotList", "RuleContext", "Sibling", "TurnoutContext"]
 
 SEPARATE_PRECINCTS = frozenset(
     {
@@ -24,56 +20,3 @@ SEPARATE_PRECINCTS = frozenset(
     }
 )
 """Obwody odrębne: no proxy voting there (nor abroad, nor on ships)."""
-
-
-@dataclass(frozen=True)
-class BallotList:
-    """A list on a proportional council ballot."""
-
-    number: int
-    positions: frozenset[int]
-    struck_off: frozenset[int] = frozenset()
-    annulled: bool = False
-
-
-@dataclass(frozen=True)
-class Sibling:
-    """Another protocol of the same precinct and round (another contest or council district)."""
-
-    contest_kind: str
-    district: int
-    content: ProtocolContent
-
-
-@dataclass(frozen=True)
-class RuleContext:
-    contest_kind: str
-    district: int = 0
-    precinct_type: PrecinctType = PrecinctType.STANDARD
-    postal: bool = False
-    estimate: int | None = None
-    """Eligible voters estimated by the pre-election report (meldunek)."""
-    estimate_eu: int | None = None
-    ballots_planned: int | None = None
-    candidates: frozenset[int] = frozenset()
-    """Ballot positions of the candidates (contests without lists)."""
-    struck_off: frozenset[int] = frozenset()
-    lists: tuple[BallotList, ...] = ()
-    yes_no: bool = False
-    siblings: tuple[Sibling, ...] = ()
-    council_districts: tuple[int, ...] = ()
-    """The council districts the precinct votes in."""
-    districts_without_vote: frozenset[int] = field(default_factory=frozenset)
-    """Of those, districts where no vote takes place (no more candidates than seats)."""
-
-    @property
-    def standard(self) -> bool:
-        return self.precinct_type is PrecinctType.STANDARD
-
-
-@dataclass(frozen=True)
-class TurnoutContext:
-    precinct_type: PrecinctType = PrecinctType.STANDARD
-    estimate: int | None = None
-    previous: TurnoutContent | None = None
-    """The same precinct's report at the previous hour of the round, if any."""

@@ -1,0 +1,95 @@
+"""What protocol and turnout rules are judged against besides the numbers themselves.
+
+A ``RuleContext`` says which contest, precinct and ballot a protocol belongs to and carries the
+other protocols of the same precinct and round (``siblings``) for the cross-protocol rules. The
+services build it from the recorded definitions; the offline tool sends it with the protocol.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from schemas.definition import PrecinctType
+from schemas.protocol import Finding, ProtocolContent, TurnoutContent
+
+
+class _Wire(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class BallotList(_Wire, frozen=True, kw_only=True):
+    """A list on a proportional council ballot."""
+
+    number: int
+    positions: frozenset[int]
+    struck_off: frozenset[int] = frozenset()
+    annulled: bool = False
+
+
+class Sibling(_Wire, frozen=True, kw_only=True):
+    """Another protocol of the same precinct and round (another contest or council district)."""
+
+    contest_kind: str
+    district: int = 0
+    content: ProtocolContent
+
+
+class RuleContext(_Wire, frozen=True, kw_only=True):
+    contest_kind: str
+    district: int = 0
+    precinct_type: PrecinctType = PrecinctType.STANDARD
+    postal: bool = False
+    estimate: int | None = None
+    """Eligible voters estimated by the pre-election report (meldunek)."""
+    estimate_eu: int | None = None
+    ballots_planned: int | None = None
+    candidates: frozenset[int] = frozenset()
+    """Ballot positions of the candidates (contests without lists)."""
+    struck_off: frozenset[int] = frozenset()
+    lists: tuple[BallotList, ...] = ()
+    yes_no: bool = False
+    siblings: tuple[Sibling, ...] = ()
+    council_districts: tuple[int, ...] = ()
+    """The council districts the precinct votes in."""
+    districts_without_vote: frozenset[int] = frozenset()
+    """Of those, districts where no vote takes place (no more candidates than seats)."""
+
+    @property
+    def standard(self) -> bool:
+        return self.precinct_type is PrecinctType.STANDARD
+
+
+class TurnoutContext(_Wire, frozen=True, kw_only=True):
+    precinct_type: PrecinctType = PrecinctType.STANDARD
+    estimate: int | None = None
+    previous: TurnoutContent | None = None
+    """The same precinct's report at the previous hour of the round, if any."""
+
+
+class ProtocolKey(_Wire, frozen=True, kw_only=True):
+    """Which protocol: the natural key of the identity contract."""
+
+    election: str
+    teryt: str
+    precinct: int
+    contest: str
+    district: int = 0
+    round: int = 1
+
+
+class ValidationRequest(_Wire, frozen=True, kw_only=True):
+    """``tally rules validate``: judge a protocol without recording anything."""
+
+    key: ProtocolKey
+    content: ProtocolContent
+    context: RuleContext
+    profile: str = ""
+
+
+class ValidationReport(msgspec.Struct, frozen=True, kw_only=True):
+    control_code: str
+    rules_version: str
+    profile: str
+    findings: tuple[Finding, ...]
+    blocking: bool
+    """Whether any ERROR or HARD WARNING stands in the way of accepting the protocol."""
