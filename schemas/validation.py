@@ -91,5 +91,6 @@ class ValidationReport(msgspec.Struct, frozen=True, kw_only=True):
     rules_version: str
     profile: str
     findings: tuple[Finding, ...]
-    blocking: bool
-    """Whether any ERROR or HARD WARNING stands in the way of accepting the protocol."""
+    acceptance: str
+    """'refused' (an error), 'needs-explanation' (a warning without the commission's written
+    explanation), 'needs-approval' (a hard warning: a coordinator approves it) or 'acceptable'."""

@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import structlog
 
 from services.logging import configure_logging
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +43,27 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("--check", action="store_true", help="check only; record nothing")
     load.add_argument("--json", action="store_true", help="print the report as JSON")
     _data_dir_argument(load)
+
+    rules = commands.add_parser("rules", help="the protocol rule catalogue")
+    rules_commands = rules.add_subparsers(
+        dest="rules_command", required=True, metavar="RULES_COMMAND"
+    )
+    table = rules_commands.add_parser("table", help="write docs/rules.md from the rule catalogue")
+    table.add_argument("--check", action="store_true", help="exit 1 if docs/rules.md is stale")
+
+    protocol = commands.add_parser("protocol", help="precinct protocols")
+    protocol_commands = protocol.add_subparsers(
+        dest="protocol_command", required=True, metavar="PROTOCOL_COMMAND"
+    )
+    validate = protocol_commands.add_parser(
+        "validate",
+        help="judge a protocol without recording anything",
+        description="Read a JSON validation request (key, content, context, optional profile; "
+        "see schemas/validation.py), print the control code, the findings in Polish and English "
+        "and whether the protocol is acceptable. Exit 0 acceptable, 1 otherwise.",
+    )
+    validate.add_argument("file", type=Path)
+    validate.add_argument("--json", action="store_true", help="print the report as JSON")
 
     schemas = commands.add_parser("schemas", help="the JSON Schemas of the wire types")
     schemas_commands = schemas.add_subparsers(
@@ -108,33 +133,66 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    if args.command == "serve":
-        from services.serve import run
+    return _HANDLERS[args.command](args)
 
-        run(args.data_dir)
-        return 0
-    if args.command == "election":
-        from services.election_load import load_command
 
-        return load_command(args.file, data_dir=args.data_dir, check=args.check, as_json=args.json)
-    if args.command == "schemas":
-        from services.schemas_export import export_command
+def _serve(args: argparse.Namespace) -> int:
+    from services.serve import run
 
-        return export_command(check=args.check, directory=args.dir)
-    if args.command == "admin":
-        from services.admin import streams_command
+    run(args.data_dir)
+    return 0
 
-        return streams_command(apply=args.apply)
-    if args.command == "bench":
-        from services.bench.store import run_store_benchmark
 
-        return run_store_benchmark(
-            as_json=args.json,
-            events=args.events,
-            replay_events=args.replay_events,
-            writers=args.writers,
-        )
-    raise AssertionError(args.command)
+def _election(args: argparse.Namespace) -> int:
+    from services.election_load import load_command
+
+    return load_command(args.file, data_dir=args.data_dir, check=args.check, as_json=args.json)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from services.rules_commands import table_command
+
+    return table_command(check_only=args.check)
+
+
+def _protocol(args: argparse.Namespace) -> int:
+    from services.rules_commands import validate_command
+
+    return validate_command(args.file, as_json=args.json)
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from services.schemas_export import export_command
+
+    return export_command(check=args.check, directory=args.dir)
+
+
+def _admin(args: argparse.Namespace) -> int:
+    from services.admin import streams_command
+
+    return streams_command(apply=args.apply)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from services.bench.store import run_store_benchmark
+
+    return run_store_benchmark(
+        as_json=args.json,
+        events=args.events,
+        replay_events=args.replay_events,
+        writers=args.writers,
+    )
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "serve": _serve,
+    "election": _election,
+    "rules": _rules,
+    "protocol": _protocol,
+    "schemas": _schemas,
+    "admin": _admin,
+    "bench": _bench,
+}
 
 
 if __name__ == "__main__":
