@@ -1,0 +1,301 @@
+"""The protocol aggregate: one per precinct x contest x district x round.
+
+Life: ``submit`` (version 1) -> ``correct`` (version n + 1, with a reason; every version stays)
+-> ``approve`` the hard warnings of a version (coordinator, against its control code) ->
+``confirm`` that the signed paper copy matches (its control code, or a blind second entry) ->
+``withdraw_confirmation`` / ``reject`` (coordinator, with reasons). A correction after confirmation
+withdraws it and says so. Commands check, compute the findings, then call a private mutator that
+only assigns: a recorded event always replays, whatever the rules say later.
+
+States (``docs/protocol-states.md`` has the diagram):
+
+* ``awaiting-approval``: the current version has hard warnings nobody approved yet;
+* ``accepted``: waiting for the confirmation against the paper copy;
+* ``confirmed``: the paper copy matches the current version;
+* ``rejected``: a coordinator sent it back; only a correction moves it on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.controlcode import normalise
+from domain.ids import protocol_id
+from domain.protocol_compare import differences
+from domain.protocol_refusal import ProtocolRefusedError, refusal, rule_refusals
+from domain.rules import validate
+from domain.tags import tag
+from domain.validation import code_of
+from schemas import protocol_events as ev
+from schemas.protocol import Finding, Severity
+
+if TYPE_CHECKING:
+    from uuid import UUID
+
+    from domain.rules import Profile
+    from schemas.protocol import ProtocolContent, RulesStamp
+    from schemas.validation import ProtocolKey, RuleContext
+
+
+class Status(StrEnum):
+    AWAITING_APPROVAL = "awaiting-approval"
+    ACCEPTED = "accepted"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Confirmation(StrEnum):
+    CONTROL_CODE = "control-code"
+    BLIND_ENTRY = "blind-entry"
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    content: ProtocolContent
+    control_code: str
+    findings: tuple[Finding, ...]
+    rules: RulesStamp
+
+    @property
+    def hard_warnings(self) -> tuple[str, ...]:
+        return tuple(f.code for f in self.findings if f.severity is Severity.HARD_WARNING)
+
+
+@dataclass(frozen=True)
+class Judged:
+    content: ProtocolContent
+    control_code: str
+    findings: tuple[Finding, ...]
+    rules: RulesStamp
+
+
+def judge(
+    key: ProtocolKey, content: ProtocolContent, context: RuleContext, profile: Profile
+) -> Judged:
+    """Findings and control code of a version; refused if an error or an unexplained warning."""
+    result = validate(content, context, profile)
+    problems = rule_refusals(result.findings, content.explanations)
+    if problems:
+        raise ProtocolRefusedError(problems)
+    return Judged(content, code_of(key, content), result.findings, result.stamp)
+
+
+@tag("protocol")
+class Protocol(Aggregate):
+    @tag("protocol.submitted.v1")
+    class Submitted(Aggregate.Created):
+        data: ev.ProtocolSubmitted
+
+    @tag("protocol.corrected.v1")
+    class Corrected(Aggregate.Event):
+        data: ev.ProtocolCorrected
+
+    @tag("protocol.hard_warnings_approved.v1")
+    class HardWarningsApproved(Aggregate.Event):
+        data: ev.HardWarningsApproved
+
+    @tag("protocol.confirmed.v1")
+    class Confirmed(Aggregate.Event):
+        data: ev.ProtocolConfirmed
+
+    @tag("protocol.confirmation_withdrawn.v1")
+    class ConfirmationWithdrawn(Aggregate.Event):
+        data: ev.ConfirmationWithdrawn
+
+    @tag("protocol.rejected.v1")
+    class Rejected(Aggregate.Event):
+        data: ev.ProtocolRejected
+
+    @classmethod
+    def create_id(cls, data: ev.ProtocolSubmitted) -> UUID:
+        k = data.key
+        return protocol_id(k.election, k.teryt, k.precinct, k.contest, k.district, k.round)
+
+    @event(Submitted)
+    def __init__(self, data: ev.ProtocolSubmitted) -> None:
+        self.key = data.key
+        self.versions: list[Version] = []
+        self.status = Status.ACCEPTED
+        self.approval: ev.HardWarningsApproved | None = None
+        self.confirmation: ev.ProtocolConfirmed | None = None
+        self.withdrawal: ev.ConfirmationWithdrawn | None = None
+        self.rejection: ev.ProtocolRejected | None = None
+        self._add_version(data.content, data.control_code, data.findings, data.rules)
+
+    # Commands.
+
+    @classmethod
+    def submit(
+        cls, key: ProtocolKey, content: ProtocolContent, context: RuleContext, profile: Profile
+    ) -> Protocol:
+        judged = judge(key, content, context, profile)
+        return cls(
+            data=ev.ProtocolSubmitted(
+                key=key,
+                content=content,
+                control_code=judged.control_code,
+                findings=judged.findings,
+                rules=judged.rules,
+            )
+        )
+
+    def correct(
+        self, content: ProtocolContent, reason: str, context: RuleContext, profile: Profile
+    ) -> None:
+        _require_reason(reason)
+        if content == self.current.content:
+            raise ProtocolRefusedError(
+                [
+                    refusal(
+                        "$.content",
+                        "protocol.correction_unchanged",
+                        "the correction is the current version itself",
+                    )
+                ]
+            )
+        judged = judge(self.key, content, context, profile)
+        self._correct(
+            ev.ProtocolCorrected(
+                version=self.current.number + 1,
+                content=content,
+                control_code=judged.control_code,
+                findings=judged.findings,
+                rules=judged.rules,
+                reason=reason.strip(),
+                confirmation_withdrawn=self.status is Status.CONFIRMED,
+            )
+        )
+
+    def approve_hard_warnings(self, control_code: str) -> None:
+        if self.status is not Status.AWAITING_APPROVAL:
+            raise _state_refusal("protocol.nothing_to_approve", self.status)
+        self._check_code(control_code)
+        self._approve(
+            ev.HardWarningsApproved(
+                version=self.current.number,
+                control_code=self.current.control_code,
+                codes=self.current.hard_warnings,
+            )
+        )
+
+    def confirm_by_control_code(self, control_code: str) -> None:
+        self._check_confirmable()
+        self._check_code(control_code)
+        self._confirm(self._confirmation(Confirmation.CONTROL_CODE))
+
+    def confirm_by_blind_entry(self, entered: ProtocolContent) -> None:
+        self._check_confirmable()
+        found = differences(self.current.content, entered)
+        if found:
+            raise ProtocolRefusedError(
+                [
+                    refusal(
+                        d.path,
+                        "protocol.blind_entry_differs",
+                        f"the paper copy says {d.entered}, version {self.current.number} says "
+                        f"{d.submitted}",
+                    )
+                    for d in found
+                ]
+            )
+        self._confirm(self._confirmation(Confirmation.BLIND_ENTRY))
+
+    def withdraw_confirmation(self, reason: str) -> None:
+        _require_reason(reason)
+        if self.status is not Status.CONFIRMED:
+            raise _state_refusal("protocol.not_confirmed", self.status)
+        self._withdraw(ev.ConfirmationWithdrawn(version=self.current.number, reason=reason.strip()))
+
+    def reject(self, reason: str) -> None:
+        _require_reason(reason)
+        if self.status is Status.REJECTED:
+            raise _state_refusal("protocol.already_rejected", self.status)
+        self._reject(ev.ProtocolRejected(version=self.current.number, reason=reason.strip()))
+
+    # Queries.
+
+    @property
+    def current(self) -> Version:
+        return self.versions[-1]
+
+    # Checks.
+
+    def _check_confirmable(self) -> None:
+        if self.status is not Status.ACCEPTED:
+            raise _state_refusal("protocol.not_confirmable", self.status)
+
+    def _check_code(self, typed: str) -> None:
+        if normalise(typed) != self.current.control_code:
+            raise ProtocolRefusedError(
+                [
+                    refusal(
+                        "$.control_code",
+                        "protocol.wrong_control_code",
+                        f"{typed!r} is not the control code of version {self.current.number}",
+                    )
+                ]
+            )
+
+    def _confirmation(self, method: Confirmation) -> ev.ProtocolConfirmed:
+        return ev.ProtocolConfirmed(
+            version=self.current.number,
+            control_code=self.current.control_code,
+            method=method.value,
+        )
+
+    # Mutators: they only assign, so every recorded event replays.
+
+    def _add_version(
+        self,
+        content: ProtocolContent,
+        control_code: str,
+        findings: tuple[Finding, ...],
+        rules: RulesStamp,
+    ) -> None:
+        version = Version(len(self.versions) + 1, content, control_code, findings, rules)
+        self.versions.append(version)
+        self.status = Status.AWAITING_APPROVAL if version.hard_warnings else Status.ACCEPTED
+        self.confirmation = self.rejection = None
+
+    @event(Corrected)
+    def _correct(self, data: ev.ProtocolCorrected) -> None:
+        self._add_version(data.content, data.control_code, data.findings, data.rules)
+
+    @event(HardWarningsApproved)
+    def _approve(self, data: ev.HardWarningsApproved) -> None:
+        self.status = Status.ACCEPTED
+        self.approval = data
+
+    @event(Confirmed)
+    def _confirm(self, data: ev.ProtocolConfirmed) -> None:
+        self.status = Status.CONFIRMED
+        self.confirmation = data
+
+    @event(ConfirmationWithdrawn)
+    def _withdraw(self, data: ev.ConfirmationWithdrawn) -> None:
+        self.status = Status.ACCEPTED
+        self.confirmation = None
+        self.withdrawal = data
+
+    @event(Rejected)
+    def _reject(self, data: ev.ProtocolRejected) -> None:
+        self.status = Status.REJECTED
+        self.rejection = data
+
+
+def _require_reason(reason: str) -> None:
+    if not reason.strip():
+        raise ProtocolRefusedError(
+            [refusal("$.reason", "protocol.reason_required", "a reason is required")]
+        )
+
+
+def _state_refusal(rule: str, status: Status) -> ProtocolRefusedError:
+    return ProtocolRefusedError(
+        [refusal("$", rule, f"not possible while the protocol is {status.value}")]
+    )

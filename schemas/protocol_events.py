@@ -1,0 +1,86 @@
+"""Payloads of the events of a protocol's life and of turnout reports.
+
+Who did it and through which channel (online, offline file, proxy entry, cli) is in every event's
+envelope; the payload holds what was decided and the findings with the rules that produced them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from schemas.protocol import Finding, ProtocolContent, RulesStamp, TurnoutContent
+from schemas.validation import ProtocolKey
+
+
+class _Payload(msgspec.Struct, frozen=True, kw_only=True):
+    pass
+
+
+class ProtocolSubmitted(_Payload, frozen=True, kw_only=True):
+    key: ProtocolKey
+    content: ProtocolContent
+    control_code: str
+    findings: tuple[Finding, ...]
+    rules: RulesStamp
+
+
+class ProtocolCorrected(_Payload, frozen=True, kw_only=True):
+    """A new version; every earlier version stays in the history."""
+
+    version: int
+    content: ProtocolContent
+    control_code: str
+    findings: tuple[Finding, ...]
+    rules: RulesStamp
+    reason: str
+    confirmation_withdrawn: bool = False
+    """The correction came after a confirmation, which no longer holds."""
+
+
+class HardWarningsApproved(_Payload, frozen=True, kw_only=True):
+    """A coordinator approved the hard warnings of one version, against its control code."""
+
+    version: int
+    control_code: str
+    codes: tuple[str, ...]
+
+
+class ProtocolConfirmed(_Payload, frozen=True, kw_only=True):
+    """The signed paper copy matches this version: by its control code or by blind entry."""
+
+    version: int
+    control_code: str
+    method: str
+
+
+class ConfirmationWithdrawn(_Payload, frozen=True, kw_only=True):
+    version: int
+    reason: str
+
+
+class ProtocolRejected(_Payload, frozen=True, kw_only=True):
+    """A coordinator sends the protocol back; the commission corrects it."""
+
+    version: int
+    reason: str
+
+
+class TurnoutReported(_Payload, frozen=True, kw_only=True):
+    election: str
+    teryt: str
+    precinct: int
+    round: int
+    report: TurnoutContent
+    findings: tuple[Finding, ...]
+    rules: RulesStamp
+    received_at: dt.datetime
+    late: bool
+
+
+class TurnoutCorrected(_Payload, frozen=True, kw_only=True):
+    report: TurnoutContent
+    findings: tuple[Finding, ...]
+    rules: RulesStamp
+    reason: str
