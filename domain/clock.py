@@ -7,7 +7,7 @@ daylight saving), because election hours (07:00-21:00, turnout at 12:00 and 17:0
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -52,3 +52,8 @@ def to_warsaw(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError("to_warsaw needs a timezone-aware instant; naive times are ambiguous")
     return instant.astimezone(WARSAW)
+
+
+def civil_instant(day: date, hour: time) -> datetime:
+    """A Polish civil date and time (an election hour) as an instant in UTC."""
+    return datetime.combine(day, hour, tzinfo=WARSAW).astimezone(UTC)

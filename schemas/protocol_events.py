@@ -67,11 +67,16 @@ class ProtocolRejected(_Payload, frozen=True, kw_only=True):
     reason: str
 
 
-class TurnoutReported(_Payload, frozen=True, kw_only=True):
+class TurnoutOpened(_Payload, frozen=True, kw_only=True):
+    """The turnout record of one precinct and round, opened by its first report."""
+
     election: str
     teryt: str
     precinct: int
     round: int
+
+
+class TurnoutReported(_Payload, frozen=True, kw_only=True):
     report: TurnoutContent
     findings: tuple[Finding, ...]
     rules: RulesStamp
