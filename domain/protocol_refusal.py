@@ -25,6 +25,11 @@ def refusal(path: str, rule: str, message: str) -> Problem:
     return Problem(path=path, rule=rule, message=message)
 
 
+def refused(path: str, rule: str, message: str) -> ProtocolRefusedError:
+    """A refusal with one problem, ready to raise."""
+    return ProtocolRefusedError([refusal(path, rule, message)])
+
+
 def rule_refusals(findings: tuple[Finding, ...], explanations: Mapping[str, str]) -> list[Problem]:
     """Errors, and warnings the commission has not explained in writing, refuse a version."""
     problems = []

@@ -14,7 +14,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.clock import civil_instant
 from domain.ids import turnout_id
-from domain.protocol_refusal import ProtocolRefusedError, refusal
+from domain.protocol_refusal import ProtocolRefusedError, refusal, refused
 from domain.rules import validate_turnout
 from domain.tags import tag
 from schemas import protocol_events as ev
@@ -76,12 +76,12 @@ class Turnout(Aggregate):
     ) -> None:
         if report.hour not in voting.turnout_hours:
             hours = ", ".join(h.strftime("%H:%M") for h in voting.turnout_hours)
-            raise _refused("$.hour", "turnout.unknown_hour", f"this round reports at {hours}")
+            raise refused("$.hour", "turnout.unknown_hour", f"this round reports at {hours}")
         if report.hour in self.reports:
-            raise _refused("$.hour", "turnout.already_reported", "correct it, with a reason")
+            raise refused("$.hour", "turnout.already_reported", "correct it, with a reason")
         due = civil_instant(voting.date, report.hour)
         if now < due:
-            raise _refused("$.hour", "turnout.too_early", f"not before {report.hour:%H:%M}")
+            raise refused("$.hour", "turnout.too_early", f"not before {report.hour:%H:%M}")
         result = self._judge(report, precinct_type, estimate, profile)
         self._report(
             ev.TurnoutReported(
@@ -103,9 +103,9 @@ class Turnout(Aggregate):
         profile: Profile,
     ) -> None:
         if not reason.strip():
-            raise _refused("$.reason", "turnout.reason_required", "a reason is required")
+            raise refused("$.reason", "turnout.reason_required", "a reason is required")
         if report.hour not in self.reports:
-            raise _refused("$.hour", "turnout.not_reported", "nothing to correct at this hour")
+            raise refused("$.hour", "turnout.not_reported", "nothing to correct at this hour")
         result = self._judge(report, precinct_type, estimate, profile)
         self._correct(
             ev.TurnoutCorrected(
@@ -143,10 +143,6 @@ class Turnout(Aggregate):
             received_at=reported.received_at,
             late=reported.late,
         )
-
-
-def _refused(path: str, rule: str, message: str) -> ProtocolRefusedError:
-    return ProtocolRefusedError([refusal(path, rule, message)])
 
 
 def _problem(finding: Finding) -> Problem:

@@ -1,0 +1,83 @@
+"""Commands precinct clients and coordinators send, and the answer each gets.
+
+Inbound types refuse unknown fields (a typo is an error, not a silently dropped number).
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from schemas.problems import Problem
+from schemas.protocol import Finding, ProtocolContent, TurnoutContent
+from schemas.validation import ProtocolKey
+
+
+class _Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class SubmitProtocol(_Command, frozen=True, kw_only=True):
+    key: ProtocolKey
+    content: ProtocolContent
+
+
+class CorrectProtocol(_Command, frozen=True, kw_only=True):
+    key: ProtocolKey
+    content: ProtocolContent
+    reason: str
+
+
+class ConfirmProtocol(_Command, frozen=True, kw_only=True):
+    """Either the control code printed on the signed paper copy, or the paper's numbers typed
+    blind (``entry``), compared field by field with the current version."""
+
+    key: ProtocolKey
+    control_code: str = ""
+    entry: ProtocolContent | None = None
+
+
+class ApproveHardWarnings(_Command, frozen=True, kw_only=True):
+    key: ProtocolKey
+    control_code: str
+
+
+class WithdrawConfirmation(_Command, frozen=True, kw_only=True):
+    key: ProtocolKey
+    reason: str
+
+
+class RejectProtocol(_Command, frozen=True, kw_only=True):
+    key: ProtocolKey
+    reason: str
+
+
+class TurnoutKey(_Command, frozen=True, kw_only=True):
+    election: str
+    teryt: str
+    precinct: int
+    round: int = 1
+
+
+class ReportTurnout(_Command, frozen=True, kw_only=True):
+    key: TurnoutKey
+    report: TurnoutContent
+
+
+class CorrectTurnout(_Command, frozen=True, kw_only=True):
+    key: TurnoutKey
+    report: TurnoutContent
+    reason: str
+
+
+class Outcome(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """``accepted`` (recorded) or ``refused`` (nothing recorded; ``problems`` name the field and
+    the rule). For protocols: the version, its control code, its state and findings."""
+
+    status: str
+    aggregate_id: str = ""
+    version: int = 0
+    control_code: str = ""
+    state: str = ""
+    late: bool = False
+    findings: tuple[Finding, ...] = ()
+    problems: tuple[Problem, ...] = ()

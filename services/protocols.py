@@ -1,0 +1,196 @@
+"""The protocols application: commands on protocols and turnout reports, through the event store.
+
+Each command reads what it needs (definitions, the protocol, its siblings), lets the aggregate
+decide, and saves the one resulting event. Domain refusals come back as ``Outcome(status=
+"refused")`` naming the field and the rule; nothing is written then.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from domain.clock import Clock, SystemClock
+from domain.ids import protocol_id, turnout_id
+from domain.protocol import Protocol
+from domain.protocol_refusal import ProtocolRefusedError, refusal, refused
+from domain.rules import profile_for
+from domain.turnout import Turnout
+from schemas.commands import (
+    ApproveHardWarnings,
+    ConfirmProtocol,
+    CorrectProtocol,
+    CorrectTurnout,
+    Outcome,
+    RejectProtocol,
+    ReportTurnout,
+    SubmitProtocol,
+    WithdrawConfirmation,
+)
+from schemas.envelope import RoutingKeys
+from services.elections import Elections
+from services.protocol_setting import precinct_setting, protocol_setting
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from eventsourcing.domain import Aggregate
+
+    from schemas.envelope import CommandContext
+    from schemas.validation import ProtocolKey
+
+ProtocolCommand = (
+    SubmitProtocol
+    | CorrectProtocol
+    | ConfirmProtocol
+    | ApproveHardWarnings
+    | WithdrawConfirmation
+    | RejectProtocol
+)
+
+
+class Protocols(Application[UUID]):
+    name = "protocols"
+    env: ClassVar[dict[str, str]] = Elections.env
+
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
+        super().__init__(env)
+        self.clock = clock or SystemClock()
+
+    def handle(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout,
+               context: CommandContext) -> Outcome:  # fmt: skip
+        """Run one command; a domain refusal or a lost race is an answer, not an exception."""
+        try:
+            if isinstance(command, ReportTurnout | CorrectTurnout):
+                return self._turnout(command, context)
+            return self._protocol(command, context)
+        except ProtocolRefusedError as refused:
+            return Outcome(status="refused", problems=tuple(refused.problems))
+        except IntegrityError:
+            race = "someone changed this record at the same moment; read it again and retry"
+            problem = refusal("$.key", "protocol.concurrent_change", race)
+            return Outcome(status="refused", problems=(problem,))
+
+    def protocol(self, key: ProtocolKey) -> Protocol | None:
+        found: Protocol | None = self._get(_protocol_id(key), Protocol)
+        return found
+
+    def turnout(
+        self, election: str, teryt: str, precinct: int, round_number: int
+    ) -> Turnout | None:
+        found: Turnout | None = self._get(
+            turnout_id(election, teryt, precinct, round_number), Turnout
+        )
+        return found
+
+    # Protocols.
+
+    def _protocol(self, command: ProtocolCommand, context: CommandContext) -> Outcome:
+        key = command.key
+        existing = self.protocol(key)
+        if isinstance(command, SubmitProtocol):
+            if existing is not None:
+                exists = f"version {existing.current.number} exists; send a correction"
+                raise refused("$.key", "protocol.already_submitted", exists)
+            setting = protocol_setting(self._get, key)
+            _check_form(setting.contest.shape.form, command.content.form)
+            profile = profile_for(setting.election.info.rules_profile, command.content.form)
+            protocol = Protocol.submit(key, command.content, setting.context, profile)
+        else:
+            if existing is None:
+                raise refused("$.key", "protocol.not_submitted", "no protocol was submitted here")
+            protocol = existing
+            self._apply(protocol, command)
+        self.save(protocol, context=context, routing={protocol.id: _routing(key)})
+        current = protocol.current
+        return Outcome(
+            status="accepted",
+            aggregate_id=str(protocol.id),
+            version=current.number,
+            control_code=current.control_code,
+            state=protocol.status.value,
+            findings=current.findings,
+        )
+
+    def _apply(self, protocol: Protocol, command: ProtocolCommand) -> None:
+        if isinstance(command, CorrectProtocol):
+            setting = protocol_setting(self._get, command.key)
+            _check_form(setting.contest.shape.form, command.content.form)
+            profile = profile_for(setting.election.info.rules_profile, command.content.form)
+            protocol.correct(command.content, command.reason, setting.context, profile)
+        elif isinstance(command, ConfirmProtocol):
+            if command.entry is not None:
+                protocol.confirm_by_blind_entry(command.entry)
+            else:
+                protocol.confirm_by_control_code(command.control_code)
+        elif isinstance(command, ApproveHardWarnings):
+            protocol.approve_hard_warnings(command.control_code)
+        elif isinstance(command, WithdrawConfirmation):
+            protocol.withdraw_confirmation(command.reason)
+        elif isinstance(command, RejectProtocol):
+            protocol.reject(command.reason)
+
+    # Turnout.
+
+    def _turnout(self, command: ReportTurnout | CorrectTurnout, context: CommandContext) -> Outcome:
+        k = command.key
+        election, voting, _, precinct = precinct_setting(
+            self._get, k.election, k.teryt, k.precinct, k.round
+        )
+        profile = profile_for(election.info.rules_profile, "")
+        turnout = self.turnout(k.election, k.teryt, k.precinct, k.round)
+        common: dict[str, Any] = {
+            "precinct_type": precinct.type,
+            "estimate": precinct.eligible_voters or None,
+            "profile": profile,
+        }
+        if isinstance(command, CorrectTurnout):
+            if turnout is None:
+                raise refused("$.report.hour", "turnout.not_reported", "nothing to correct")
+            turnout.correct(command.report, command.reason, **common)
+        else:
+            turnout = turnout or Turnout.open(k.election, k.teryt, k.precinct, k.round)
+            turnout.report(command.report, voting=voting, now=self.clock.now(), **common)
+        routing = RoutingKeys(election=k.election, gmina=k.teryt, precinct=str(k.precinct),
+                              round=str(k.round))  # fmt: skip
+        self.save(turnout, context=context, routing={turnout.id: routing})
+        reported = turnout.reports[command.report.hour]
+        return Outcome(
+            status="accepted",
+            aggregate_id=str(turnout.id),
+            findings=reported.findings,
+            late=reported.late,
+        )
+
+    def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(aggregate, kind):
+            raise TypeError(f"{aggregate_id} is a {type(aggregate).__name__}, not a {kind}")
+        return aggregate
+
+
+def _protocol_id(key: ProtocolKey) -> UUID:
+    return protocol_id(key.election, key.teryt, key.precinct, key.contest, key.district, key.round)
+
+
+def _routing(key: ProtocolKey) -> RoutingKeys:
+    return RoutingKeys(
+        election=key.election,
+        gmina=key.teryt,
+        precinct=str(key.precinct),
+        contest=key.contest,
+        district=str(key.district),
+        round=str(key.round),
+    )
+
+
+def _check_form(expected: str, given: str) -> None:
+    if expected != given:
+        wrong = f"this contest uses the {expected} form, not {given}"
+        raise refused("$.content.form", "protocol.form_mismatch", wrong)
