@@ -226,7 +226,8 @@ class Protocol(Aggregate):
     # Checks.
 
     def _check_confirmable(self) -> None:
-        if self.status is not Status.ACCEPTED:
+        """Accepted, or confirmed already (the other way may confirm it once more)."""
+        if self.status not in (Status.ACCEPTED, Status.CONFIRMED):
             raise _state_refusal("protocol.not_confirmable", self.status)
 
     def _check_code(self, typed: str) -> None:

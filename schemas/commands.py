@@ -24,7 +24,8 @@ class SubmitProtocol(_Command, frozen=True, kw_only=True):
 class CorrectProtocol(_Command, frozen=True, kw_only=True):
     key: ProtocolKey
     content: ProtocolContent
-    reason: str
+    reason: str = ""
+    """Required: a correction without a reason is refused (protocol.reason_required)."""
 
 
 class ConfirmProtocol(_Command, frozen=True, kw_only=True):
@@ -66,7 +67,7 @@ class ReportTurnout(_Command, frozen=True, kw_only=True):
 class CorrectTurnout(_Command, frozen=True, kw_only=True):
     key: TurnoutKey
     report: TurnoutContent
-    reason: str
+    reason: str = ""
 
 
 class Outcome(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

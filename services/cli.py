@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -64,6 +64,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("file", type=Path)
     validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    _protocol_commands(protocol_commands)
+
+    turnout = commands.add_parser("turnout", help="turnout reports during voting")
+    turnout_commands = turnout.add_subparsers(
+        dest="turnout_command", required=True, metavar="TURNOUT_COMMAND"
+    )
+    report = turnout_commands.add_parser("report", help="report turnout from a JSON file")
+    report.add_argument("file", type=Path, help='{"key": {...}, "report": {"hour", ...}}')
+    correct = turnout_commands.add_parser("correct", help="correct a report, with a reason")
+    correct.add_argument("file", type=Path, help='{"key", "report", "reason"}')
+    correct.add_argument("--reason", help="the reason (instead of the file's)")
+    for sub in (report, correct):
+        _command_options(sub)
 
     schemas = commands.add_parser("schemas", help="the JSON Schemas of the wire types")
     schemas_commands = schemas.add_subparsers(
@@ -104,6 +117,48 @@ def _parser() -> argparse.ArgumentParser:
         "--writers", type=int, default=8, help="concurrent writers (default 8)"
     )
     return parser
+
+
+def _protocol_commands(commands: Any) -> None:
+    """The local operator's protocol commands; KEY is <election>/<teryt>/<precinct>/<contest>/
+    <district>/<round>."""
+    submit = commands.add_parser("submit", help="submit a protocol from a JSON file")
+    submit.add_argument("file", type=Path, help='{"key": {...}, "content": {...}}')
+    correct = commands.add_parser("correct", help="a new version from a JSON file, with a reason")
+    correct.add_argument("file", type=Path, help='{"key", "content", "reason"}')
+    correct.add_argument("--reason", help="the reason (instead of the file's)")
+    confirm = commands.add_parser(
+        "confirm", help="confirm the paper copy: its control code, or a blind entry"
+    )
+    confirm.add_argument("key")
+    how = confirm.add_mutually_exclusive_group(required=True)
+    how.add_argument("--code", help="the control code printed on the signed paper copy")
+    how.add_argument("--blind", type=Path, help="the paper's numbers typed blind (content JSON)")
+    approve = commands.add_parser("approve", help="approve the hard warnings (coordinator)")
+    approve.add_argument("key")
+    approve.add_argument("--code", required=True, help="the control code of the version")
+    withdraw = commands.add_parser("withdraw", help="withdraw a confirmation, with a reason")
+    reject = commands.add_parser("reject", help="reject the protocol, with a reason")
+    for sub in (withdraw, reject):
+        sub.add_argument("key")
+        sub.add_argument("--reason", required=True)
+    show = commands.add_parser("show", help="a protocol's state and every version")
+    show.add_argument("key")
+    _data_dir_argument(show)
+    for sub in (submit, correct, confirm, approve, withdraw, reject):
+        _command_options(sub)
+
+
+def _command_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--channel",
+        choices=("cli", "online", "offline-file", "proxy"),
+        default="cli",
+        help="how the data came: cli (default), offline-file (brought from an offline "
+        "precinct), proxy (a coordinator entering on behalf of the commission), online",
+    )
+    parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    _data_dir_argument(parser)
 
 
 def _data_dir_argument(parser: argparse.ArgumentParser) -> None:
@@ -156,9 +211,19 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _protocol(args: argparse.Namespace) -> int:
-    from services.rules_commands import validate_command
+    if args.protocol_command == "validate":
+        from services.rules_commands import validate_command
 
-    return validate_command(args.file, as_json=args.json)
+        return validate_command(args.file, as_json=args.json)
+    from services.protocol_cli import command_main, show_main
+
+    return show_main(args) if args.protocol_command == "show" else command_main(args)
+
+
+def _turnout(args: argparse.Namespace) -> int:
+    from services.protocol_cli import command_main
+
+    return command_main(args)
 
 
 def _schemas(args: argparse.Namespace) -> int:
@@ -189,6 +254,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "election": _election,
     "rules": _rules,
     "protocol": _protocol,
+    "turnout": _turnout,
     "schemas": _schemas,
     "admin": _admin,
     "bench": _bench,
