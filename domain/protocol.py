@@ -125,6 +125,8 @@ class Protocol(Aggregate):
         self.confirmation: ev.ProtocolConfirmed | None = None
         self.withdrawal: ev.ConfirmationWithdrawn | None = None
         self.rejection: ev.ProtocolRejected | None = None
+        self.withdrawn_by_version: list[bool] = []
+        """Per version: whether recording it withdrew a confirmation."""
         self._add_version(data.content, data.control_code, data.findings, data.rules)
 
     # Commands.
@@ -260,12 +262,14 @@ class Protocol(Aggregate):
     ) -> None:
         version = Version(len(self.versions) + 1, content, control_code, findings, rules)
         self.versions.append(version)
+        self.withdrawn_by_version.append(False)
         self.status = Status.AWAITING_APPROVAL if version.hard_warnings else Status.ACCEPTED
         self.confirmation = self.rejection = None
 
     @event(Corrected)
     def _correct(self, data: ev.ProtocolCorrected) -> None:
         self._add_version(data.content, data.control_code, data.findings, data.rules)
+        self.withdrawn_by_version[-1] = data.confirmation_withdrawn
 
     @event(HardWarningsApproved)
     def _approve(self, data: ev.HardWarningsApproved) -> None:

@@ -1,0 +1,237 @@
+"""A protocol's whole life, and turnout reports, through the real event store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+import pytest
+
+from domain.clock import ManualClock
+from domain.decoding import decode_json
+from schemas.commands import (
+    ApproveHardWarnings,
+    ConfirmProtocol,
+    CorrectProtocol,
+    CorrectTurnout,
+    Outcome,
+    RejectProtocol,
+    ReportTurnout,
+    SubmitProtocol,
+)
+from schemas.envelope import CommandContext
+from services.election_load import load_file
+from services.protocols import Protocols
+from tests.definitions import EXAMPLES
+from tests.factories import read_stream
+from tests.natsserver import fresh_stream, session_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from schemas.validation import ProtocolKey
+
+OPERATOR = CommandContext(actor="local-operator:test@host", role="local-operator", channel="cli")
+PROXY = msgspec.structs.replace(OPERATOR, channel="proxy")
+ROUND_1_NOON = dt.datetime(2026, 4, 12, 10, 5, tzinfo=dt.UTC)  # 12:05 in Warsaw (CEST)
+
+
+@pytest.fixture
+def stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    name = fresh_stream()
+    monkeypatch.setenv("NATS_URL", session_url())
+    monkeypatch.setenv("NATS_STREAM", name)
+    assert "recorded" == load_file(EXAMPLES / "gmina-zielonka.json", data_dir=tmp_path).status
+    return name
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(ROUND_1_NOON)
+
+
+@pytest.fixture
+def app(stream: str, clock: ManualClock) -> Iterator[Protocols]:
+    application = Protocols(env={"NATS_URL": session_url(), "NATS_STREAM": stream}, clock=clock)
+    yield application
+    application.close()
+
+
+def example(name: str, kind: type[Any]) -> Any:
+    return decode_json((EXAMPLES / "protocols" / name).read_bytes(), kind)
+
+
+def stored(stream: str) -> int:
+    return len(read_stream(session_url(), stream))
+
+
+def refused_rules(outcome: Outcome) -> list[str]:
+    assert "refused" == outcome.status
+    return [p.rule for p in outcome.problems]
+
+
+def test_the_whole_life_of_a_protocol(app: Protocols, stream: str) -> None:
+    """Warning refused until explained; hard warning blocks until approved; corrections are new
+    versions; confirmation by code and by blind entry; a correction withdraws a confirmation."""
+    submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
+    key: ProtocolKey = submission.key
+    clean = submission.content
+    torn = msgspec.structs.replace(clean, invalid_ballots=1, ballots_from_box=389)
+    before = stored(stream)
+
+    # A warning without the commission's explanation: refused, nothing written.
+    outcome = app.handle(SubmitProtocol(key=key, content=torn), OPERATOR)
+    assert {"R304", "R307"} <= set(refused_rules(outcome))
+    assert before == stored(stream)
+
+    # Explained: accepted, but the hard warning holds it until a coordinator approves.
+    explained = msgspec.structs.replace(
+        torn, explanations={"R304": "karta spoza spisu", "R307": "wyborca przedarł kartę"}
+    )
+    outcome = app.handle(SubmitProtocol(key=key, content=explained), OPERATOR)
+    assert ("accepted", 1, "awaiting-approval") == (outcome.status, outcome.version, outcome.state)
+    assert "R306" in {f.code for f in outcome.findings}
+    first_code = outcome.control_code
+    assert ["protocol.not_confirmable"] == refused_rules(
+        app.handle(ConfirmProtocol(key=key, control_code=first_code), OPERATOR)
+    )
+    wrong = ApproveHardWarnings(key=key, control_code="0000-0000-0000")
+    assert ["protocol.wrong_control_code"] == refused_rules(app.handle(wrong, PROXY))
+    approved = app.handle(ApproveHardWarnings(key=key, control_code=first_code), PROXY)
+    assert "accepted" == approved.state
+
+    # A correction is version 2; version 1 stays.
+    outcome = app.handle(CorrectProtocol(key=key, content=clean, reason="recount"), OPERATOR)
+    assert (2, "accepted") == (outcome.version, outcome.state)
+    second_code = outcome.control_code
+    assert second_code != first_code
+
+    # Confirm: a wrong code is refused, the right one confirms.
+    bad = ConfirmProtocol(key=key, control_code=first_code)
+    assert ["protocol.wrong_control_code"] == refused_rules(app.handle(bad, PROXY))
+    good = ConfirmProtocol(key=key, control_code=second_code.lower().replace("-", " "))
+    assert "confirmed" == app.handle(good, PROXY).state
+
+    # Blind entry with one different number: refused, the difference listed.
+    typed = msgspec.structs.replace(clean, unused=(clean.unused or 0) + 1)
+    outcome = app.handle(ConfirmProtocol(key=key, entry=typed), PROXY)
+    assert ["$.unused"] == [p.path for p in outcome.problems]
+    assert ["protocol.blind_entry_differs"] == refused_rules(outcome)
+
+    # Correcting again withdraws the confirmation, and says so.
+    fixed = msgspec.structs.replace(clean, proxy=3)
+    outcome = app.handle(CorrectProtocol(key=key, content=fixed, reason="pełnomocnicy"), OPERATOR)
+    assert (3, "accepted") == (outcome.version, outcome.state)
+    protocol = app.protocol(key)
+    assert protocol is not None
+    assert [False, False, True] == protocol.withdrawn_by_version
+
+    # A fresh reader rebuilds exactly this from the stored events.
+    reader = Protocols(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
+    try:
+        rebuilt = reader.protocol(key)
+    finally:
+        reader.close()
+    assert rebuilt is not None
+    assert (protocol.status, protocol.versions) == (rebuilt.status, rebuilt.versions)
+
+
+def test_blind_entry_confirms_when_every_number_agrees(app: Protocols) -> None:
+    """Typed blind from the paper, identical numbers confirm the protocol."""
+    submission: SubmitProtocol = example("council-precinct-2.json", SubmitProtocol)
+    assert "accepted" == app.handle(submission, OPERATOR).status
+    entry = msgspec.structs.replace(submission.content, explanations={})
+    confirmed = app.handle(ConfirmProtocol(key=submission.key, entry=entry), PROXY)
+    assert "confirmed" == confirmed.state
+
+
+def test_a_rejected_protocol_moves_on_only_by_correction(app: Protocols) -> None:
+    """Reject needs a reason; afterwards confirmation is refused until a new version arrives."""
+    submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
+    code = app.handle(submission, OPERATOR).control_code
+    key = submission.key
+    assert ["protocol.reason_required"] == refused_rules(
+        app.handle(RejectProtocol(key=key, reason=" "), PROXY)
+    )
+    assert "rejected" == app.handle(RejectProtocol(key=key, reason="nieczytelne"), PROXY).state
+    assert ["protocol.not_confirmable"] == refused_rules(
+        app.handle(ConfirmProtocol(key=key, control_code=code), PROXY)
+    )
+    correction: CorrectProtocol = example("mayor-precinct-2-correction.json", CorrectProtocol)
+    assert "accepted" == app.handle(correction, OPERATOR).state
+
+
+def test_commands_in_the_wrong_place_are_refused_by_field(app: Protocols, stream: str) -> None:
+    """Unknown precinct, contest or district, a second submission, the wrong form: each names
+    its field and rule, and nothing is written."""
+    submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
+    before = stored(stream)
+    cases = {
+        "protocol.unknown_precinct": msgspec.structs.replace(submission.key, precinct=99),
+        "protocol.unknown_contest": msgspec.structs.replace(submission.key, contest="mayor:0"),
+        "protocol.no_districts": msgspec.structs.replace(submission.key, district=2),
+        "protocol.no_runoff": msgspec.structs.replace(submission.key, round=2),
+        "protocol.unknown_election": msgspec.structs.replace(submission.key, election="nope"),
+    }
+    for rule, key in cases.items():
+        assert [rule] == refused_rules(app.handle(SubmitProtocol(key=key, content=submission.content),
+                                                  OPERATOR)), rule  # fmt: skip
+    wrong_form = msgspec.structs.replace(submission.content, form="2025")
+    assert "protocol.form_mismatch" in refused_rules(
+        app.handle(SubmitProtocol(key=submission.key, content=wrong_form), OPERATOR)
+    )
+    council: SubmitProtocol = example("council-precinct-2.json", SubmitProtocol)
+    elsewhere = msgspec.structs.replace(council.key, district=3)
+    assert ["protocol.not_in_district"] == refused_rules(
+        app.handle(SubmitProtocol(key=elsewhere, content=council.content), OPERATOR)
+    )
+    assert before == stored(stream)
+    app.handle(submission, OPERATOR)
+    assert ["protocol.already_submitted"] == refused_rules(app.handle(submission, OPERATOR))
+
+
+def test_cross_protocol_rules_see_the_other_contests(app: Protocols) -> None:
+    """The council protocol of the precinct disagreeing with the mayor's on eligible voters."""
+    mayor: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
+    council: SubmitProtocol = example("council-precinct-2.json", SubmitProtocol)
+    assert "accepted" == app.handle(mayor, OPERATOR).status
+    off = msgspec.structs.replace(council.content, eligible=(council.content.eligible or 0) + 5)
+    outcome = app.handle(SubmitProtocol(key=council.key, content=off), OPERATOR)
+    assert "R602" in refused_rules(outcome)
+
+
+def test_turnout_reports_on_time_late_early_and_corrected(
+    app: Protocols, clock: ManualClock, stream: str
+) -> None:
+    """12:00 on time; 17:00 reported at 18:00 is late; an hour not yet come, an hour the round
+    does not have and an error are refused; a correction needs a reason."""
+    noon: ReportTurnout = example("turnout-precinct-2-1200.json", ReportTurnout)
+    evening: ReportTurnout = example("turnout-precinct-2-1700.json", ReportTurnout)
+    assert ["turnout.too_early"] == refused_rules(app.handle(evening, OPERATOR))
+    on_time = app.handle(noon, OPERATOR)
+    assert ("accepted", False) == (on_time.status, on_time.late)
+    assert ["turnout.already_reported"] == refused_rules(app.handle(noon, OPERATOR))
+    odd = msgspec.structs.replace(noon.report, hour=dt.time(13))
+    assert ["turnout.unknown_hour"] == refused_rules(
+        app.handle(ReportTurnout(key=noon.key, report=odd), OPERATOR)
+    )
+    clock.advance(dt.timedelta(hours=6))  # 18:05 in Warsaw
+    too_many = msgspec.structs.replace(evening.report, issued=999)
+    before = stored(stream)
+    assert "R701" in refused_rules(app.handle(ReportTurnout(key=evening.key, report=too_many),
+                                              OPERATOR))  # fmt: skip
+    assert before == stored(stream)
+    late = app.handle(evening, OPERATOR)
+    assert ("accepted", True) == (late.status, late.late)
+    fixed = msgspec.structs.replace(evening.report, issued=305)
+    assert ["turnout.reason_required"] == refused_rules(
+        app.handle(CorrectTurnout(key=evening.key, report=fixed), OPERATOR)
+    )
+    corrected = app.handle(CorrectTurnout(key=evening.key, report=fixed, reason="typo"), OPERATOR)
+    assert "accepted" == corrected.status
+    turnout = app.turnout("przyklad-2026", "302199", 2, 1)
+    assert turnout is not None
+    assert 305 == turnout.reports[dt.time(17)].report.issued
+    assert turnout.reports[dt.time(17)].late
