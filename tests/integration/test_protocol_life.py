@@ -176,8 +176,8 @@ def test_commands_in_the_wrong_place_are_refused_by_field(app: Protocols, stream
         "protocol.unknown_election": msgspec.structs.replace(submission.key, election="nope"),
     }
     for rule, key in cases.items():
-        assert [rule] == refused_rules(app.handle(SubmitProtocol(key=key, content=submission.content),
-                                                  OPERATOR)), rule  # fmt: skip
+        misplaced = SubmitProtocol(key=key, content=submission.content)
+        assert [rule] == refused_rules(app.handle(misplaced, OPERATOR)), rule
     wrong_form = msgspec.structs.replace(submission.content, form="2025")
     assert "protocol.form_mismatch" in refused_rules(
         app.handle(SubmitProtocol(key=submission.key, content=wrong_form), OPERATOR)
