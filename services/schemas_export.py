@@ -4,6 +4,8 @@ Written to ``schemas/jsonschema/`` and committed, so a change to a wire type sho
 review; ``--check`` (run in CI) fails when the committed files are not what the types generate.
 
 * ``election-definition.v1.json``: the definition file of ``tally election load``;
+* ``commands.v1.json``: protocol and turnout commands and their outcome;
+* ``validation-request.v1.json``: what ``tally protocol validate`` reads;
 * ``events.v1.json``: the payload of every stored event type, under its tag.
 """
 
@@ -19,22 +21,63 @@ import msgspec
 
 import domain.contest
 import domain.election
+import domain.protocol
+import domain.turnout
 import domain.unit
 from domain import tags
+from schemas import commands
 from schemas.definition import ElectionDefinition
+from schemas.validation import ValidationRequest
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "jsonschema"
-_AGGREGATES = (domain.election.Election, domain.unit.Unit, domain.contest.Contest)
+COMMANDS = (
+    commands.SubmitProtocol,
+    commands.CorrectProtocol,
+    commands.ConfirmProtocol,
+    commands.ApproveHardWarnings,
+    commands.WithdrawConfirmation,
+    commands.RejectProtocol,
+    commands.ReportTurnout,
+    commands.CorrectTurnout,
+    commands.Outcome,
+)
+_AGGREGATES = (
+    domain.election.Election,
+    domain.unit.Unit,
+    domain.contest.Contest,
+    domain.protocol.Protocol,
+    domain.turnout.Turnout,
+)
 
 
 def generated() -> dict[str, str]:
     """File name -> content of every schema the types generate."""
-    definition = msgspec.json.schema(ElectionDefinition)
-    definition["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    definition["title"] = "Tally election definition file, format v1"
     return {
-        "election-definition.v1.json": _dump(definition),
+        "election-definition.v1.json": _dump(
+            _titled(ElectionDefinition, "Tally election definition file, format v1")
+        ),
+        "commands.v1.json": _dump(_union_schema(COMMANDS, "Tally commands and their outcome")),
+        "validation-request.v1.json": _dump(
+            _titled(ValidationRequest, "tally protocol validate: a protocol with its context")
+        ),
         "events.v1.json": _dump(_events_schema()),
+    }
+
+
+def _titled(kind: Any, title: str) -> dict[str, Any]:
+    schema = msgspec.json.schema(kind)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = title
+    return schema
+
+
+def _union_schema(kinds: tuple[Any, ...], title: str) -> dict[str, Any]:
+    refs, components = msgspec.json.schema_components(kinds)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": title,
+        "properties": {kind.__name__: ref for kind, ref in zip(kinds, refs, strict=True)},
+        "$defs": components,
     }
 
 

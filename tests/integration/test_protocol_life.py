@@ -19,6 +19,7 @@ from schemas.commands import (
     RejectProtocol,
     ReportTurnout,
     SubmitProtocol,
+    WithdrawConfirmation,
 )
 from schemas.envelope import CommandContext
 from services.election_load import load_file
@@ -138,13 +139,27 @@ def test_the_whole_life_of_a_protocol(app: Protocols, stream: str) -> None:
     assert (protocol.status, protocol.versions) == (rebuilt.status, rebuilt.versions)
 
 
-def test_blind_entry_confirms_when_every_number_agrees(app: Protocols) -> None:
-    """Typed blind from the paper, identical numbers confirm the protocol."""
+def test_blind_entry_confirms_and_a_confirmation_can_be_withdrawn(
+    app: Protocols, stream: str
+) -> None:
+    """Typed blind from the paper, identical numbers confirm; withdrawing needs a reason; a fresh
+    reader sees the same."""
     submission: SubmitProtocol = example("council-precinct-2.json", SubmitProtocol)
     assert "accepted" == app.handle(submission, OPERATOR).status
     entry = msgspec.structs.replace(submission.content, explanations={})
     confirmed = app.handle(ConfirmProtocol(key=submission.key, entry=entry), PROXY)
     assert "confirmed" == confirmed.state
+    withdraw = WithdrawConfirmation(key=submission.key, reason="")
+    assert ["protocol.reason_required"] == refused_rules(app.handle(withdraw, PROXY))
+    withdraw = WithdrawConfirmation(key=submission.key, reason="zły obwód")
+    assert "accepted" == app.handle(withdraw, PROXY).state
+    reader = Protocols(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
+    try:
+        rebuilt = reader.protocol(submission.key)
+    finally:
+        reader.close()
+    assert rebuilt is not None
+    assert ("accepted", "zły obwód") == (rebuilt.status.value, rebuilt.withdrawal.reason)
 
 
 def test_a_rejected_protocol_moves_on_only_by_correction(app: Protocols) -> None:

@@ -12,6 +12,8 @@ from domain import tags
 from domain.contest import Contest
 from domain.definitions.plan import Recorded, plan_load
 from domain.election import Election
+from domain.protocol import Protocol
+from domain.turnout import Turnout
 from domain.unit import Unit
 from services.eventstore.mapper import TaggedMapper
 from tests.definitions import decode, small_city, small_gmina
@@ -58,7 +60,7 @@ def test_an_unknown_tag_is_a_clear_deserialisation_error() -> None:
 
 def test_every_event_class_of_every_aggregate_is_tagged() -> None:
     """Forgetting a tag on a new event class fails here, not in production."""
-    for aggregate in (Election, Unit, Contest):
+    for aggregate in (Election, Unit, Contest, Protocol, Turnout):
         nested = [  # the library's own nested bases, Event and Created, are never stored
             value
             for name, value in vars(aggregate).items()
