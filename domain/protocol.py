@@ -147,9 +147,25 @@ class Protocol(Aggregate):
         )
 
     def correct(
-        self, content: ProtocolContent, reason: str, context: RuleContext, profile: Profile
+        self,
+        content: ProtocolContent,
+        reason: str,
+        context: RuleContext,
+        profile: Profile,
+        expected_version: int | None = None,
     ) -> None:
         _require_reason(reason)
+        if expected_version is not None and expected_version != self.current.number:
+            raise ProtocolRefusedError(
+                [
+                    refusal(
+                        "$.expected_version",
+                        "protocol.version_changed",
+                        f"version {self.current.number} was recorded meanwhile; "
+                        "read it and correct that one",
+                    )
+                ]
+            )
         if content == self.current.content:
             raise ProtocolRefusedError(
                 [

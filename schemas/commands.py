@@ -8,7 +8,7 @@ from __future__ import annotations
 import msgspec
 
 from schemas.problems import Problem
-from schemas.protocol import Finding, ProtocolContent, TurnoutContent
+from schemas.protocol import Finding, ProtocolContent, RulesStamp, TurnoutContent
 from schemas.validation import ProtocolKey
 
 
@@ -26,6 +26,8 @@ class CorrectProtocol(_Command, frozen=True, kw_only=True):
     content: ProtocolContent
     reason: str = ""
     """Required: a correction without a reason is refused (protocol.reason_required)."""
+    expected_version: int | None = None
+    """The version the correction was made against: refused if another came meanwhile."""
 
 
 class ConfirmProtocol(_Command, frozen=True, kw_only=True):
@@ -71,14 +73,38 @@ class CorrectTurnout(_Command, frozen=True, kw_only=True):
 
 
 class Outcome(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    """``accepted`` (recorded) or ``refused`` (nothing recorded; ``problems`` name the field and
-    the rule). For protocols: the version, its control code, its state and findings."""
+    """``status``: ``accepted`` (recorded), ``refused`` (the domain said no; nothing recorded),
+    ``invalid`` (malformed input), ``conflict`` (an idempotency key reused for another request),
+    ``in-progress`` (the same request is being handled; retry) or ``failed`` (an unexpected fault;
+    logged; retry). ``problems`` name the field and the rule. For protocols: the version, its
+    control code, its state and findings; ``sequence`` is the stream sequence of the event."""
 
     status: str
     aggregate_id: str = ""
+    sequence: int = 0
+    replayed: bool = False
+    """This answer was recorded for an earlier request with the same idempotency key."""
     version: int = 0
     control_code: str = ""
     state: str = ""
     late: bool = False
     findings: tuple[Finding, ...] = ()
     problems: tuple[Problem, ...] = ()
+
+
+class VersionView(msgspec.Struct, frozen=True, kw_only=True):
+    version: int
+    control_code: str
+    content: ProtocolContent
+    findings: tuple[Finding, ...]
+    rules: RulesStamp
+    withdrew_confirmation: bool = False
+
+
+class ProtocolView(msgspec.Struct, frozen=True, kw_only=True):
+    """A protocol's current state and every version."""
+
+    key: ProtocolKey
+    aggregate_id: str
+    state: str
+    versions: tuple[VersionView, ...]

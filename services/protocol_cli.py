@@ -117,20 +117,12 @@ def show_main(args: argparse.Namespace) -> int:
     with nats_url(args.data_dir) as url:
         app = Protocols(env={"NATS_URL": url})
         try:
-            protocol = app.protocol(key)
+            view = app.view(key)
         finally:
             app.close()
-    if protocol is None:
+    if view is None:
         sys.stdout.write(f"no protocol {args.key}\n")
         return EXIT_REFUSED
-    view = {
-        "state": protocol.status.value,
-        "versions": [
-            {"version": v.number, "control_code": v.control_code, "findings": v.findings,
-             "rules": v.rules, "content": v.content}
-            for v in protocol.versions
-        ],
-    }  # fmt: skip
     sys.stdout.write(msgspec.json.format(msgspec.json.encode(view)).decode() + "\n")
     return 0
 

@@ -25,9 +25,11 @@ from schemas.commands import (
     CorrectProtocol,
     CorrectTurnout,
     Outcome,
+    ProtocolView,
     RejectProtocol,
     ReportTurnout,
     SubmitProtocol,
+    VersionView,
     WithdrawConfirmation,
 )
 from schemas.envelope import RoutingKeys
@@ -78,6 +80,29 @@ class Protocols(Application[UUID]):
         found: Protocol | None = self._get(_protocol_id(key), Protocol)
         return found
 
+    def view(self, key: ProtocolKey) -> ProtocolView | None:
+        protocol = self.protocol(key)
+        if protocol is None:
+            return None
+        return ProtocolView(
+            key=protocol.key,
+            aggregate_id=str(protocol.id),
+            state=protocol.status.value,
+            versions=tuple(
+                VersionView(
+                    version=v.number,
+                    control_code=v.control_code,
+                    content=v.content,
+                    findings=v.findings,
+                    rules=v.rules,
+                    withdrew_confirmation=withdrew,
+                )
+                for v, withdrew in zip(
+                    protocol.versions, protocol.withdrawn_by_version, strict=True
+                )
+            ),
+        )
+
     def turnout(
         self, election: str, teryt: str, precinct: int, round_number: int
     ) -> Turnout | None:
@@ -104,11 +129,12 @@ class Protocols(Application[UUID]):
                 raise refused("$.key", "protocol.not_submitted", "no protocol was submitted here")
             protocol = existing
             self._apply(protocol, command)
-        self.save(protocol, context=context, routing={protocol.id: _routing(key)})
+        recordings = self.save(protocol, context=context, routing={protocol.id: _routing(key)})
         current = protocol.current
         return Outcome(
             status="accepted",
             aggregate_id=str(protocol.id),
+            sequence=recordings[-1].notification.id if recordings else 0,
             version=current.number,
             control_code=current.control_code,
             state=protocol.status.value,
@@ -120,7 +146,9 @@ class Protocols(Application[UUID]):
             setting = protocol_setting(self._get, command.key)
             _check_form(setting.contest.shape.form, command.content.form)
             profile = profile_for(setting.election.info.rules_profile, command.content.form)
-            protocol.correct(command.content, command.reason, setting.context, profile)
+            protocol.correct(
+                command.content, command.reason, setting.context, profile, command.expected_version
+            )
         elif isinstance(command, ConfirmProtocol):
             if command.entry is not None:
                 protocol.confirm_by_blind_entry(command.entry)
@@ -156,11 +184,12 @@ class Protocols(Application[UUID]):
             turnout.report(command.report, voting=voting, now=self.clock.now(), **common)
         routing = RoutingKeys(election=k.election, gmina=k.teryt, precinct=str(k.precinct),
                               round=str(k.round))  # fmt: skip
-        self.save(turnout, context=context, routing={turnout.id: routing})
+        recordings = self.save(turnout, context=context, routing={turnout.id: routing})
         reported = turnout.reports[command.report.hour]
         return Outcome(
             status="accepted",
             aggregate_id=str(turnout.id),
+            sequence=recordings[-1].notification.id if recordings else 0,
             findings=reported.findings,
             late=reported.late,
         )

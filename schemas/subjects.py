@@ -1,0 +1,27 @@
+"""NATS subjects of the command service: request/reply, one subject per command or query.
+
+Requests carry the command as JSON and these headers: ``Idempotency-Key`` (optional; a retry with
+the same key and body gets the first answer), ``Tally-Actor``, ``Tally-Role``, ``Tally-Channel``,
+``Tally-Correlation-Id``. The reply is an ``Outcome`` (queries: their view) with the status in
+``Tally-Status`` too.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+PREFIX: Final = "tally.v1"
+QUEUE: Final = "tally-commands"
+IDEMPOTENCY_KEY: Final = "Idempotency-Key"
+STATUS: Final = "Tally-Status"
+
+SUBMIT: Final = f"{PREFIX}.protocol.submit"
+CORRECT: Final = f"{PREFIX}.protocol.correct"
+CONFIRM: Final = f"{PREFIX}.protocol.confirm"
+APPROVE: Final = f"{PREFIX}.protocol.approve"
+WITHDRAW: Final = f"{PREFIX}.protocol.withdraw"
+REJECT: Final = f"{PREFIX}.protocol.reject"
+TURNOUT_REPORT: Final = f"{PREFIX}.turnout.report"
+TURNOUT_CORRECT: Final = f"{PREFIX}.turnout.correct"
+VALIDATE: Final = f"{PREFIX}.protocol.validate"
+GET_PROTOCOL: Final = f"{PREFIX}.protocol.get"
