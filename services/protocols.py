@@ -19,6 +19,7 @@ from domain.protocol import Protocol
 from domain.protocol_refusal import ProtocolRefusedError, refusal, refused
 from domain.rules import profile_for
 from domain.turnout import Turnout
+from domain.validation import check
 from schemas.commands import (
     ApproveHardWarnings,
     ConfirmProtocol,
@@ -33,6 +34,7 @@ from schemas.commands import (
     WithdrawConfirmation,
 )
 from schemas.envelope import RoutingKeys
+from schemas.validation import ValidationReport, ValidationRequest
 from services.elections import Elections
 from services.protocol_setting import precinct_setting, protocol_setting
 
@@ -75,6 +77,21 @@ class Protocols(Application[UUID]):
             race = "someone changed this record at the same moment; read it again and retry"
             problem = refusal("$.key", "protocol.concurrent_change", race)
             return Outcome(status="refused", problems=(problem,))
+
+    def validate(self, command: SubmitProtocol) -> ValidationReport | Outcome:
+        """Judge a protocol in its recorded setting without writing anything."""
+        try:
+            setting = protocol_setting(self._get, command.key)
+            _check_form(setting.contest.shape.form, command.content.form)
+        except ProtocolRefusedError as refused:
+            return Outcome(status="refused", problems=tuple(refused.problems))
+        request = ValidationRequest(
+            key=command.key,
+            content=command.content,
+            context=setting.context,
+            profile=setting.election.info.rules_profile,
+        )
+        return check(request)
 
     def protocol(self, key: ProtocolKey) -> Protocol | None:
         found: Protocol | None = self._get(_protocol_id(key), Protocol)

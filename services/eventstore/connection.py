@@ -56,11 +56,7 @@ async def connect(settings: StoreSettings, name: str) -> Client:
         "disconnected_cb": on_disconnected,
         "reconnected_cb": on_reconnected,
     }
-    if settings.creds_file:
-        options["user_credentials"] = settings.creds_file
-    elif settings.user:
-        options["user"] = settings.user
-        options["password"] = settings.password or ""
+    options |= settings.nats_credentials()
     try:
         client = await asyncio.wait_for(nats.connect(**options), timeout=_FIRST_CONNECT_TIMEOUT_S)
     except (TimeoutError, OSError, nats.errors.Error) as error:

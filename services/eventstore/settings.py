@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from services.eventstore.streams import StreamLayout
 
@@ -30,6 +30,32 @@ class StoreSettings:
     @property
     def layout(self) -> StreamLayout:
         return StreamLayout(self.stream)
+
+    def environment(self) -> dict[str, str]:
+        """These settings as the environment variables an eventsourcing application reads."""
+        env = {
+            "NATS_URL": self.url,
+            "NATS_STREAM": self.stream,
+            "NATS_REPLICAS": str(self.replicas),
+            "NATS_DUPLICATE_WINDOW": str(self.duplicate_window_s),
+            "NATS_REQUEST_TIMEOUT": str(self.request_timeout_s),
+            "NATS_APPEND_TIMEOUT": str(self.append_timeout_s),
+            "ORIGINATOR_ID_TYPE": self.originator_id_type,
+        }
+        optional = {
+            "NATS_CREDS": self.creds_file,
+            "NATS_USER": self.user,
+            "NATS_PASSWORD": self.password,
+        }
+        return env | {name: value for name, value in optional.items() if value}
+
+    def nats_credentials(self) -> dict[str, Any]:
+        """Keyword arguments for nats-py (and FastStream's broker) to authenticate."""
+        if self.creds_file:
+            return {"user_credentials": self.creds_file}
+        if self.user:
+            return {"user": self.user, "password": self.password or ""}
+        return {}
 
     @classmethod
     def from_env(cls, env: Environment) -> StoreSettings:

@@ -61,6 +61,10 @@ class StreamLayout:
     def tracking_bucket(self) -> str:
         return f"{self.stream}_TRACKING"
 
+    @property
+    def idempotency_bucket(self) -> str:
+        return f"{self.stream}_IDEMPOTENCY"
+
 
 def events_stream_config(
     layout: StreamLayout, *, replicas: int, duplicate_window_s: float
@@ -91,10 +95,32 @@ def snapshots_stream_config(
 
 def tracking_bucket_config(layout: StreamLayout, *, replicas: int) -> dict[str, Any]:
     """The KV bucket of tracking records, as the stream NATS KV keeps it in (history of one)."""
-    bucket = layout.tracking_bucket
+    return _kv_bucket(
+        layout.tracking_bucket,
+        "Tally tracking records (positions of processed notifications)",
+        replicas=replicas,
+        max_age_s=0,
+    ) | {"deny_delete": True}
+
+
+IDEMPOTENCY_TTL_S: Final = 48 * 3600
+
+
+def idempotency_bucket_config(layout: StreamLayout, *, replicas: int) -> dict[str, Any]:
+    """Idempotency keys of commands and their outcomes, kept 48 hours: far longer than any client
+    retries, while the events stream's duplicate window is minutes."""
+    return _kv_bucket(
+        layout.idempotency_bucket,
+        "Tally command idempotency keys and outcomes (48 h)",
+        replicas=replicas,
+        max_age_s=IDEMPOTENCY_TTL_S,
+    )
+
+
+def _kv_bucket(bucket: str, description: str, *, replicas: int, max_age_s: int) -> dict[str, Any]:
     return {
         "name": f"KV_{bucket}",
-        "description": "Tally tracking records (positions of processed notifications)",
+        "description": description,
         "subjects": [f"$KV.{bucket}.>"],
         "retention": "limits",
         "storage": "file",
@@ -103,8 +129,8 @@ def tracking_bucket_config(layout: StreamLayout, *, replicas: int) -> dict[str, 
         "max_msgs_per_subject": 1,
         "max_msgs": -1,
         "max_bytes": -1,
-        "max_age": 0,
-        "deny_delete": True,
+        "max_age": max_age_s * NANOS_PER_SECOND,
+        "deny_delete": False,
         "deny_purge": False,
         "allow_rollup_hdrs": True,
         "allow_direct": True,

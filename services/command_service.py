@@ -1,0 +1,200 @@
+"""The command service: a FastStream app answering commands on NATS (request/reply).
+
+Every command subject (``schemas.subjects``) is subscribed in one queue group, so any number of
+instances share the load. A request is decoded strictly, run through the domain and appended
+through the event store; the reply is an ``Outcome``. Domain refusals are answers; an unexpected
+failure is logged with its context and answered as ``failed``: a caller never hangs.
+
+FastStream is used only for core NATS request/reply here, never to declare or consume streams, so
+its unsafe JetStream defaults (rewriting stream configs, terminating failed messages, running a
+pulled batch out of order) do not apply; the store manages its streams itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import structlog
+from faststream import FastStream, Response
+from faststream.nats import NatsBroker, NatsMessage
+from faststream.specification import AsyncAPI
+
+from domain.clock import Clock, SystemClock
+from domain.decoding import DecodeError, decode_json
+from schemas import envelope, subjects
+from schemas.commands import (
+    ApproveHardWarnings,
+    ConfirmProtocol,
+    CorrectProtocol,
+    CorrectTurnout,
+    Outcome,
+    RejectProtocol,
+    ReportTurnout,
+    SubmitProtocol,
+    WithdrawConfirmation,
+)
+from schemas.envelope import CommandContext
+from schemas.validation import ProtocolKey
+from services.eventstore.connection import connect
+from services.idempotency import IdempotencyStore, request_hash
+from services.protocols import Protocols
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+
+    from services.eventstore.settings import StoreSettings
+
+log = structlog.get_logger("commands")
+
+COMMANDS: Final[dict[str, type[Any]]] = {
+    subjects.SUBMIT: SubmitProtocol,
+    subjects.CORRECT: CorrectProtocol,
+    subjects.CONFIRM: ConfirmProtocol,
+    subjects.APPROVE: ApproveHardWarnings,
+    subjects.WITHDRAW: WithdrawConfirmation,
+    subjects.REJECT: RejectProtocol,
+    subjects.TURNOUT_REPORT: ReportTurnout,
+    subjects.TURNOUT_CORRECT: CorrectTurnout,
+}
+QUERIES: Final[dict[str, type[Any]]] = {
+    subjects.VALIDATE: SubmitProtocol,
+    subjects.GET_PROTOCOL: ProtocolKey,
+}
+STALE_CLAIM_S: Final = 90.0
+
+
+def context_of(headers: dict[str, str]) -> CommandContext:
+    """Who asks, as the gateway (or another trusted client on the service network) says."""
+    return CommandContext(
+        actor=headers.get(envelope.ACTOR, "anonymous"),
+        role=headers.get(envelope.ROLE, "anonymous"),
+        channel=headers.get(envelope.CHANNEL, "online"),
+        correlation_id=headers.get(envelope.CORRELATION_ID) or str(uuid.uuid4()),
+        idempotency_key=headers.get(subjects.IDEMPOTENCY_KEY, ""),
+    )
+
+
+class CommandService:
+    def __init__(self, settings: StoreSettings, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.protocols = Protocols(env=settings.environment(), clock=self.clock)
+        self._nc: Client | None = None
+        self._idempotency: IdempotencyStore | None = None
+
+    async def start(self) -> None:
+        self._nc = await connect(self.settings, name="tally-commands-idempotency")
+        self._idempotency = IdempotencyStore(
+            self._nc,
+            bucket=self.settings.layout.idempotency_bucket,
+            request_timeout_s=self.settings.request_timeout_s,
+            stale_after_s=STALE_CLAIM_S,
+        )
+
+    async def stop(self) -> None:
+        if self._nc is not None:
+            await self._nc.drain()
+        self.protocols.close()
+
+    async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> bytes:
+        """The reply to one request; never raises."""
+        started = time.perf_counter()
+        context = context_of(headers)
+        try:
+            reply = await self._answer(subject, body, context)
+        except Exception:
+            log.exception("commands.failed", subject=subject, correlation_id=context.correlation_id)
+            reply = msgspec.json.encode(Outcome(status="failed"))
+        log.info(
+            "commands.answered",
+            subject=subject,
+            correlation_id=context.correlation_id,
+            actor=context.actor,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return reply
+
+    async def _answer(self, subject: str, body: bytes, context: CommandContext) -> bytes:
+        kind = COMMANDS.get(subject) or QUERIES[subject]
+        try:
+            request = decode_json(body, kind)
+        except DecodeError as error:
+            return msgspec.json.encode(Outcome(status="invalid", problems=tuple(error.problems)))
+        if subject == subjects.VALIDATE:
+            return msgspec.json.encode(await asyncio.to_thread(self.protocols.validate, request))
+        if subject == subjects.GET_PROTOCOL:
+            view = await asyncio.to_thread(self.protocols.view, request)
+            return msgspec.json.encode(view if view is not None else Outcome(status="not-found"))
+        if not context.idempotency_key:
+            return await self._run(request, context)
+        return await self._idempotent(subject, request, context)
+
+    async def _idempotent(self, subject: str, request: Any, context: CommandContext) -> bytes:
+        assert self._idempotency is not None
+        key, fingerprint = (
+            context.idempotency_key,
+            request_hash(subject, msgspec.json.encode(request)),
+        )
+        claim = await self._idempotency.claim(key, fingerprint, self.clock.now())
+        if claim.verdict == "replay":
+            recorded = msgspec.json.decode(claim.outcome, type=Outcome)
+            return msgspec.json.encode(msgspec.structs.replace(recorded, replayed=True))
+        if claim.verdict in ("conflict", "in-progress"):
+            return msgspec.json.encode(Outcome(status=claim.verdict))
+        reply = await self._run(request, context)
+        await self._idempotency.finish(key, fingerprint, reply, claim, self.clock.now())
+        return reply
+
+    async def _run(self, request: Any, context: CommandContext) -> bytes:
+        outcome = await asyncio.to_thread(self.protocols.handle, request, context)
+        return msgspec.json.encode(outcome)
+
+
+async def _raw(message: Any) -> bytes:
+    """Bodies are decoded by msgspec in the handler, not by FastStream."""
+    body: bytes = message.body
+    return body
+
+
+def build_app(service: CommandService) -> FastStream:
+    settings = service.settings
+    broker = NatsBroker(settings.url, logger=None, **settings.nats_credentials())
+    for subject, kind in {**COMMANDS, **QUERIES}.items():
+        _subscribe(broker, service, subject, kind)
+    specification = AsyncAPI(
+        broker,
+        title="Tally command service",
+        version="1",
+        description="Commands and queries over NATS request/reply. Payload types: "
+        "schemas/jsonschema/commands.v1.json; reply: Outcome.",
+    )
+    return FastStream(
+        broker,
+        logger=None,
+        specification=specification,
+        on_startup=[service.start],
+        on_shutdown=[service.stop],
+    )
+
+
+def _subscribe(broker: NatsBroker, service: CommandService, subject: str, kind: type[Any]) -> None:
+    async def handle(body: bytes, message: NatsMessage) -> Response:
+        reply = await service.answer(subject, body, dict(message.headers))
+        return Response(reply, headers={subjects.STATUS: _status(reply)})
+
+    broker.subscriber(
+        subject,
+        queue=subjects.QUEUE,
+        decoder=_raw,
+        title=subject,
+        description=f"Request: {kind.__name__} (JSON). Reply: Outcome.",
+    )(handle)
+
+
+def _status(reply: bytes) -> str:
+    decoded = msgspec.json.decode(reply)
+    return str(decoded.get("status", "ok")) if isinstance(decoded, dict) else "ok"
