@@ -26,6 +26,15 @@ def _parser() -> argparse.ArgumentParser:
         "create or verify the streams, and run until Ctrl-C or SIGTERM.",
     )
     _data_dir_argument(serve)
+    serve.add_argument(
+        "--only",
+        choices=("commands", "gateway"),
+        help="run one part against an external NATS (NATS_URL), to scale parts separately",
+    )
+    serve.add_argument("--http-host", default="127.0.0.1", help="gateway address (127.0.0.1)")
+    serve.add_argument(
+        "--http-port", type=int, help="gateway port (8080, or a free one if that is taken)"
+    )
 
     election = commands.add_parser("election", help="election definitions")
     election_commands = election.add_subparsers(
@@ -194,7 +203,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from services.serve import run
 
-    run(args.data_dir)
+    run(args.data_dir, only=args.only, http_host=args.http_host, http_port=args.http_port)
     return 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
@@ -40,6 +41,7 @@ from schemas.commands import (
 from schemas.envelope import CommandContext
 from schemas.validation import ProtocolKey
 from services.eventstore.connection import connect
+from services.eventstore.settings import DEFAULT_NATS_URL
 from services.idempotency import IdempotencyStore, request_hash
 from services.protocols import Protocols
 
@@ -160,30 +162,52 @@ async def _raw(message: Any) -> bytes:
     return body
 
 
+Answer = Callable[[str, bytes, dict[str, str]], Awaitable[bytes]]
+
+
 def build_app(service: CommandService) -> FastStream:
     settings = service.settings
-    broker = NatsBroker(settings.url, logger=None, **settings.nats_credentials())
-    for subject, kind in {**COMMANDS, **QUERIES}.items():
-        _subscribe(broker, service, subject, kind)
-    specification = AsyncAPI(
-        broker,
-        title="Tally command service",
-        version="1",
-        description="Commands and queries over NATS request/reply. Payload types: "
-        "schemas/jsonschema/commands.v1.json; reply: Outcome.",
-    )
+    broker = _broker(settings.url, settings.nats_credentials(), service.answer)
     return FastStream(
         broker,
         logger=None,
-        specification=specification,
+        specification=_specification(broker),
         on_startup=[service.start],
         on_shutdown=[service.stop],
     )
 
 
-def _subscribe(broker: NatsBroker, service: CommandService, subject: str, kind: type[Any]) -> None:
+def asyncapi_json(url: str = DEFAULT_NATS_URL) -> str:
+    """The AsyncAPI document of the command service (published; nothing connects)."""
+
+    async def unused(subject: str, body: bytes, headers: dict[str, str]) -> bytes:
+        raise NotImplementedError
+
+    document: str = _specification(_broker(url, {}, unused)).to_specification().to_json()
+    return document
+
+
+def _specification(broker: NatsBroker) -> AsyncAPI:
+    return AsyncAPI(
+        broker,
+        title="Tally command service",
+        version="1",
+        description="Commands and queries over NATS request/reply, in the queue group "
+        f"'{subjects.QUEUE}'. Request and reply types: schemas/jsonschema/commands.v1.json; "
+        "every reply is an Outcome (queries: their view) with its status in Tally-Status.",
+    )
+
+
+def _broker(url: str, credentials: dict[str, Any], answer: Answer) -> NatsBroker:
+    broker = NatsBroker(url, logger=None, **credentials)
+    for subject, kind in {**COMMANDS, **QUERIES}.items():
+        _subscribe(broker, answer, subject, kind)
+    return broker
+
+
+def _subscribe(broker: NatsBroker, answer: Answer, subject: str, kind: type[Any]) -> None:
     async def handle(body: bytes, message: NatsMessage) -> Response:
-        reply = await service.answer(subject, body, dict(message.headers))
+        reply = await answer(subject, body, dict(message.headers))
         return Response(reply, headers={subjects.STATUS: _status(reply)})
 
     broker.subscriber(

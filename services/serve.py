@@ -1,67 +1,145 @@
-"""``tally serve``: the embedded NATS server (unless ``NATS_URL`` names one) and the streams.
+"""``tally serve``: the embedded NATS server (unless ``NATS_URL`` names one), the streams, the
+command service and the HTTP gateway, in one process until Ctrl-C or SIGTERM.
 
-Later services (commands, gateway, projections) run inside this process; for now it owns the
-event store's infrastructure: it starts nats-server, creates or verifies the declared streams,
-logs where everything is and runs until Ctrl-C or SIGTERM.
+``--only commands`` or ``--only gateway`` runs one part against an external NATS (``NATS_URL``,
+or the server a ``tally serve`` on the same data directory announces), so a deployment runs and
+scales them as separate processes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import structlog
+import uvicorn
 from eventsourcing.utils import Environment
 
+from services.command_service import CommandService, build_app
 from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
 from services.eventstore.streams import StreamConfigError
-from services.natsserver import EmbeddedNats, NatsServerError
+from services.gateway.app import OPENAPI_PATH, create_app
+from services.gateway.bus import CommandBus
+from services.natsserver import (
+    EmbeddedNats,
+    NatsServerError,
+    free_port,
+    port_is_free,
+    running_server,
+)
 from services.streamsetup import declared_streams, ensure_declared_streams
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
-
 log = structlog.get_logger("serve")
+
+PARTS: Final = ("commands", "gateway")
+DEFAULT_HTTP_PORT: Final = 8080
 
 
 class ServeError(Exception):
     """Why ``tally serve`` cannot run, in words for the operator."""
 
 
-def run(data_dir: Path) -> None:
+class _Http(uvicorn.Server):
+    """uvicorn without its own signal handling: ``tally serve`` stops all its parts together."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+def run(data_dir: Path, *, only: str | None = None, http_host: str = "127.0.0.1",
+        http_port: int | None = None) -> None:  # fmt: skip
     settings = StoreSettings.from_env(Environment(env=os.environ))
     embedded: EmbeddedNats | None = None
-    if not os.environ.get("NATS_URL"):
-        embedded = EmbeddedNats(data_dir.resolve() / "nats")
-        try:
-            embedded.start()
-        except NatsServerError as error:
-            raise ServeError(str(error)) from error
-        log.info(
-            "serve.nats_started",
-            url=embedded.url,
-            pid=embedded.pid,
-            store_dir=str(embedded.store_dir),
-            config=str(embedded.config_path),
-            server_log=str(embedded.log_path),
-            sync_interval="always",
-        )
-        settings = StoreSettings(**{**settings.__dict__, "url": embedded.url})
-    else:
+    if os.environ.get("NATS_URL"):
         log.info("serve.nats_external", url=settings.url, stream=settings.stream)
+    elif only:
+        url = running_server(data_dir.resolve() / "nats")
+        if url is None:
+            raise ServeError(
+                f"--only {only} needs NATS_URL, or `tally serve` running on {data_dir}"
+            )
+        settings = StoreSettings(**{**settings.__dict__, "url": url})
+    else:
+        embedded = _start_embedded(data_dir)
+        settings = StoreSettings(**{**settings.__dict__, "url": embedded.url})
+    parts = (only,) if only else PARTS
     try:
-        asyncio.run(_serve(settings))
+        asyncio.run(_serve(settings, parts, http_host, http_port))
     finally:
         if embedded is not None:
             embedded.stop()
             log.info("serve.nats_stopped", url=embedded.url)
 
 
-async def _serve(settings: StoreSettings) -> None:
+def _start_embedded(data_dir: Path) -> EmbeddedNats:
+    embedded = EmbeddedNats(data_dir.resolve() / "nats")
+    try:
+        embedded.start()
+    except NatsServerError as error:
+        raise ServeError(str(error)) from error
+    log.info(
+        "serve.nats_started",
+        url=embedded.url,
+        pid=embedded.pid,
+        store_dir=str(embedded.store_dir),
+        config=str(embedded.config_path),
+        server_log=str(embedded.log_path),
+        sync_interval="always",
+    )
+    return embedded
+
+
+async def _serve(
+    settings: StoreSettings, parts: tuple[str, ...], http_host: str, http_port: int | None
+) -> None:
+    await _ensure_streams(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    ready: dict[str, str] = {"nats_url": settings.url, "stream": settings.stream}
+    commands = build_app(CommandService(settings)) if "commands" in parts else None
+    http: _Http | None = None
+    task: asyncio.Task[None] | None = None
+    try:
+        if commands is not None:
+            await commands.start()
+            ready["commands"] = "listening"
+        if "gateway" in parts:
+            port = http_port or (
+                DEFAULT_HTTP_PORT if port_is_free(http_host, DEFAULT_HTTP_PORT) else free_port()
+            )
+            http = _Http(uvicorn.Config(create_app(CommandBus(settings)), host=http_host,
+                                        port=port, log_config=None, access_log=False))  # fmt: skip
+            task = asyncio.create_task(http.serve())
+            while not http.started:
+                if task.done():
+                    task.result()
+                    raise ServeError(f"the gateway could not listen on {http_host}:{port}")
+                await asyncio.sleep(0.02)
+            base = f"http://{http_host}:{port}"
+            ready |= {"gateway_url": base, "openapi_url": f"{base}{OPENAPI_PATH}/openapi.json"}
+        log.info("serve.ready", stop_with="Ctrl-C or SIGTERM", **ready)
+        await stop.wait()
+        log.info("serve.stopping")
+    finally:
+        if http is not None and task is not None:
+            http.should_exit = True
+            await task
+        if commands is not None:
+            await commands.stop()
+
+
+async def _ensure_streams(settings: StoreSettings) -> None:
     try:
         nc = await connect(settings, name="tally-serve")
     except Exception as error:
@@ -79,17 +157,5 @@ async def _serve(settings: StoreSettings) -> None:
                 created=config["name"] in created,
                 replicas=config["num_replicas"],
             )
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        log.info(
-            "serve.ready",
-            nats_url=settings.url,
-            stream=settings.stream,
-            stop_with="Ctrl-C or SIGTERM",
-        )
-        await stop.wait()
-        log.info("serve.stopping")
     finally:
         await nc.drain()

@@ -1,0 +1,91 @@
+"""The gateway's ASGI app: routes, the authorization hook, limits, errors, API documents."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any, Final
+
+import structlog
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from services.command_service import asyncapi_json
+from services.gateway.auth import authorize
+from services.gateway.limits import inflight_limit
+from services.gateway.responses import EXCEPTION_HANDLERS
+from services.gateway.routes import ROUTES
+
+if TYPE_CHECKING:
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+    from services.gateway.bus import CommandBus
+
+log = structlog.get_logger("gateway")
+
+OPENAPI_PATH: Final = "/v1/schema"
+"""The OpenAPI document is served at ``/v1/schema/openapi.json`` (a browsable UI at /v1/schema)."""
+MAX_BODY_BYTES: Final = 1_000_000
+MAX_INFLIGHT: Final = 256
+
+
+@get("/v1/asyncapi.json", opt={"public": True}, media_type=MediaType.JSON,
+     summary="The command service's AsyncAPI document", sync_to_thread=False)  # fmt: skip
+async def asyncapi(request: Request[Any, Any, Any]) -> Response[bytes]:
+    document: bytes = request.app.state.asyncapi
+    return Response(document, media_type=MediaType.JSON)
+
+
+def create_app(
+    bus: CommandBus, *, max_body_bytes: int = MAX_BODY_BYTES, max_inflight: int = MAX_INFLIGHT
+) -> Litestar:
+    app = Litestar(
+        route_handlers=[*ROUTES, asyncapi],
+        guards=[authorize],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[inflight_limit(max_inflight), _access_log],
+        request_max_body_size=max_body_bytes,
+        on_startup=[bus.start],
+        on_shutdown=[bus.stop],
+        openapi_config=OpenAPIConfig(
+            title="Tally API",
+            version="1",
+            description="Precinct protocols and turnout reports for precinct clients and "
+            "coordinators. Errors are Outcome documents naming the field and the rule.",
+            path=OPENAPI_PATH,
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        logging_config=None,
+    )
+    app.state.bus = bus
+    app.state.asyncapi = asyncapi_json().encode()
+    return app
+
+
+def _access_log(app: ASGIApp) -> ASGIApp:
+    """One canonical log line per request."""
+
+    async def logged(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # type: ignore[comparison-overlap]
+            await app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 0
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, capture)
+        finally:
+            log.info(
+                "gateway.request",
+                method=scope.get("method"),
+                path=scope.get("path"),
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+
+    return logged

@@ -1,0 +1,50 @@
+"""The gateway's one connection to NATS: commands and queries go to the command service by
+request/reply, so gateways and command services scale separately."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import nats.errors
+
+from services.eventstore.connection import connect
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+
+    from services.eventstore.settings import StoreSettings
+
+
+class ServiceUnavailableError(Exception):
+    """No command service answered in time (none running, or overloaded)."""
+
+
+@dataclass
+class CommandBus:
+    settings: StoreSettings
+    timeout_s: float = 30.0
+    """Long enough for a save riding out a short outage; a caller still never waits forever."""
+    _nc: Client | None = None
+
+    async def start(self) -> None:
+        self._nc = await connect(self.settings, name="tally-gateway")
+
+    async def stop(self) -> None:
+        if self._nc is not None:
+            await self._nc.drain()
+            self._nc = None
+
+    @property
+    def connected(self) -> bool:
+        return self._nc is not None and self._nc.is_connected
+
+    async def request(self, subject: str, body: bytes, headers: dict[str, str]) -> bytes:
+        if self._nc is None:
+            raise ServiceUnavailableError("the gateway is not connected to NATS")
+        try:
+            reply = await self._nc.request(subject, body, headers=headers, timeout=self.timeout_s)
+        except (nats.errors.TimeoutError, nats.errors.NoRespondersError) as error:
+            raise ServiceUnavailableError(f"no answer on {subject}: {error!r}") from error
+        data: bytes = reply.data
+        return data
