@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING
 
@@ -21,37 +22,46 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 class ServeProcess:
-    """`tally serve` as a child process whose JSON log lines are read as they come."""
+    """`tally serve` as a child process; a thread reads its JSON log lines as they come (so a
+    chatty server never blocks on a full pipe)."""
 
-    def __init__(self, data_dir: Path, env: dict[str, str]) -> None:
+    def __init__(self, data_dir: Path, env: dict[str, str], *args: str) -> None:
         self.process = subprocess.Popen(
-            [*TALLY, "serve", "--data-dir", str(data_dir)],
+            [*TALLY, "serve", "--data-dir", str(data_dir), *args],
             env=env,
-            stdout=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
         )
         self.logs: list[dict] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            if line.strip():
+                try:
+                    self.logs.append(json.loads(line))
+                except ValueError:
+                    self.logs.append({"event": "unparsed", "line": line})
 
     def wait_for(self, event: str, timeout: float = 30) -> dict:
         deadline = time.monotonic() + timeout
-        assert self.process.stderr is not None
+        seen = 0
         while time.monotonic() < deadline:
-            line = self.process.stderr.readline()
-            if not line:
+            for entry in self.logs[seen:]:
+                if entry.get("event") == event:
+                    return entry
+            seen = len(self.logs)
+            if self.process.poll() is not None and not self._reader.is_alive():
                 raise AssertionError(f"tally serve ended before {event}: {self.logs}")
-            entry = json.loads(line)
-            self.logs.append(entry)
-            if entry["event"] == event:
-                return entry
+            time.sleep(0.02)
         raise AssertionError(f"no {event} in {timeout}s: {self.logs}")
 
     def finish(self, timeout: float = 30) -> int:
-        assert self.process.stderr is not None
         code = self.process.wait(timeout=timeout)
-        self.logs.extend(
-            json.loads(line) for line in self.process.stderr.read().splitlines() if line
-        )
+        self._reader.join(timeout=10)
         return code
 
 

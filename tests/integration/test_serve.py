@@ -25,7 +25,8 @@ def test_serve_starts_the_embedded_server_creates_streams_and_stops_cleanly(tmp_
     assert started["store_dir"].startswith(str(tmp_path / "var"))
     assert started["sync_interval"] == "always"
     streams = {e["stream"] for e in serve.logs if e["event"] == "serve.stream_ready"}
-    assert {"TALLY", "TALLY_SNAPSHOTS", "KV_TALLY_TRACKING"} == streams
+    assert {"TALLY", "TALLY_SNAPSHOTS", "KV_TALLY_TRACKING", "KV_TALLY_IDEMPOTENCY"} == streams
+    assert ready["gateway_url"].startswith("http://127.0.0.1:")
 
     async def stream_exists() -> bool:
         nc = await nats.connect(ready["nats_url"])

@@ -1,0 +1,147 @@
+"""The HTTP API end to end: a real `tally serve` (commands + gateway) on a real nats-server."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import msgspec
+import pytest
+
+from domain.decoding import decode_json
+from schemas.commands import ReportTurnout, SubmitProtocol
+from services.client import TallyClient
+from tests.definitions import EXAMPLES
+from tests.factories import read_stream
+from tests.gateway import RunningServe, running_serve
+from tests.natsserver import session_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[RunningServe]:
+    """A fresh stream (and example election) per test: each test owns precinct 2's protocols."""
+    with running_serve(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def client(serve: RunningServe) -> Iterator[TallyClient]:
+    with TallyClient(serve.url) as api:
+        yield api
+
+
+def example(name: str, kind: type[Any]) -> Any:
+    return decode_json((EXAMPLES / "protocols" / name).read_bytes(), kind)
+
+
+def stored(serve: RunningServe) -> int:
+    return len(read_stream(session_url(), serve.stream))
+
+
+def test_a_protocols_whole_life_over_http(client: TallyClient) -> None:
+    """Refused until explained, held until approved, corrected, confirmed by code (a wrong code
+    refused), a blind entry's difference listed, re-corrected: all through the API."""
+    submission = example("mayor-precinct-2.json", SubmitProtocol)
+    key, clean = submission.key, submission.content
+    torn = msgspec.structs.replace(clean, invalid_ballots=1, ballots_from_box=389)
+    refused = client.submit(key, torn)
+    assert "refused" == refused.status
+    assert {"R304", "R307"} <= {p.rule for p in refused.problems}
+    explained = msgspec.structs.replace(torn, explanations={"R304": "x", "R307": "przedarta"})
+    held = client.submit(key, explained)
+    assert ("accepted", "awaiting-approval") == (held.status, held.state)
+    assert "accepted" == client.approve(key, held.control_code).state
+    corrected = client.correct(key, clean, "recount", expected_version=1)
+    assert (2, "accepted") == (corrected.version, corrected.state)
+    assert ["protocol.wrong_control_code"] == [
+        p.rule for p in client.confirm(key, control_code=held.control_code).problems
+    ]
+    assert "confirmed" == client.confirm(key, control_code=corrected.control_code).state
+    typed = msgspec.structs.replace(clean, issued=(clean.issued or 0) - 1)
+    assert ["$.issued"] == [p.path for p in client.confirm(key, entry=typed).problems]
+    again = client.correct(key, msgspec.structs.replace(clean, proxy=1), "pełnomocnicy")
+    assert (3, "accepted") == (again.version, again.state)
+    view = client.protocol(key)
+    assert view is not None
+    assert [False, False, True] == [v.withdrew_confirmation for v in view.versions]
+
+
+def test_a_retry_with_the_same_key_stores_nothing(serve: RunningServe, client: TallyClient) -> None:
+    """Same Idempotency-Key and body: the first outcome again, marked replayed; nothing stored.
+    Same key, another body: 409."""
+    submission = example("mayor-precinct-2.json", SubmitProtocol)
+    first = client.submit(submission.key, submission.content, idempotency_key="retry-1")
+    count = stored(serve)
+    second = client.submit(submission.key, submission.content, idempotency_key="retry-1")
+    assert (first.sequence, False, True) == (second.sequence, first.replayed, second.replayed)
+    assert count == stored(serve)
+    changed = msgspec.structs.replace(submission.content, proxy=1)
+    response = httpx.post(
+        f"{serve.url}/v1/protocols",
+        content=msgspec.json.encode(SubmitProtocol(key=submission.key, content=changed)),
+        headers={"Idempotency-Key": "retry-1", "content-type": "application/json"},
+    )
+    assert 409 == response.status_code
+    assert count == stored(serve)
+
+
+def test_two_coordinators_at_once_one_wins_the_other_is_told_why(client: TallyClient) -> None:
+    """Two corrections of version 1 at the same moment: exactly one becomes version 2."""
+    submission = example("mayor-precinct-2.json", SubmitProtocol)
+    assert "accepted" == client.submit(submission.key, submission.content).status
+    contents = [msgspec.structs.replace(submission.content, proxy=n) for n in (0, 1)]
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(
+            lambda c: TallyClient(client._http.base_url.__str__()).correct(
+                submission.key, c, "coordinator", expected_version=1), contents))  # fmt: skip
+    assert ["accepted", "refused"] == sorted(o.status for o in outcomes)
+    (loser,) = [o for o in outcomes if o.status == "refused"]
+    assert loser.problems[0].rule in {"protocol.version_changed", "protocol.concurrent_change"}
+
+
+def test_bad_input_is_a_4xx_naming_the_field(serve: RunningServe) -> None:
+    """Unknown and mistyped fields (all of them), too large a body, unknown paths."""
+    body = json.loads((EXAMPLES / "protocols" / "mayor-precinct-2.json").read_text())
+    body["content"]["eligble"] = 5
+    body["key"]["precinct"] = "two"
+    response = httpx.post(f"{serve.url}/v1/protocols", json=body)
+    assert 400 == response.status_code
+    paths = {p["path"] for p in response.json()["problems"]}
+    assert {"$.content.eligble", "$.key.precinct"} <= paths
+    huge = httpx.post(f"{serve.url}/v1/protocols", content=b"[" + b"1," * 600_000 + b"1]",
+                      headers={"content-type": "application/json"})  # fmt: skip
+    assert 413 == huge.status_code
+    assert 404 == httpx.get(f"{serve.url}/v1/nothing-here").status_code
+    assert 404 == httpx.get(f"{serve.url}/v1/protocols/x/021501/1/mayor:x/0/1").status_code
+    not_json = httpx.post(f"{serve.url}/v1/protocols", content=b"{",
+                          headers={"content-type": "application/json"})  # fmt: skip
+    assert 400 == not_json.status_code
+
+
+def test_proxy_entry_validation_turnout_and_documents(serve: RunningServe) -> None:
+    """A coordinator's proxy entry is recorded as such; validation writes nothing; turnout;
+    the OpenAPI and AsyncAPI documents are served."""
+    submission = example("mayor-precinct-2.json", SubmitProtocol)
+    with TallyClient(serve.url) as api:
+        before = stored(serve)
+        report = api.validate(submission.key, submission.content)
+        assert "acceptable" == getattr(report, "acceptance", None)
+        assert before == stored(serve)
+        with TallyClient(serve.url, proxy=True) as proxy:
+            assert "accepted" == proxy.submit(submission.key, submission.content).status
+        channels = [m.headers["Tally-Channel"] for m in read_stream(session_url(), serve.stream)]
+        assert "proxy" == channels[-1]
+        turnout = example("turnout-precinct-2-1200.json", ReportTurnout)
+        assert "accepted" == api.report_turnout(turnout).status
+    openapi = httpx.get(f"{serve.url}/v1/schema/openapi.json").json()
+    assert "/v1/protocols/confirmations" in openapi["paths"]
+    asyncapi = httpx.get(f"{serve.url}/v1/asyncapi.json").json()
+    assert asyncapi["asyncapi"].startswith("3.")
