@@ -30,7 +30,7 @@ MAX_INFLIGHT: Final = 256
 
 
 @get("/v1/asyncapi.json", opt={"public": True}, media_type=MediaType.JSON,
-     summary="The command service's AsyncAPI document", sync_to_thread=False)  # fmt: skip
+     summary="The command service's AsyncAPI document")  # fmt: skip
 async def asyncapi(request: Request[Any, Any, Any]) -> Response[bytes]:
     document: bytes = request.app.state.asyncapi
     return Response(document, media_type=MediaType.JSON)

@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.params import FromPath, JSONBody  # noqa: TC002 - Litestar reads handler signatures at runtime
 
 from schemas import envelope, subjects
 from schemas.commands import (
@@ -65,62 +66,76 @@ async def _command(
 
 def _post(path: str, body: type[Any], summary: str) -> post:
     return post(path, opt={"body": body}, summary=summary, status_code=200,
-                responses=None, sync_to_thread=False)  # fmt: skip
+                responses=None)  # fmt: skip
 
 
 @_post("/v1/protocols", SubmitProtocol, "Submit a protocol (version 1)")
-async def submit(request: Request[Any, Any, Any], data: SubmitProtocol) -> Response[Outcome]:
+async def submit(
+    request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
+) -> Response[Outcome]:
     return await _command(request, subjects.SUBMIT, data)
 
 
 @_post("/v1/protocols/corrections", CorrectProtocol, "Correct a protocol: a new version")
-async def correct(request: Request[Any, Any, Any], data: CorrectProtocol) -> Response[Outcome]:
+async def correct(
+    request: Request[Any, Any, Any], data: JSONBody[CorrectProtocol]
+) -> Response[Outcome]:
     return await _command(request, subjects.CORRECT, data)
 
 
 @_post("/v1/proxy/protocols", SubmitProtocol, "Proxy entry: a coordinator submits for the OKW")
-async def proxy_submit(request: Request[Any, Any, Any], data: SubmitProtocol) -> Response[Outcome]:
+async def proxy_submit(
+    request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
+) -> Response[Outcome]:
     return await _command(request, subjects.SUBMIT, data, PROXY)
 
 
 @_post("/v1/proxy/protocols/corrections", CorrectProtocol, "Proxy entry of a correction")
 async def proxy_correct(
-    request: Request[Any, Any, Any], data: CorrectProtocol
+    request: Request[Any, Any, Any], data: JSONBody[CorrectProtocol]
 ) -> Response[Outcome]:
     return await _command(request, subjects.CORRECT, data, PROXY)
 
 
 @_post("/v1/protocols/confirmations", ConfirmProtocol,
        "Confirm the paper copy: its control code, or a blind entry of its numbers")  # fmt: skip
-async def confirm(request: Request[Any, Any, Any], data: ConfirmProtocol) -> Response[Outcome]:
+async def confirm(
+    request: Request[Any, Any, Any], data: JSONBody[ConfirmProtocol]
+) -> Response[Outcome]:
     return await _command(request, subjects.CONFIRM, data)
 
 
 @_post("/v1/protocols/approvals", ApproveHardWarnings, "Approve a version's hard warnings")
-async def approve(request: Request[Any, Any, Any], data: ApproveHardWarnings) -> Response[Outcome]:
+async def approve(
+    request: Request[Any, Any, Any], data: JSONBody[ApproveHardWarnings]
+) -> Response[Outcome]:
     return await _command(request, subjects.APPROVE, data)
 
 
 @_post("/v1/protocols/confirmation-withdrawals", WithdrawConfirmation, "Withdraw a confirmation")
 async def withdraw(
-    request: Request[Any, Any, Any], data: WithdrawConfirmation
+    request: Request[Any, Any, Any], data: JSONBody[WithdrawConfirmation]
 ) -> Response[Outcome]:
     return await _command(request, subjects.WITHDRAW, data)
 
 
 @_post("/v1/protocols/rejections", RejectProtocol, "Reject a protocol, with a reason")
-async def reject(request: Request[Any, Any, Any], data: RejectProtocol) -> Response[Outcome]:
+async def reject(
+    request: Request[Any, Any, Any], data: JSONBody[RejectProtocol]
+) -> Response[Outcome]:
     return await _command(request, subjects.REJECT, data)
 
 
 @_post("/v1/turnout-reports", ReportTurnout, "Report turnout at one of the round's hours")
-async def report_turnout(request: Request[Any, Any, Any], data: ReportTurnout) -> Response[Outcome]:
+async def report_turnout(
+    request: Request[Any, Any, Any], data: JSONBody[ReportTurnout]
+) -> Response[Outcome]:
     return await _command(request, subjects.TURNOUT_REPORT, data)
 
 
 @_post("/v1/turnout-reports/corrections", CorrectTurnout, "Correct a turnout report")
 async def correct_turnout(
-    request: Request[Any, Any, Any], data: CorrectTurnout
+    request: Request[Any, Any, Any], data: JSONBody[CorrectTurnout]
 ) -> Response[Outcome]:
     return await _command(request, subjects.TURNOUT_CORRECT, data)
 
@@ -128,7 +143,7 @@ async def correct_turnout(
 @_post("/v1/protocols/validations", SubmitProtocol,
        "Judge a protocol in its recorded setting without writing anything")  # fmt: skip
 async def validate(
-    request: Request[Any, Any, Any], data: SubmitProtocol
+    request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
 ) -> Response[ValidationReport | Outcome]:
     try:
         reply = await _bus(request).request(
@@ -142,17 +157,21 @@ async def validate(
     return Response(answer, status_code=200)
 
 
-@get("/v1/protocols/{election:str}/{teryt:str}/{precinct:int}/{contest:str}/{district:int}/"
-     "{round_number:int}", summary="A protocol's current state and every version",
-     sync_to_thread=False)  # fmt: skip
+PROTOCOL_PATH = (
+    "/v1/protocols/{election:str}/{teryt:str}/{precinct:int}/{contest:str}/{district:int}/"
+    "{round_number:int}"
+)
+
+
+@get(PROTOCOL_PATH, summary="A protocol's current state and every version")
 async def protocol(
     request: Request[Any, Any, Any],
-    election: str,
-    teryt: str,
-    precinct: int,
-    contest: str,
-    district: int,
-    round_number: int,
+    election: FromPath[str],
+    teryt: FromPath[str],
+    precinct: FromPath[int],
+    contest: FromPath[str],
+    district: FromPath[int],
+    round_number: FromPath[int],
 ) -> Response[ProtocolView | Outcome]:
     key = ProtocolKey(election=election, teryt=teryt, precinct=precinct, contest=contest,
                       district=district, round=round_number)  # fmt: skip
@@ -168,7 +187,7 @@ async def protocol(
     return Response(answer, status_code=200)
 
 
-@get("/health", opt={"public": True}, summary="Liveness and NATS connection", sync_to_thread=False)
+@get("/health", opt={"public": True}, summary="Liveness and NATS connection")
 async def health(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
     connected = _bus(request).connected
     return Response({"status": "ok" if connected else "nats-disconnected"},
