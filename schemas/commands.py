@@ -9,7 +9,13 @@ import msgspec
 
 from schemas.problems import Problem
 from schemas.protocol import Finding, ProtocolContent, RulesStamp, TurnoutContent
-from schemas.validation import ProtocolKey
+from schemas.validation import (
+    ElectionCode,
+    PrecinctNumber,
+    ProtocolKey,
+    RoundNumber,
+    TerytCode,
+)
 
 
 class _Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -55,10 +61,10 @@ class RejectProtocol(_Command, frozen=True, kw_only=True):
 
 
 class TurnoutKey(_Command, frozen=True, kw_only=True):
-    election: str
-    teryt: str
-    precinct: int
-    round: int = 1
+    election: ElectionCode
+    teryt: TerytCode
+    precinct: PrecinctNumber
+    round: RoundNumber = 1
 
 
 class ReportTurnout(_Command, frozen=True, kw_only=True):

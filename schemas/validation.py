@@ -7,9 +7,11 @@ services build it from the recorded definitions; the offline tool sends it with 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
-from schemas.definition import PrecinctType
+from schemas.definition import ELECTION_CODE_PATTERN, TERYT_PATTERN, PrecinctType
 from schemas.protocol import Finding, ProtocolContent, TurnoutContent
 
 
@@ -66,15 +68,28 @@ class TurnoutContext(_Wire, frozen=True, kw_only=True):
     """The same precinct's report at the previous hour of the round, if any."""
 
 
+ElectionCode = Annotated[str, msgspec.Meta(pattern=ELECTION_CODE_PATTERN, max_length=40)]
+TerytCode = Annotated[str, msgspec.Meta(pattern=TERYT_PATTERN)]
+PrecinctNumber = Annotated[int, msgspec.Meta(ge=1)]
+RoundNumber = Annotated[int, msgspec.Meta(ge=1, le=2)]
+ContestKey = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^(council|mayor|president|senate):([0-9]{6}|PL)$",
+        description="<kind>:<area>, e.g. 'mayor:021501' or 'president:PL'",
+    ),
+]
+
+
 class ProtocolKey(_Wire, frozen=True, kw_only=True):
     """Which protocol: the natural key of the identity contract."""
 
-    election: str
-    teryt: str
-    precinct: int
-    contest: str
-    district: int = 0
-    round: int = 1
+    election: ElectionCode
+    teryt: TerytCode
+    precinct: PrecinctNumber
+    contest: ContestKey
+    district: Annotated[int, msgspec.Meta(ge=0)] = 0
+    round: RoundNumber = 1
 
 
 class ValidationRequest(_Wire, frozen=True, kw_only=True):

@@ -6,7 +6,8 @@ review; ``--check`` (run in CI) fails when the committed files are not what the 
 * ``election-definition.v1.json``: the definition file of ``tally election load``;
 * ``commands.v1.json``: protocol and turnout commands and their outcome;
 * ``validation-request.v1.json``: what ``tally protocol validate`` reads;
-* ``events.v1.json``: the payload of every stored event type, under its tag.
+* ``events.v1.json``: the payload of every stored event type, under its tag;
+* ``asyncapi.v1.json``: the command service's AsyncAPI document, as FastStream generates it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from domain import tags
 from schemas import commands
 from schemas.definition import ElectionDefinition
 from schemas.validation import ValidationRequest
+from services.command_service import asyncapi_json
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas" / "jsonschema"
 COMMANDS = (
@@ -61,6 +63,7 @@ def generated() -> dict[str, str]:
             _titled(ValidationRequest, "tally protocol validate: a protocol with its context")
         ),
         "events.v1.json": _dump(_events_schema()),
+        "asyncapi.v1.json": _dump(json.loads(asyncapi_json())),
     }
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING, Any, Final
 
 import structlog
-from litestar import Litestar, MediaType, Request, Response, get
+from litestar import Litestar, MediaType, Request, get
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
@@ -31,9 +32,9 @@ MAX_INFLIGHT: Final = 256
 
 @get("/v1/asyncapi.json", opt={"public": True}, media_type=MediaType.JSON,
      summary="The command service's AsyncAPI document")  # fmt: skip
-async def asyncapi(request: Request[Any, Any, Any]) -> Response[bytes]:
-    document: bytes = request.app.state.asyncapi
-    return Response(document, media_type=MediaType.JSON)
+async def asyncapi(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    document: dict[str, Any] = request.app.state.asyncapi
+    return document
 
 
 def create_app(
@@ -58,7 +59,7 @@ def create_app(
         logging_config=None,
     )
     app.state.bus = bus
-    app.state.asyncapi = asyncapi_json().encode()
+    app.state.asyncapi = json.loads(asyncapi_json())
     return app
 
 

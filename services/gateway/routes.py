@@ -11,6 +11,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get, post
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody  # noqa: TC002 - Litestar reads handler signatures at runtime
 
 from schemas import envelope, subjects
@@ -64,9 +65,25 @@ async def _command(
     return outcome_response(msgspec.json.decode(reply, type=Outcome))
 
 
+def _answers(*codes: int) -> dict[int, ResponseSpec]:
+    return {code: ResponseSpec(data_container=Outcome, description=ANSWERS[code]) for code in codes}
+
+
+ANSWERS = {
+    400: "Malformed: every problem with its JSON path",
+    404: "No such protocol or path",
+    409: "The Idempotency-Key was used for another request",
+    413: "The body is too large",
+    422: "Refused by the rules or the protocol's state: field and rule code",
+    429: "Overloaded: retry after Retry-After seconds",
+    503: "Unavailable or failed: retry after Retry-After seconds",
+}
+COMMAND_ANSWERS = _answers(400, 409, 413, 422, 429, 503)
+
+
 def _post(path: str, body: type[Any], summary: str) -> post:
     return post(path, opt={"body": body}, summary=summary, status_code=200,
-                responses=None)  # fmt: skip
+                responses=COMMAND_ANSWERS)  # fmt: skip
 
 
 @_post("/v1/protocols", SubmitProtocol, "Submit a protocol (version 1)")
@@ -163,7 +180,11 @@ PROTOCOL_PATH = (
 )
 
 
-@get(PROTOCOL_PATH, summary="A protocol's current state and every version")
+@get(
+    PROTOCOL_PATH,
+    summary="A protocol's current state and every version",
+    responses=_answers(400, 404, 429, 503),
+)
 async def protocol(
     request: Request[Any, Any, Any],
     election: FromPath[str],
