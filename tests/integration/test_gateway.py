@@ -120,7 +120,11 @@ def test_bad_input_is_a_4xx_naming_the_field(serve: RunningServe) -> None:
                       headers={"content-type": "application/json"})  # fmt: skip
     assert 413 == huge.status_code
     assert 404 == httpx.get(f"{serve.url}/v1/nothing-here").status_code
-    assert 404 == httpx.get(f"{serve.url}/v1/protocols/x/021501/1/mayor:x/0/1").status_code
+    absent = "/v1/protocols/przyklad-2026/302199/9/mayor:302199/0/1"
+    assert 404 == httpx.get(f"{serve.url}{absent}").status_code
+    malformed = httpx.get(f"{serve.url}/v1/protocols/x/021501/1/mayor:x/0/1")
+    assert 400 == malformed.status_code
+    assert "$.contest" in {p["path"] for p in malformed.json()["problems"]}
     not_json = httpx.post(f"{serve.url}/v1/protocols", content=b"{",
                           headers={"content-type": "application/json"})  # fmt: skip
     assert 400 == not_json.status_code
