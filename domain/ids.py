@@ -11,6 +11,7 @@ unit (gmina)  ``unit/<election>/<teryt>``
 contest       ``contest/<election>/<contest>``
 protocol      ``protocol/<election>/<teryt>/<precinct>/<contest>/<district>/<round>``
 turnout       ``turnout/<election>/<teryt>/<precinct>/<round>``
+account       ``account/<login>`` (accounts stream; logins are lower case)
 ============  ==========================================================================
 
 ``<contest>`` is ``<kind>:<area>`` (``council:021501``, ``mayor:021501``, ``president:PL``,
@@ -58,6 +59,10 @@ def protocol_id(
 
 def turnout_id(election: str, teryt: str, precinct: int, round_number: int) -> uuid.UUID:
     return _id("turnout", election, teryt, precinct, round_number)
+
+
+def account_id(login: str) -> uuid.UUID:
+    return _id("account", login)
 
 
 def key_string(kind: str, *fields: str | int) -> str:

@@ -1,0 +1,1 @@
+"""Accounts, two-factor login, sessions and throttling (the I/O side of ``domain.account``)."""

@@ -1,0 +1,95 @@
+"""Sealing secrets at rest (TOTP seeds) with AES-256-GCM under rotating keys.
+
+Keys come from ``TALLY_SECRET_KEYS`` (``id=base64key[,id=base64key...]``) or the file named by
+``TALLY_SECRET_KEYS_FILE`` (one ``id=base64key`` per line). The first key seals; every key opens
+what it sealed, so a new key is added first and old ones stay until nothing needs them. ``tally
+serve`` on the embedded default creates ``<data dir>/secret.keys`` (mode 600) on its first start.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from schemas.account_events import SealedSecret
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+KEY_BYTES = 32
+
+
+class KeyringError(Exception):
+    pass
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Keyring:
+    def __init__(self, keys: list[tuple[str, bytes]]) -> None:
+        if not keys:
+            raise KeyringError("no secret keys: set TALLY_SECRET_KEYS or TALLY_SECRET_KEYS_FILE")
+        for key_id, key in keys:
+            if len(key) != KEY_BYTES:
+                raise KeyringError(f"secret key {key_id!r} is not {KEY_BYTES} bytes")
+        self._keys = dict(keys)
+        self._current = keys[0][0]
+
+    @classmethod
+    def parse(cls, text: str) -> Keyring:
+        keys = []
+        for raw in text.replace(",", "\n").splitlines():
+            entry = raw.strip()
+            if entry and not entry.startswith("#"):
+                key_id, _, encoded = entry.partition("=")
+                keys.append((key_id.strip(), _unb64(encoded.strip())))
+        return cls(keys)
+
+    @classmethod
+    def from_env(cls, fallback_file: Path | None = None) -> Keyring:
+        if os.environ.get("TALLY_SECRET_KEYS"):
+            return cls.parse(os.environ["TALLY_SECRET_KEYS"])
+        path = os.environ.get("TALLY_SECRET_KEYS_FILE")
+        if path:
+            with open(path, encoding="utf-8") as file:  # noqa: PTH123 - a path from the environment
+                return cls.parse(file.read())
+        if fallback_file is not None:
+            return cls.parse(ensure_key_file(fallback_file))
+        raise KeyringError("no secret keys: set TALLY_SECRET_KEYS or TALLY_SECRET_KEYS_FILE")
+
+    def seal(self, plaintext: str) -> SealedSecret:
+        nonce = secrets.token_bytes(12)
+        ciphertext = AESGCM(self._keys[self._current]).encrypt(
+            nonce, plaintext.encode(), self._current.encode()
+        )
+        return SealedSecret(key_id=self._current, nonce=_b64(nonce), ciphertext=_b64(ciphertext))
+
+    def open(self, sealed: SealedSecret) -> str:
+        key = self._keys.get(sealed.key_id)
+        if key is None:
+            raise KeyringError(f"secret key {sealed.key_id!r} is not configured")
+        plaintext = AESGCM(key).decrypt(
+            _unb64(sealed.nonce), _unb64(sealed.ciphertext), sealed.key_id.encode()
+        )
+        return plaintext.decode()
+
+
+def ensure_key_file(path: Path) -> str:
+    """The key file's text, created with one fresh key (readable by its owner only) if missing."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key_id = "k" + secrets.token_hex(4)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(f"{key_id}={_b64(secrets.token_bytes(KEY_BYTES))}\n")
+    return path.read_text(encoding="utf-8")
