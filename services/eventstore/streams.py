@@ -65,6 +65,23 @@ class StreamLayout:
     def idempotency_bucket(self) -> str:
         return f"{self.stream}_IDEMPOTENCY"
 
+    @property
+    def accounts_stream(self) -> str:
+        """Account events: their own stream, outside what auditors of the election read."""
+        return f"{self.stream}_ACCOUNTS"
+
+    @property
+    def sessions_bucket(self) -> str:
+        return f"{self.stream}_SESSIONS"
+
+    @property
+    def throttle_bucket(self) -> str:
+        return f"{self.stream}_THROTTLE"
+
+    @property
+    def totp_bucket(self) -> str:
+        return f"{self.stream}_TOTP"
+
 
 def events_stream_config(
     layout: StreamLayout, *, replicas: int, duplicate_window_s: float
@@ -115,6 +132,23 @@ def idempotency_bucket_config(layout: StreamLayout, *, replicas: int) -> dict[st
         replicas=replicas,
         max_age_s=IDEMPOTENCY_TTL_S,
     )
+
+
+SESSION_TTL_S: Final = 12 * 3600
+THROTTLE_TTL_S: Final = 24 * 3600
+TOTP_TTL_S: Final = 3600
+
+
+def auth_bucket_configs(layout: StreamLayout, *, replicas: int) -> list[dict[str, Any]]:
+    """Sessions (12 h at most), login failure counters (a day) and used TOTP steps (an hour)."""
+    return [
+        _kv_bucket(layout.sessions_bucket, "Tally sessions by token hash (12 h at most)",
+                   replicas=replicas, max_age_s=SESSION_TTL_S),
+        _kv_bucket(layout.throttle_bucket, "Tally login failures per account and address",
+                   replicas=replicas, max_age_s=THROTTLE_TTL_S),
+        _kv_bucket(layout.totp_bucket, "Tally last TOTP step used per account (no replay)",
+                   replicas=replicas, max_age_s=TOTP_TTL_S),
+    ]  # fmt: skip
 
 
 def _kv_bucket(bucket: str, description: str, *, replicas: int, max_age_s: int) -> dict[str, Any]:
