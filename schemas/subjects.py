@@ -35,6 +35,6 @@ RESET_ACCOUNT: Final = f"{PREFIX}.accounts.reset"
 UNLOCK_ACCOUNT: Final = f"{PREFIX}.accounts.unlock"
 ACCESS_DENIED: Final = f"{PREFIX}.security.access_denied"
 
-SESSION_TOKEN: Final = "Tally-Session"
+SESSION_TOKEN: Final = "Tally-Session"  # noqa: S105 - a header name, not a secret
 CLIENT_ADDRESS: Final = "Tally-Client-Address"
 ACTOR_GMINA: Final = "Tally-Actor-Gmina"

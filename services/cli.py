@@ -99,6 +99,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--dir", type=Path, help="write there instead of schemas/jsonschema")
 
+    _admin_and_tools(commands)
+    return parser
+
+
+def _admin_and_tools(commands: Any) -> None:
+    """admin, bench and totp."""
     admin = commands.add_parser("admin", help="administration")
     admin_commands = admin.add_subparsers(
         dest="admin_command", required=True, metavar="ADMIN_COMMAND"
@@ -109,6 +115,17 @@ def _parser() -> argparse.ArgumentParser:
     admin_streams.add_argument(
         "--apply", action="store_true", help="change the streams to the declared configuration"
     )
+    bootstrap = admin_commands.add_parser(
+        "bootstrap", help="create the first admin account and print its activation code"
+    )
+    bootstrap.add_argument("--login", default="admin", help="the admin's login (admin)")
+    bootstrap.add_argument("--name", default="Administrator", help="the admin's display name")
+    _data_dir_argument(bootstrap)
+
+    totp = commands.add_parser(
+        "totp", help="print the current TOTP code of a secret (for drills; use an app in real life)"
+    )
+    totp.add_argument("secret", help="the base32 secret from activation")
 
     bench = commands.add_parser("bench", help="benchmarks that print figures")
     bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
@@ -125,7 +142,6 @@ def _parser() -> argparse.ArgumentParser:
     bench_store.add_argument(
         "--writers", type=int, default=8, help="concurrent writers (default 8)"
     )
-    return parser
 
 
 def _protocol_commands(commands: Any) -> None:
@@ -242,9 +258,22 @@ def _schemas(args: argparse.Namespace) -> int:
 
 
 def _admin(args: argparse.Namespace) -> int:
+    if args.admin_command == "bootstrap":
+        from services.accounts.bootstrap import bootstrap_command
+
+        return bootstrap_command(login=args.login, name=args.name, data_dir=args.data_dir)
     from services.admin import streams_command
 
     return streams_command(apply=args.apply)
+
+
+def _totp(args: argparse.Namespace) -> int:
+    import time
+
+    from domain import totp
+
+    sys.stdout.write(totp.code_at(args.secret, totp.step_of(time.time())) + "\n")
+    return 0
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -267,6 +296,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "schemas": _schemas,
     "admin": _admin,
     "bench": _bench,
+    "totp": _totp,
 }
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final, Self
 import httpx
 import msgspec
 
+from schemas.accounts import AccountAction, Activate, AuthAnswer, CreateAccount, LogIn, StepUp
 from schemas.commands import (
     ApproveHardWarnings,
     ConfirmProtocol,
@@ -36,11 +37,51 @@ RETRIED: Final = (429, 503)
 
 class TallyClient:
     def __init__(
-        self, base_url: str, *, timeout: float = 60.0, retries: int = 5, proxy: bool = False
+        self,
+        base_url: str,
+        *,
+        timeout: float = 60.0,
+        retries: int = 5,
+        proxy: bool = False,
+        token: str = "",
     ) -> None:
         self._http = httpx.Client(base_url=base_url, timeout=timeout)
         self._retries = retries
         self._prefix = "/v1/proxy" if proxy else "/v1"
+        self.token = token
+
+    # Accounts and sessions.
+
+    def activate(self, login: str, activation_code: str, password: str) -> AuthAnswer:
+        command = Activate(login=login, activation_code=activation_code, password=password)
+        return self._auth("/v1/auth/activate", command)
+
+    def login(self, login: str, password: str, totp_code: str) -> AuthAnswer:
+        answer = self._auth("/v1/auth/login", LogIn(login=login, password=password, totp=totp_code))
+        if answer.grant is not None:
+            self.token = answer.grant.token
+        return answer
+
+    def step_up(self, totp_code: str) -> AuthAnswer:
+        return self._auth("/v1/auth/step-up", StepUp(totp=totp_code))
+
+    def logout(self) -> AuthAnswer:
+        answer = self._auth("/v1/auth/logout", AccountAction(login="self"))
+        self.token = ""
+        return answer
+
+    def create_account(self, command: CreateAccount) -> AuthAnswer:
+        return self._auth("/v1/accounts", command)
+
+    def reset_account(self, login: str) -> AuthAnswer:
+        return self._auth("/v1/accounts/reset", AccountAction(login=login))
+
+    def unlock_account(self, login: str) -> AuthAnswer:
+        return self._auth("/v1/accounts/unlock", AccountAction(login=login))
+
+    def _auth(self, path: str, command: Any) -> AuthAnswer:
+        response = self._send("POST", path, msgspec.json.encode(command), "", retry=False)
+        return msgspec.json.decode(response.content, type=AuthAnswer)
 
     def close(self) -> None:
         self._http.close()
@@ -128,11 +169,15 @@ class TallyClient:
         response = self._send("POST", path, msgspec.json.encode(command), key)
         return msgspec.json.decode(response.content, type=Outcome)
 
-    def _send(self, method: str, path: str, body: bytes, idempotency_key: str) -> httpx.Response:
+    def _send(
+        self, method: str, path: str, body: bytes, idempotency_key: str, *, retry: bool = True
+    ) -> httpx.Response:
         headers = {"content-type": "application/json"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key
-        for _ in range(self._retries):
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        for _ in range(self._retries if retry else 1):
             response = self._http.request(method, path, content=body or None, headers=headers)
             if response.status_code not in RETRIED:
                 return response

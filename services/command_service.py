@@ -40,6 +40,9 @@ from schemas.commands import (
 )
 from schemas.envelope import CommandContext
 from schemas.validation import ProtocolKey
+from services.accounts.passwords import Passwords
+from services.accounts.service import REQUESTS as AUTH_REQUESTS
+from services.accounts.service import AuthService
 from services.eventstore.connection import connect
 from services.eventstore.settings import DEFAULT_NATS_URL
 from services.idempotency import IdempotencyStore, request_hash
@@ -48,6 +51,7 @@ from services.protocols import Protocols
 if TYPE_CHECKING:
     from nats.aio.client import Client
 
+    from services.accounts.keyring import Keyring
     from services.eventstore.settings import StoreSettings
 
 log = structlog.get_logger("commands")
@@ -81,14 +85,18 @@ def context_of(headers: dict[str, str]) -> CommandContext:
 
 
 class CommandService:
-    def __init__(self, settings: StoreSettings, clock: Clock | None = None) -> None:
+    def __init__(
+        self, settings: StoreSettings, *, keyring: Keyring, clock: Clock | None = None
+    ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.protocols = Protocols(env=settings.environment(), clock=self.clock)
+        self.auth = AuthService(settings, clock=self.clock, keyring=keyring, passwords=Passwords())
         self._nc: Client | None = None
         self._idempotency: IdempotencyStore | None = None
 
     async def start(self) -> None:
+        await self.auth.start()
         self._nc = await connect(self.settings, name="tally-commands-idempotency")
         self._idempotency = IdempotencyStore(
             self._nc,
@@ -101,6 +109,7 @@ class CommandService:
         if self._nc is not None:
             await self._nc.drain()
         self.protocols.close()
+        await self.auth.stop()
 
     async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> bytes:
         """The reply to one request; never raises."""
@@ -167,7 +176,7 @@ Answer = Callable[[str, bytes, dict[str, str]], Awaitable[bytes]]
 
 def build_app(service: CommandService) -> FastStream:
     settings = service.settings
-    broker = _broker(settings.url, settings.nats_credentials(), service.answer)
+    broker = _broker(settings.url, settings.nats_credentials(), service.answer, service.auth.answer)
     return FastStream(
         broker,
         logger=None,
@@ -183,7 +192,8 @@ def asyncapi_json(url: str = DEFAULT_NATS_URL) -> str:
     async def unused(subject: str, body: bytes, headers: dict[str, str]) -> bytes:
         raise NotImplementedError
 
-    document: str = _specification(_broker(url, {}, unused)).to_specification().to_json()
+    broker = _broker(url, {}, unused, unused)
+    document: str = _specification(broker).to_specification().to_json()
     return document
 
 
@@ -198,10 +208,12 @@ def _specification(broker: NatsBroker) -> AsyncAPI:
     )
 
 
-def _broker(url: str, credentials: dict[str, Any], answer: Answer) -> NatsBroker:
+def _broker(url: str, credentials: dict[str, Any], answer: Answer, auth: Answer) -> NatsBroker:
     broker = NatsBroker(url, logger=None, **credentials)
     for subject, kind in {**COMMANDS, **QUERIES}.items():
         _subscribe(broker, answer, subject, kind)
+    for subject, kind in AUTH_REQUESTS.items():
+        _subscribe(broker, auth, subject, kind)
     return broker
 
 
@@ -215,7 +227,7 @@ def _subscribe(broker: NatsBroker, answer: Answer, subject: str, kind: type[Any]
         queue=subjects.QUEUE,
         decoder=_raw,
         title=subject,
-        description=f"Request: {kind.__name__} (JSON). Reply: Outcome.",
+        description=f"Request: {kind.__name__} (JSON).",
     )(handle)
 
 

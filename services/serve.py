@@ -18,6 +18,7 @@ import structlog
 import uvicorn
 from eventsourcing.utils import Environment
 
+from services.accounts.keyring import Keyring
 from services.command_service import CommandService, build_app
 from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
@@ -73,7 +74,7 @@ def run(data_dir: Path, *, only: str | None = None, http_host: str = "127.0.0.1"
         settings = StoreSettings(**{**settings.__dict__, "url": embedded.url})
     parts = (only,) if only else PARTS
     try:
-        asyncio.run(_serve(settings, parts, http_host, http_port))
+        asyncio.run(_serve(settings, parts, http_host, http_port, data_dir.resolve()))
     finally:
         if embedded is not None:
             embedded.stop()
@@ -99,7 +100,11 @@ def _start_embedded(data_dir: Path) -> EmbeddedNats:
 
 
 async def _serve(
-    settings: StoreSettings, parts: tuple[str, ...], http_host: str, http_port: int | None
+    settings: StoreSettings,
+    parts: tuple[str, ...],
+    http_host: str,
+    http_port: int | None,
+    data_dir: Path,
 ) -> None:
     await _ensure_streams(settings)
     stop = asyncio.Event()
@@ -107,7 +112,10 @@ async def _serve(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     ready: dict[str, str] = {"nats_url": settings.url, "stream": settings.stream}
-    commands = build_app(CommandService(settings)) if "commands" in parts else None
+    commands = None
+    if "commands" in parts:
+        keyring = Keyring.from_env(fallback_file=data_dir / "secret.keys")
+        commands = build_app(CommandService(settings, keyring=keyring))
     http: _Http | None = None
     task: asyncio.Task[None] | None = None
     try:

@@ -13,6 +13,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from services.command_service import asyncapi_json
 from services.gateway.auth import authorize
+from services.gateway.auth_routes import AUTH_ROUTES
 from services.gateway.limits import inflight_limit
 from services.gateway.responses import EXCEPTION_HANDLERS
 from services.gateway.routes import ROUTES
@@ -41,7 +42,7 @@ def create_app(
     bus: CommandBus, *, max_body_bytes: int = MAX_BODY_BYTES, max_inflight: int = MAX_INFLIGHT
 ) -> Litestar:
     app = Litestar(
-        route_handlers=[*ROUTES, asyncapi],
+        route_handlers=[*ROUTES, *AUTH_ROUTES, asyncapi],
         guards=[authorize],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[inflight_limit(max_inflight), _access_log],

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 
 import nats.errors
 
+from services.accounts.sessions import SessionStore
 from services.eventstore.connection import connect
+from services.kv import KvBucket
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -26,9 +28,15 @@ class CommandBus:
     timeout_s: float = 30.0
     """Long enough for a save riding out a short outage; a caller still never waits forever."""
     _nc: Client | None = None
+    sessions: SessionStore | None = None
 
     async def start(self) -> None:
         self._nc = await connect(self.settings, name="tally-gateway")
+        self.sessions = SessionStore(
+            KvBucket(
+                self._nc, self.settings.layout.sessions_bucket, self.settings.request_timeout_s
+            )
+        )
 
     async def stop(self) -> None:
         if self._nc is not None:

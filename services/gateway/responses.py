@@ -57,7 +57,8 @@ def _invalid_body(request: Request[Any, Any, Any], exc: ValidationException) -> 
 
 
 def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Response[Outcome]:
-    problem = Problem(path="$", rule=f"http.{exc.status_code}", message=str(exc.detail))
+    rule = getattr(exc, "rule", f"http.{exc.status_code}")
+    problem = Problem(path="$", rule=rule, message=str(exc.detail))
     return Response(
         Outcome(status="invalid" if exc.status_code < 500 else "failed", problems=(problem,)),
         status_code=exc.status_code,

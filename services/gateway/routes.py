@@ -14,6 +14,7 @@ from litestar import Request, Response, get, post
 from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody  # noqa: TC002 - Litestar reads handler signatures at runtime
 
+from domain.authorization import Permission
 from schemas import envelope, subjects
 from schemas.commands import (
     ApproveHardWarnings,
@@ -28,6 +29,7 @@ from schemas.commands import (
     WithdrawConfirmation,
 )
 from schemas.validation import ProtocolKey, ValidationReport
+from services.gateway.auth import address_of
 from services.gateway.bus import CommandBus, ServiceUnavailableError
 from services.gateway.responses import decode_reply, outcome_response, unavailable
 
@@ -44,6 +46,9 @@ def _headers(request: Request[Any, Any, Any], channel: str) -> dict[str, str]:
     headers = {
         envelope.ACTOR: request.state.actor,
         envelope.ROLE: request.state.role,
+        subjects.ACTOR_GMINA: request.state.gmina,
+        "Tally-Actor-Precincts": request.state.precincts,
+        subjects.CLIENT_ADDRESS: address_of(request),
         envelope.CHANNEL: channel,
         envelope.CORRELATION_ID: request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4()),
     }
@@ -71,6 +76,8 @@ def _answers(*codes: int) -> dict[int, ResponseSpec]:
 
 ANSWERS = {
     400: "Malformed: every problem with its JSON path",
+    401: "Not logged in, or the session ended",
+    403: "Not allowed here (role, gmina, precincts) or a fresh TOTP code is needed (step-up)",
     404: "No such protocol or path",
     409: "The Idempotency-Key was used for another request",
     413: "The body is too large",
@@ -78,87 +85,140 @@ ANSWERS = {
     429: "Overloaded: retry after Retry-After seconds",
     503: "Unavailable or failed: retry after Retry-After seconds",
 }
-COMMAND_ANSWERS = _answers(400, 409, 413, 422, 429, 503)
+COMMAND_ANSWERS = _answers(400, 401, 403, 409, 413, 422, 429, 503)
 
 
-def _post(path: str, body: type[Any], summary: str) -> post:
-    return post(path, opt={"body": body}, summary=summary, status_code=200,
-                responses=COMMAND_ANSWERS)  # fmt: skip
+def _post(path: str, body: type[Any], summary: str, permission: Permission) -> post:
+    return post(
+        path,
+        opt={"body": body, "permission": permission.value},
+        summary=summary,
+        status_code=200,
+        responses=COMMAND_ANSWERS,
+    )
 
 
-@_post("/v1/protocols", SubmitProtocol, "Submit a protocol (version 1)")
+@_post("/v1/protocols", SubmitProtocol, "Submit a protocol (version 1)", Permission.SUBMIT)
 async def submit(
     request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
 ) -> Response[Outcome]:
     return await _command(request, subjects.SUBMIT, data)
 
 
-@_post("/v1/protocols/corrections", CorrectProtocol, "Correct a protocol: a new version")
+@_post(
+    "/v1/protocols/corrections",
+    CorrectProtocol,
+    "Correct a protocol: a new version",
+    Permission.CORRECT,
+)
 async def correct(
     request: Request[Any, Any, Any], data: JSONBody[CorrectProtocol]
 ) -> Response[Outcome]:
     return await _command(request, subjects.CORRECT, data)
 
 
-@_post("/v1/proxy/protocols", SubmitProtocol, "Proxy entry: a coordinator submits for the OKW")
+@_post(
+    "/v1/proxy/protocols",
+    SubmitProtocol,
+    "Proxy entry: a coordinator submits for the OKW",
+    Permission.PROXY,
+)
 async def proxy_submit(
     request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
 ) -> Response[Outcome]:
     return await _command(request, subjects.SUBMIT, data, PROXY)
 
 
-@_post("/v1/proxy/protocols/corrections", CorrectProtocol, "Proxy entry of a correction")
+@_post(
+    "/v1/proxy/protocols/corrections",
+    CorrectProtocol,
+    "Proxy entry of a correction",
+    Permission.PROXY,
+)
 async def proxy_correct(
     request: Request[Any, Any, Any], data: JSONBody[CorrectProtocol]
 ) -> Response[Outcome]:
     return await _command(request, subjects.CORRECT, data, PROXY)
 
 
-@_post("/v1/protocols/confirmations", ConfirmProtocol,
-       "Confirm the paper copy: its control code, or a blind entry of its numbers")  # fmt: skip
+@_post(
+    "/v1/protocols/confirmations",
+    ConfirmProtocol,
+    "Confirm the paper copy: its control code, or a blind entry of its numbers",
+    Permission.CONFIRM,
+)
 async def confirm(
     request: Request[Any, Any, Any], data: JSONBody[ConfirmProtocol]
 ) -> Response[Outcome]:
     return await _command(request, subjects.CONFIRM, data)
 
 
-@_post("/v1/protocols/approvals", ApproveHardWarnings, "Approve a version's hard warnings")
+@_post(
+    "/v1/protocols/approvals",
+    ApproveHardWarnings,
+    "Approve a version's hard warnings",
+    Permission.APPROVE,
+)
 async def approve(
     request: Request[Any, Any, Any], data: JSONBody[ApproveHardWarnings]
 ) -> Response[Outcome]:
     return await _command(request, subjects.APPROVE, data)
 
 
-@_post("/v1/protocols/confirmation-withdrawals", WithdrawConfirmation, "Withdraw a confirmation")
+@_post(
+    "/v1/protocols/confirmation-withdrawals",
+    WithdrawConfirmation,
+    "Withdraw a confirmation",
+    Permission.WITHDRAW,
+)
 async def withdraw(
     request: Request[Any, Any, Any], data: JSONBody[WithdrawConfirmation]
 ) -> Response[Outcome]:
     return await _command(request, subjects.WITHDRAW, data)
 
 
-@_post("/v1/protocols/rejections", RejectProtocol, "Reject a protocol, with a reason")
+@_post(
+    "/v1/protocols/rejections",
+    RejectProtocol,
+    "Reject a protocol, with a reason",
+    Permission.REJECT,
+)
 async def reject(
     request: Request[Any, Any, Any], data: JSONBody[RejectProtocol]
 ) -> Response[Outcome]:
     return await _command(request, subjects.REJECT, data)
 
 
-@_post("/v1/turnout-reports", ReportTurnout, "Report turnout at one of the round's hours")
+@_post(
+    "/v1/turnout-reports",
+    ReportTurnout,
+    "Report turnout at one of the round's hours",
+    Permission.TURNOUT,
+)
 async def report_turnout(
     request: Request[Any, Any, Any], data: JSONBody[ReportTurnout]
 ) -> Response[Outcome]:
     return await _command(request, subjects.TURNOUT_REPORT, data)
 
 
-@_post("/v1/turnout-reports/corrections", CorrectTurnout, "Correct a turnout report")
+@_post(
+    "/v1/turnout-reports/corrections",
+    CorrectTurnout,
+    "Correct a turnout report",
+    Permission.TURNOUT,
+)
 async def correct_turnout(
     request: Request[Any, Any, Any], data: JSONBody[CorrectTurnout]
 ) -> Response[Outcome]:
     return await _command(request, subjects.TURNOUT_CORRECT, data)
 
 
-@_post("/v1/protocols/validations", SubmitProtocol,
-       "Judge a protocol in its recorded setting without writing anything")  # fmt: skip
+@_post(
+    "/v1/protocols/validations",
+    SubmitProtocol,
+    "Judge a protocol in its recorded setting without writing anything",
+    Permission.VALIDATE,
+)
 async def validate(
     request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
 ) -> Response[ValidationReport | Outcome]:
@@ -183,7 +243,8 @@ PROTOCOL_PATH = (
 @get(
     PROTOCOL_PATH,
     summary="A protocol's current state and every version",
-    responses=_answers(400, 404, 429, 503),
+    responses=_answers(400, 401, 403, 404, 429, 503),
+    opt={"permission": Permission.READ.value},
 )
 async def protocol(
     request: Request[Any, Any, Any],

@@ -1,0 +1,53 @@
+"""``tally admin bootstrap``: the first admin, created through the privileged local path.
+
+Prints the one-time activation slip; the admin activates it over the API (setting a password and
+enrolling TOTP) and from then on everything goes through accounts and sessions.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+from eventsourcing.utils import Environment
+
+from domain.clock import SystemClock
+from schemas.accounts import CreateAccount, Role
+from services.accounts.keyring import Keyring
+from services.accounts.passwords import Passwords
+from services.accounts.service import AuthService
+from services.actors import local_operator
+from services.eventstore.settings import StoreSettings
+from services.natsaccess import nats_url
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def bootstrap_command(*, login: str, name: str, data_dir: Path) -> int:
+    operator = local_operator()
+    with nats_url(data_dir) as url:
+        settings = StoreSettings.from_env(Environment(env={**os.environ, "NATS_URL": url}))
+        keyring = Keyring.from_env(fallback_file=data_dir.resolve() / "secret.keys")
+        service = AuthService(settings, clock=SystemClock(), keyring=keyring, passwords=Passwords())
+        try:
+            answer = service.open_account(
+                CreateAccount(login=login, role=Role.ADMIN, display_name=name),
+                operator.actor,
+                operator.role,
+            )
+        finally:
+            service.accounts.close()
+    if answer.slip is None:
+        sys.stdout.write(f"refused: {answer.reason}\n")
+        return 1
+    slip = answer.slip
+    sys.stdout.write(
+        f"admin account {slip.login} created\n"
+        f"one-time activation code: {slip.activation_code}\n"
+        f"valid until: {slip.expires_at.isoformat()}\n"
+        "activate it: POST /v1/auth/activate "
+        '{"login": ..., "activation_code": ..., "password": ...} (see README)\n'
+    )
+    return 0

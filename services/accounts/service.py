@@ -1,0 +1,355 @@
+"""The accounts service: account management, activation, login, step-up and logout over NATS
+request/reply (it runs in the command service process), and security events.
+
+Login answers are deliberately uninformative and take the same time whatever went wrong: unknown
+login, wrong password or TOTP code, a replayed code, a locked or not yet activated account. The
+argon2id verification and the TOTP check always run (against decoys when there is nothing real).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import structlog
+
+from domain import totp
+from domain.account import Account, AccountError
+from domain.authorization import Actor, may_manage
+from domain.decoding import DecodeError, decode_json
+from schemas import envelope, subjects
+from schemas.account_events import AccountCreated
+from schemas.accounts import (
+    AccountAction,
+    Activate,
+    ActivationSlip,
+    AuthAnswer,
+    CreateAccount,
+    Enrollment,
+    LogIn,
+    Role,
+    Session,
+    SessionGrant,
+    StepUp,
+)
+from schemas.envelope import CommandContext
+from services.accounts.app import Accounts
+from services.accounts.codes import code_hash, new_activation_code
+from services.accounts.sessions import LIFETIME, SessionStore, token_key
+from services.accounts.throttle import LOCK_AT, Throttle
+from services.eventstore.connection import connect
+from services.kv import KvBucket
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+
+    from domain.clock import Clock
+    from services.accounts.keyring import Keyring
+    from services.accounts.passwords import Passwords
+    from services.eventstore.settings import StoreSettings
+
+log = structlog.get_logger("accounts")
+
+ACTIVATION_VALID: Final = dt.timedelta(hours=24)
+DECOY_TOTP: Final = totp.new_secret()
+FAILED: Final = AuthAnswer(status="failed", reason="login failed")
+
+
+class AccessDenied(msgspec.Struct, frozen=True, kw_only=True):
+    login: str
+    reason: str
+    target: str = ""
+
+
+REQUESTS: Final[dict[str, type[Any]]] = {
+    subjects.CREATE_ACCOUNT: CreateAccount,
+    subjects.RESET_ACCOUNT: AccountAction,
+    subjects.UNLOCK_ACCOUNT: AccountAction,
+    subjects.ACTIVATE: Activate,
+    subjects.LOGIN: LogIn,
+    subjects.STEP_UP: StepUp,
+    subjects.LOGOUT: AccountAction,
+    subjects.ACCESS_DENIED: AccessDenied,
+}
+
+
+def actor_of(headers: dict[str, str]) -> Actor | None:
+    """The authenticated account the gateway vouches for (None for anonymous requests)."""
+    actor = headers.get(envelope.ACTOR, "")
+    if not actor.startswith("account:"):
+        return None
+    precincts = tuple(int(p) for p in headers.get("Tally-Actor-Precincts", "").split(",") if p)
+    return Actor(
+        login=actor.removeprefix("account:"),
+        role=Role(headers.get(envelope.ROLE, "auditor")),
+        gmina=headers.get(subjects.ACTOR_GMINA) or None,
+        precincts=precincts,
+    )
+
+
+class AuthService:
+    def __init__(
+        self,
+        settings: StoreSettings,
+        *,
+        clock: Clock,
+        keyring: Keyring,
+        passwords: Passwords,
+    ) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.keyring = keyring
+        self.passwords = passwords
+        self.accounts = Accounts(settings)
+        self._nc: Client | None = None
+        self.sessions: SessionStore | None = None
+        self.throttle: Throttle | None = None
+        self._totp_used: KvBucket | None = None
+
+    async def start(self) -> None:
+        self._nc = await connect(self.settings, name="tally-accounts")
+        layout, timeout = self.settings.layout, self.settings.request_timeout_s
+        self.sessions = SessionStore(KvBucket(self._nc, layout.sessions_bucket, timeout))
+        self.throttle = Throttle(KvBucket(self._nc, layout.throttle_bucket, timeout))
+        self._totp_used = KvBucket(self._nc, layout.totp_bucket, timeout)
+
+    async def stop(self) -> None:
+        if self._nc is not None:
+            await self._nc.drain()
+        self.accounts.close()
+
+    async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> bytes:
+        try:
+            request = decode_json(body, REQUESTS[subject])
+        except DecodeError as error:
+            reason = "; ".join(f"{p.path}: {p.message}" for p in error.problems)
+            return msgspec.json.encode(AuthAnswer(status="invalid", reason=reason))
+        try:
+            answer = await self._dispatch(subject, request, headers)
+        except AccountError as error:
+            answer = AuthAnswer(status="refused", reason=str(error))
+        except Exception:
+            log.exception("accounts.failed", subject=subject)
+            answer = AuthAnswer(status="error", reason="unexpected failure; retry")
+        return msgspec.json.encode(answer)
+
+    async def _dispatch(self, subject: str, request: Any, headers: dict[str, str]) -> AuthAnswer:
+        address = headers.get(subjects.CLIENT_ADDRESS, "unknown")
+        token = headers.get(subjects.SESSION_TOKEN, "")
+        if subject == subjects.LOGIN:
+            return await self.login(request, address)
+        if subject == subjects.ACTIVATE:
+            return await self.activate(request)
+        if subject == subjects.STEP_UP:
+            return await self.step_up(token, request.totp)
+        if subject == subjects.LOGOUT:
+            await self._sessions().close(token)
+            return AuthAnswer(status="ok")
+        if subject == subjects.ACCESS_DENIED:
+            await self._record(
+                request.login, "access-denied", request.reason, address, request.target
+            )
+            return AuthAnswer(status="ok")
+        return await self._management(subject, request, actor_of(headers), address)
+
+    async def _management(
+        self, subject: str, request: Any, actor: Actor | None, address: str
+    ) -> AuthAnswer:
+        if actor is None:
+            return AuthAnswer(status="forbidden", reason="log in first")
+        if subject == subjects.CREATE_ACCOUNT:
+            return await self.create(request, actor, address)
+        return await self.manage(subject, request.login, actor, address)
+
+    def _sessions(self) -> SessionStore:
+        if self.sessions is None:
+            raise RuntimeError("the accounts service is not started")
+        return self.sessions
+
+    def _throttle(self) -> Throttle:
+        if self.throttle is None:
+            raise RuntimeError("the accounts service is not started")
+        return self.throttle
+
+    # Account management.
+
+    async def create(self, command: CreateAccount, actor: Actor, address: str) -> AuthAnswer:
+        refusal = may_manage(actor, command.role, command.gmina)
+        if refusal:
+            await self._record(actor.login, "access-denied", refusal, address, command.login)
+            return AuthAnswer(status="forbidden", reason=refusal)
+        return await asyncio.to_thread(
+            self.open_account, command, f"account:{actor.login}", actor.role.value
+        )
+
+    def open_account(self, command: CreateAccount, by: str, role: str) -> AuthAnswer:
+        """Create an account and its first activation slip (also the local bootstrap path)."""
+        if self.accounts.account(command.login) is not None:
+            return AuthAnswer(status="refused", reason=f"login {command.login} is taken")
+        account = Account.open(
+            AccountCreated(
+                login=command.login,
+                role=command.role.value,
+                display_name=command.display_name,
+                gmina=command.gmina,
+                precincts=command.precincts,
+                created_by=by,
+            )
+        )
+        return self._issue(account, by, role)
+
+    def _issue(self, account: Account, by: str, role: str) -> AuthAnswer:
+        code = new_activation_code()
+        expires = self.clock.now() + ACTIVATION_VALID
+        account.issue_activation(code_hash(code), expires, by)
+        self.accounts.save(account, context=CommandContext(actor=by, role=role, channel="online"))
+        slip = ActivationSlip(
+            login=account.login, role=account.role.value, activation_code=code, expires_at=expires
+        )
+        return AuthAnswer(status="ok", slip=slip)
+
+    async def manage(self, subject: str, login: str, actor: Actor, address: str) -> AuthAnswer:
+        account = await asyncio.to_thread(self.accounts.account, login)
+        if account is None:
+            return AuthAnswer(status="refused", reason=f"no account {login}")
+        refusal = may_manage(actor, account.role, account.gmina)
+        if refusal:
+            await self._record(actor.login, "access-denied", refusal, address, login)
+            return AuthAnswer(status="forbidden", reason=refusal)
+        by = f"account:{actor.login}"
+        if subject == subjects.UNLOCK_ACCOUNT:
+            account.unlock(by)
+            await asyncio.to_thread(self._save, account, actor)
+            await self._throttle().clear(login)
+            return AuthAnswer(status="ok")
+        await self._sessions().revoke_all(str(account.id), self.clock.now())
+        await self._throttle().clear(login)
+        return await asyncio.to_thread(self._issue, account, by, actor.role.value)
+
+    # Activation and login.
+
+    async def activate(self, command: Activate) -> AuthAnswer:
+        account = await asyncio.to_thread(self.accounts.account, command.login)
+        if account is None:
+            raise AccountError("the activation code is not valid (used, expired or mistyped)")
+        secret = totp.new_secret()
+        password_hash = await asyncio.to_thread(self.passwords.hash, command.password)
+        account.activate(
+            code_hash(command.activation_code),
+            self.clock.now(),
+            password_hash,
+            self.keyring.seal(secret),
+        )
+        await asyncio.to_thread(
+            self.accounts.save,
+            account,
+            context=CommandContext(
+                actor=f"account:{account.login}", role=account.role.value, channel="online"
+            ),
+        )
+        uri = totp.provisioning_uri(secret, account.login)
+        return AuthAnswer(
+            status="ok",
+            enrollment=Enrollment(login=account.login, totp_secret=secret, otpauth_uri=uri),
+        )
+
+    async def login(self, command: LogIn, address: str) -> AuthAnswer:
+        login, now = command.login.lower(), self.clock.now()
+        wait = await self._throttle().wait(login, address, now)
+        if wait:
+            return AuthAnswer(
+                status="throttled", reason="too many failed logins", retry_after_s=wait
+            )
+        account = await asyncio.to_thread(self.accounts.account, login)
+        if not await self._credentials_hold(account, command, now):
+            await self._failed(account, login, address, now)
+            return FAILED
+        assert account is not None  # _credentials_hold is False without an account
+        await self._throttle().clear(login)
+        session = Session(
+            account_id=str(account.id),
+            login=login,
+            role=account.role.value,
+            gmina=account.gmina,
+            precincts=account.precincts,
+            created_at=now,
+            last_seen=now,
+            totp_at=now,
+        )
+        token = await self._sessions().open(session)
+        account.record_login(token_key(token)[:12], address)
+        await asyncio.to_thread(self._save, account, None)
+        grant = SessionGrant(
+            token=token, login=login, role=account.role.value, expires_at=now + LIFETIME
+        )
+        return AuthAnswer(status="ok", grant=grant)
+
+    async def _credentials_hold(
+        self, account: Account | None, command: LogIn, now: dt.datetime
+    ) -> bool:
+        """Password, then TOTP (unused so far); both checks run whatever the account's state."""
+        usable = account is not None and account.can_log_in and account.totp_seed is not None
+        real = account if usable else None
+        password_ok = await asyncio.to_thread(
+            self.passwords.verify, real.password_hash if real else None, command.password
+        )
+        seed = self.keyring.open(real.totp_seed) if real and real.totp_seed else DECOY_TOTP
+        step = totp.verify(seed, command.totp, now.timestamp())
+        if real is None or not password_ok or step is None:
+            return False
+        return await self._claim_step(str(real.id), step)
+
+    async def step_up(self, token: str, code: str) -> AuthAnswer:
+        now = self.clock.now()
+        session = await self._sessions().get(token, now)
+        if session is None:
+            return AuthAnswer(status="forbidden", reason="log in first")
+        account = await asyncio.to_thread(self.accounts.account, session.login)
+        if account is None or account.totp_seed is None:
+            return FAILED
+        step = totp.verify(self.keyring.open(account.totp_seed), code, now.timestamp())
+        if step is None or not await self._claim_step(str(account.id), step):
+            return FAILED
+        await self._sessions().save(token, msgspec.structs.replace(session, totp_at=now))
+        return AuthAnswer(status="ok")
+
+    async def _claim_step(self, account: str, step: int) -> bool:
+        """Accept a TOTP time step once per account: a code seen before is a replay."""
+        assert self._totp_used is not None
+        key = hashlib.sha256(account.encode()).hexdigest()
+        raw, revision = await self._totp_used.get(key)
+        if raw is not None and int(raw) >= step:
+            return False
+        return await self._totp_used.put(key, str(step).encode(), revision) is not None
+
+    async def _failed(
+        self, account: Account | None, login: str, address: str, now: dt.datetime
+    ) -> None:
+        count = await self._throttle().fail(login, address, now)
+        if account is None:
+            return
+        account.record_security_event("login-failed", f"failure {count}", address)
+        if count >= LOCK_AT:
+            account.lock("too many failed logins", count)
+            await self._sessions().revoke_all(str(account.id), now)
+        await asyncio.to_thread(self._save, account, None)
+
+    async def _record(
+        self, login: str, kind: str, reason: str, address: str, target: str = ""
+    ) -> None:
+        account = await asyncio.to_thread(self.accounts.account, login)
+        if account is None:
+            log.warning("accounts.security_event", kind=kind, login=login, reason=reason)
+            return
+        account.record_security_event(kind, reason, address, target)
+        await asyncio.to_thread(self._save, account, None)
+
+    def _save(self, account: Account, actor: Actor | None) -> None:
+        who = actor or Actor(login=account.login, role=account.role)
+        context = CommandContext(
+            actor=f"account:{who.login}", role=who.role.value, channel="online"
+        )
+        self.accounts.save(account, context=context)
