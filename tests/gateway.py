@@ -7,6 +7,7 @@ import signal
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from services.accounts.bootstrap import bootstrap_admin
 from services.election_load import load_file
 from services.natsserver import free_port
 from tests.definitions import EXAMPLES
@@ -18,21 +19,29 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
+TEST_KEYS = "ktest=" + "A" * 43  # a fixed AES-256 key for test servers (32 zero-ish bytes)
+
+
 class RunningServe:
-    def __init__(self, process: ServeProcess, url: str, stream: str) -> None:
+    def __init__(self, process: ServeProcess, url: str, stream: str, admin_code: str) -> None:
         self.process = process
         self.url = url
         self.stream = stream
+        self.admin_code = admin_code
 
 
 @contextmanager
 def running_serve(tmp_path: Path, *extra: str, **env: str) -> Iterator[RunningServe]:
     """`tally serve` against the session server on a fresh stream with the example election."""
     stream = fresh_stream()
-    previous = {name: os.environ.get(name) for name in ("NATS_URL", "NATS_STREAM")}
-    os.environ |= {"NATS_URL": session_url(), "NATS_STREAM": stream}
+    names = ("NATS_URL", "NATS_STREAM", "TALLY_PASSWORD_HASH", "TALLY_SECRET_KEYS")
+    previous = {name: os.environ.get(name) for name in names}
+    os.environ |= {"NATS_URL": session_url(), "NATS_STREAM": stream,
+                   "TALLY_PASSWORD_HASH": "fast", "TALLY_SECRET_KEYS": TEST_KEYS}  # fmt: skip
     try:
         load_file(EXAMPLES / "gmina-zielonka.json", data_dir=tmp_path)
+        slip = bootstrap_admin(login="admin", name="Admin", data_dir=tmp_path).slip
+        assert slip is not None
     finally:
         for name, value in previous.items():
             if value is None:
@@ -41,14 +50,20 @@ def running_serve(tmp_path: Path, *extra: str, **env: str) -> Iterator[RunningSe
                 os.environ[name] = value
     process = ServeProcess(
         tmp_path,
-        cli_env(NATS_URL=session_url(), NATS_STREAM=stream, **env),
+        cli_env(
+            NATS_URL=session_url(),
+            NATS_STREAM=stream,
+            TALLY_PASSWORD_HASH="fast",
+            TALLY_SECRET_KEYS=TEST_KEYS,
+            **env,
+        ),
         "--http-port",
         str(free_port()),
         *extra,
     )
     try:
         ready = process.wait_for("serve.ready")
-        yield RunningServe(process, ready["gateway_url"], stream)
+        yield RunningServe(process, ready["gateway_url"], stream, slip.activation_code)
     finally:
         if process.process.poll() is None:
             process.process.send_signal(signal.SIGTERM)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from eventsourcing.utils import Environment
 
 from domain.clock import SystemClock
-from schemas.accounts import CreateAccount, Role
+from schemas.accounts import AuthAnswer, CreateAccount, Role
 from services.accounts.keyring import Keyring
 from services.accounts.passwords import Passwords
 from services.accounts.service import AuthService
@@ -26,6 +26,22 @@ if TYPE_CHECKING:
 
 
 def bootstrap_command(*, login: str, name: str, data_dir: Path) -> int:
+    answer = bootstrap_admin(login=login, name=name, data_dir=data_dir)
+    if answer.slip is None:
+        sys.stdout.write(f"refused: {answer.reason}\n")
+        return 1
+    slip = answer.slip
+    sys.stdout.write(
+        f"admin account {slip.login} created\n"
+        f"one-time activation code: {slip.activation_code}\n"
+        f"valid until: {slip.expires_at.isoformat()}\n"
+        "activate it: POST /v1/auth/activate "
+        '{"login": ..., "activation_code": ..., "password": ...} (see README)\n'
+    )
+    return 0
+
+
+def bootstrap_admin(*, login: str, name: str, data_dir: Path) -> AuthAnswer:
     operator = local_operator()
     with nats_url(data_dir) as url:
         settings = StoreSettings.from_env(Environment(env={**os.environ, "NATS_URL": url}))
@@ -39,15 +55,4 @@ def bootstrap_command(*, login: str, name: str, data_dir: Path) -> int:
             )
         finally:
             service.accounts.close()
-    if answer.slip is None:
-        sys.stdout.write(f"refused: {answer.reason}\n")
-        return 1
-    slip = answer.slip
-    sys.stdout.write(
-        f"admin account {slip.login} created\n"
-        f"one-time activation code: {slip.activation_code}\n"
-        f"valid until: {slip.expires_at.isoformat()}\n"
-        "activate it: POST /v1/auth/activate "
-        '{"login": ..., "activation_code": ..., "password": ...} (see README)\n'
-    )
-    return 0
+    return answer

@@ -59,8 +59,9 @@ def _invalid_body(request: Request[Any, Any, Any], exc: ValidationException) -> 
 def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Response[Outcome]:
     rule = getattr(exc, "rule", f"http.{exc.status_code}")
     problem = Problem(path="$", rule=rule, message=str(exc.detail))
+    status = {401: "unauthenticated", 403: "forbidden"}.get(exc.status_code, "invalid")
     return Response(
-        Outcome(status="invalid" if exc.status_code < 500 else "failed", problems=(problem,)),
+        Outcome(status=status if exc.status_code < 500 else "failed", problems=(problem,)),
         status_code=exc.status_code,
         headers=exc.headers,
     )

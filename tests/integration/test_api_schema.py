@@ -23,6 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from tests.accounts import team
 from tests.gateway import running_serve
 
 if TYPE_CHECKING:
@@ -35,10 +36,10 @@ EXAMPLES = 6
 pytestmark = pytest.mark.slow
 
 
-def exercise(operation: Any, mode: GenerationMode) -> None:
+def exercise(operation: Any, mode: GenerationMode, headers: dict[str, str]) -> None:
     checks = [*CHECKS, negative_data_rejection] if mode is GenerationMode.NEGATIVE else CHECKS
 
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=operation.as_strategy(generation_mode=mode, headers=headers))
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
               database=None)  # fmt: skip
     def run(case: Any) -> None:
@@ -51,10 +52,13 @@ def test_the_api_honours_its_openapi_document(tmp_path: Path) -> None:
     """Valid-looking commands may still be refused by the rules: 422 is a declared answer, so the
     check that valid data is accepted is left out; everything else must hold."""
     with running_serve(tmp_path) as serve:
+        crew = team(serve.url, serve.admin_code)
+        headers = {"Authorization": f"Bearer {crew.operator.client.token}"}
         schema = schemathesis.openapi.from_url(f"{serve.url}/v1/schema/openapi.json")
         operations = [result.ok() for result in schema.get_all_operations()]
         assert len(operations) >= 13
         for operation in operations:
-            exercise(operation, GenerationMode.POSITIVE)
+            exercise(operation, GenerationMode.POSITIVE, headers)
             with contextlib.suppress(Unsatisfiable):  # nothing to get wrong without inputs
-                exercise(operation, GenerationMode.NEGATIVE)
+                exercise(operation, GenerationMode.NEGATIVE, headers)
+        crew.close()

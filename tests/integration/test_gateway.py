@@ -13,6 +13,7 @@ import pytest
 from domain.decoding import decode_json
 from schemas.commands import ReportTurnout, SubmitProtocol
 from services.client import TallyClient
+from tests.accounts import Team, team
 from tests.definitions import EXAMPLES
 from tests.factories import read_stream
 from tests.gateway import RunningServe, running_serve
@@ -33,9 +34,21 @@ def serve(tmp_path: Path) -> Iterator[RunningServe]:
 
 
 @pytest.fixture
-def client(serve: RunningServe) -> Iterator[TallyClient]:
-    with TallyClient(serve.url) as api:
-        yield api
+def people(serve: RunningServe) -> Iterator[Team]:
+    crew = team(serve.url, serve.admin_code)
+    yield crew
+    crew.close()
+
+
+@pytest.fixture
+def client(people: Team) -> TallyClient:
+    """The operator of precinct 2."""
+    return people.operator.client
+
+
+@pytest.fixture
+def coordinator(people: Team) -> TallyClient:
+    return people.coordinator.client
 
 
 def example(name: str, kind: type[Any]) -> Any:
@@ -46,7 +59,7 @@ def stored(serve: RunningServe) -> int:
     return len(read_stream(session_url(), serve.stream))
 
 
-def test_a_protocols_whole_life_over_http(client: TallyClient) -> None:
+def test_a_protocols_whole_life_over_http(client: TallyClient, coordinator: TallyClient) -> None:
     """Refused until explained, held until approved, corrected, confirmed by code (a wrong code
     refused), a blind entry's difference listed, re-corrected: all through the API."""
     submission = example("mayor-precinct-2.json", SubmitProtocol)
@@ -58,15 +71,15 @@ def test_a_protocols_whole_life_over_http(client: TallyClient) -> None:
     explained = msgspec.structs.replace(torn, explanations={"R304": "x", "R307": "przedarta"})
     held = client.submit(key, explained)
     assert ("accepted", "awaiting-approval") == (held.status, held.state)
-    assert "accepted" == client.approve(key, held.control_code).state
+    assert "accepted" == coordinator.approve(key, held.control_code).state
     corrected = client.correct(key, clean, "recount", expected_version=1)
     assert (2, "accepted") == (corrected.version, corrected.state)
     assert ["protocol.wrong_control_code"] == [
-        p.rule for p in client.confirm(key, control_code=held.control_code).problems
+        p.rule for p in coordinator.confirm(key, control_code=held.control_code).problems
     ]
-    assert "confirmed" == client.confirm(key, control_code=corrected.control_code).state
+    assert "confirmed" == coordinator.confirm(key, control_code=corrected.control_code).state
     typed = msgspec.structs.replace(clean, issued=(clean.issued or 0) - 1)
-    assert ["$.issued"] == [p.path for p in client.confirm(key, entry=typed).problems]
+    assert ["$.issued"] == [p.path for p in coordinator.confirm(key, entry=typed).problems]
     again = client.correct(key, msgspec.structs.replace(clean, proxy=1), "pełnomocnicy")
     assert (3, "accepted") == (again.version, again.state)
     view = client.protocol(key)
@@ -87,7 +100,11 @@ def test_a_retry_with_the_same_key_stores_nothing(serve: RunningServe, client: T
     response = httpx.post(
         f"{serve.url}/v1/protocols",
         content=msgspec.json.encode(SubmitProtocol(key=submission.key, content=changed)),
-        headers={"Idempotency-Key": "retry-1", "content-type": "application/json"},
+        headers={
+            "Idempotency-Key": "retry-1",
+            "content-type": "application/json",
+            "Authorization": f"Bearer {client.token}",
+        },
     )
     assert 409 == response.status_code
     assert count == stored(serve)
@@ -100,51 +117,52 @@ def test_two_coordinators_at_once_one_wins_the_other_is_told_why(client: TallyCl
     contents = [msgspec.structs.replace(submission.content, proxy=n) for n in (0, 1)]
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(
-            lambda c: TallyClient(client._http.base_url.__str__()).correct(
+            lambda c: TallyClient(str(client._http.base_url), token=client.token).correct(
                 submission.key, c, "coordinator", expected_version=1), contents))  # fmt: skip
     assert ["accepted", "refused"] == sorted(o.status for o in outcomes)
     (loser,) = [o for o in outcomes if o.status == "refused"]
     assert loser.problems[0].rule in {"protocol.version_changed", "protocol.concurrent_change"}
 
 
-def test_bad_input_is_a_4xx_naming_the_field(serve: RunningServe) -> None:
+def test_bad_input_is_a_4xx_naming_the_field(serve: RunningServe, client: TallyClient) -> None:
     """Unknown and mistyped fields (all of them), too large a body, unknown paths."""
+    auth = {"Authorization": f"Bearer {client.token}"}
     body = json.loads((EXAMPLES / "protocols" / "mayor-precinct-2.json").read_text())
     body["content"]["eligble"] = 5
     body["key"]["precinct"] = "two"
-    response = httpx.post(f"{serve.url}/v1/protocols", json=body)
+    response = httpx.post(f"{serve.url}/v1/protocols", json=body, headers=auth)
     assert 400 == response.status_code
     paths = {p["path"] for p in response.json()["problems"]}
     assert {"$.content.eligble", "$.key.precinct"} <= paths
     huge = httpx.post(f"{serve.url}/v1/protocols", content=b"[" + b"1," * 600_000 + b"1]",
-                      headers={"content-type": "application/json"})  # fmt: skip
+                      headers={"content-type": "application/json", **auth})  # fmt: skip
     assert 413 == huge.status_code
     assert 404 == httpx.get(f"{serve.url}/v1/nothing-here").status_code
-    absent = "/v1/protocols/przyklad-2026/302199/9/mayor:302199/0/1"
-    assert 404 == httpx.get(f"{serve.url}{absent}").status_code
-    malformed = httpx.get(f"{serve.url}/v1/protocols/x/021501/1/mayor:x/0/1")
+    absent = "/v1/protocols/przyklad-2026/302199/2/council:302199/5/1"
+    assert 404 == httpx.get(f"{serve.url}{absent}", headers=auth).status_code
+    malformed = httpx.get(f"{serve.url}/v1/protocols/x/302199/2/mayor:x/0/1", headers=auth)
     assert 400 == malformed.status_code
     assert "$.contest" in {p["path"] for p in malformed.json()["problems"]}
     not_json = httpx.post(f"{serve.url}/v1/protocols", content=b"{",
-                          headers={"content-type": "application/json"})  # fmt: skip
+                          headers={"content-type": "application/json", **auth})  # fmt: skip
     assert 400 == not_json.status_code
 
 
-def test_proxy_entry_validation_turnout_and_documents(serve: RunningServe) -> None:
+def test_proxy_entry_validation_turnout_and_documents(serve: RunningServe, people: Team) -> None:
     """A coordinator's proxy entry is recorded as such; validation writes nothing; turnout;
     the OpenAPI and AsyncAPI documents are served."""
     submission = example("mayor-precinct-2.json", SubmitProtocol)
-    with TallyClient(serve.url) as api:
-        before = stored(serve)
-        report = api.validate(submission.key, submission.content)
-        assert "acceptable" == getattr(report, "acceptance", None)
-        assert before == stored(serve)
-        with TallyClient(serve.url, proxy=True) as proxy:
-            assert "accepted" == proxy.submit(submission.key, submission.content).status
-        channels = [m.headers["Tally-Channel"] for m in read_stream(session_url(), serve.stream)]
-        assert "proxy" == channels[-1]
-        turnout = example("turnout-precinct-2-1200.json", ReportTurnout)
-        assert "accepted" == api.report_turnout(turnout).status
+    api = people.operator.client
+    before = stored(serve)
+    report = api.validate(submission.key, submission.content)
+    assert "acceptable" == getattr(report, "acceptance", None)
+    assert before == stored(serve)
+    with TallyClient(serve.url, proxy=True, token=people.coordinator.client.token) as proxy:
+        assert "accepted" == proxy.submit(submission.key, submission.content).status
+    channels = [m.headers["Tally-Channel"] for m in read_stream(session_url(), serve.stream)]
+    assert "proxy" == channels[-1]
+    turnout = example("turnout-precinct-2-1200.json", ReportTurnout)
+    assert "accepted" == api.report_turnout(turnout).status
     openapi = httpx.get(f"{serve.url}/v1/schema/openapi.json").json()
     assert "/v1/protocols/confirmations" in openapi["paths"]
     asyncapi = httpx.get(f"{serve.url}/v1/asyncapi.json").json()
