@@ -72,8 +72,13 @@ def refusal(actor: Actor, permission: Permission, teryt: str | None = None,
     return None
 
 
-def needs_step_up(permission: Permission, totp_at: dt.datetime, now: dt.datetime) -> bool:
-    return permission in STEP_UP and now - totp_at > STEP_UP_WINDOW
+def needs_step_up(
+    permission: Permission,
+    totp_at: dt.datetime,
+    now: dt.datetime,
+    window: dt.timedelta = STEP_UP_WINDOW,
+) -> bool:
+    return permission in STEP_UP and now - totp_at > window
 
 
 def may_manage(actor: Actor, role: Role, gmina: str | None) -> str | None:

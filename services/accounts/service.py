@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import os
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 import structlog
 
 from domain import totp
-from domain.account import Account, AccountError
+from domain.account import Account, AccountError, AccountStatus
 from domain.authorization import Actor, may_manage
 from domain.decoding import DecodeError, decode_json
 from schemas import envelope, subjects
@@ -108,15 +109,19 @@ class AuthService:
         self.sessions: SessionStore | None = None
         self.throttle: Throttle | None = None
         self._totp_used: KvBucket | None = None
+        self._background: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         self._nc = await connect(self.settings, name="tally-accounts")
         layout, timeout = self.settings.layout, self.settings.request_timeout_s
         self.sessions = SessionStore(KvBucket(self._nc, layout.sessions_bucket, timeout))
-        self.throttle = Throttle(KvBucket(self._nc, layout.throttle_bucket, timeout))
+        backoff = float(os.environ.get("TALLY_LOGIN_BACKOFF_S", "1"))
+        self.throttle = Throttle(KvBucket(self._nc, layout.throttle_bucket, timeout), backoff)
         self._totp_used = KvBucket(self._nc, layout.totp_bucket, timeout)
 
     async def stop(self) -> None:
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
         if self._nc is not None:
             await self._nc.drain()
         self.accounts.close()
@@ -221,8 +226,9 @@ class AuthService:
             return AuthAnswer(status="forbidden", reason=refusal)
         by = f"account:{actor.login}"
         if subject == subjects.UNLOCK_ACCOUNT:
-            account.unlock(by)
-            await asyncio.to_thread(self._save, account, actor)
+            if account.status is AccountStatus.LOCKED:
+                account.unlock(by)
+                await asyncio.to_thread(self._save, account, actor)
             await self._throttle().clear(login)
             return AuthAnswer(status="ok")
         await self._sessions().revoke_all(str(account.id), self.clock.now())
@@ -264,7 +270,9 @@ class AuthService:
                 status="throttled", reason="too many failed logins", retry_after_s=wait
             )
         account = await asyncio.to_thread(self.accounts.account, login)
-        if not await self._credentials_hold(account, command, now):
+        holds = await self._credentials_hold(account, command, now)
+        locked = await self._throttle().count(login) >= LOCK_AT
+        if not holds or locked:
             await self._failed(account, login, address, now)
             return FAILED
         assert account is not None  # _credentials_hold is False without an account
@@ -328,14 +336,28 @@ class AuthService:
     async def _failed(
         self, account: Account | None, login: str, address: str, now: dt.datetime
     ) -> None:
+        """Count the failure now (it decides the next attempt); record it on the account after
+        answering, so a failure for a known account takes no longer than for an unknown one."""
         count = await self._throttle().fail(login, address, now)
         if account is None:
             return
-        account.record_security_event("login-failed", f"failure {count}", address)
         if count >= LOCK_AT:
-            account.lock("too many failed logins", count)
             await self._sessions().revoke_all(str(account.id), now)
-        await asyncio.to_thread(self._save, account, None)
+        task = asyncio.create_task(self._record_failure(account.login, count, address))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _record_failure(self, login: str, count: int, address: str) -> None:
+        try:
+            account = await asyncio.to_thread(self.accounts.account, login)
+            if account is None:
+                return
+            account.record_security_event("login-failed", f"failure {count}", address)
+            if count >= LOCK_AT:
+                account.lock("too many failed logins", count)
+            await asyncio.to_thread(self._save, account, None)
+        except Exception:
+            log.exception("accounts.failure_not_recorded", login=login, count=count)
 
     async def _record(
         self, login: str, kind: str, reason: str, address: str, target: str = ""

@@ -31,15 +31,17 @@ def _key(kind: str, value: str) -> str:
     return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()
 
 
-def delay(count: int) -> dt.timedelta:
+def delay(count: int, base_s: float = 1.0) -> dt.timedelta:
     if count < FREE_FAILURES:
         return dt.timedelta(0)
-    return min(dt.timedelta(seconds=2 ** (count - FREE_FAILURES)), MAX_DELAY)
+    return min(dt.timedelta(seconds=base_s * 2 ** (count - FREE_FAILURES)), MAX_DELAY)
 
 
 class Throttle:
-    def __init__(self, kv: KvBucket) -> None:
+    def __init__(self, kv: KvBucket, base_delay_s: float = 1.0) -> None:
+        """``base_delay_s`` (``TALLY_LOGIN_BACKOFF_S``): the first delay; drills may shorten it."""
         self._kv = kv
+        self._base = base_delay_s
 
     async def wait(self, login: str, address: str, now: dt.datetime) -> int:
         """Seconds to wait before this attempt may be judged (0: go ahead)."""
@@ -47,7 +49,7 @@ class Throttle:
         for key in (_key("login", login), _key("address", address)):
             failures = await self._read(key)
             if failures is not None:
-                longest = max(longest, failures.last + delay(failures.count) - now)
+                longest = max(longest, failures.last + delay(failures.count, self._base) - now)
         return max(0, int(-(-longest.total_seconds() // 1)))
 
     async def count(self, login: str) -> int:

@@ -10,6 +10,8 @@ minutes. A refusal is answered 403 and recorded as a security event on the accou
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from services.gateway.bus import CommandBus
 
 ANONYMOUS = "anonymous"
+STEP_UP_WINDOW = dt.timedelta(seconds=float(os.environ.get("TALLY_STEP_UP_S", "300")))
+"""How fresh a TOTP proof vouching commands need (``TALLY_STEP_UP_S``; drills may shorten it)."""
 DOCUMENTS = "/v1/schema"
 """The OpenAPI document and its viewer (Litestar's own routes) are public like /health."""
 CLOCK = SystemClock()
@@ -72,7 +76,7 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
             AccessDenied(login=actor.login, reason=reason, target=connection.url.path)),
             {subjects.CLIENT_ADDRESS: _address(connection)})  # fmt: skip
         raise AuthError(403, "auth.forbidden", reason)
-    if needs_step_up(permission, session.totp_at, now):
+    if needs_step_up(permission, session.totp_at, now, STEP_UP_WINDOW):
         raise AuthError(403, "auth.step_up_required",
                         "prove a fresh TOTP code at /v1/auth/step-up first")  # fmt: skip
     state.actor, state.role = f"account:{actor.login}", actor.role.value
