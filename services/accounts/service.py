@@ -270,8 +270,8 @@ class AuthService:
                 status="throttled", reason="too many failed logins", retry_after_s=wait
             )
         account = await asyncio.to_thread(self.accounts.account, login)
-        holds = await self._credentials_hold(account, command, now)
         locked = await self._throttle().count(login) >= LOCK_AT
+        holds = await self._credentials_hold(account, command, now, claim=not locked)
         if not holds or locked:
             await self._failed(account, login, address, now)
             return FAILED
@@ -296,9 +296,10 @@ class AuthService:
         return AuthAnswer(status="ok", grant=grant)
 
     async def _credentials_hold(
-        self, account: Account | None, command: LogIn, now: dt.datetime
+        self, account: Account | None, command: LogIn, now: dt.datetime, *, claim: bool
     ) -> bool:
-        """Password, then TOTP (unused so far); both checks run whatever the account's state."""
+        """Password, then TOTP (unused so far); both checks run whatever the account's state.
+        A locked account's code is checked but not spent."""
         usable = account is not None and account.can_log_in and account.totp_seed is not None
         real = account if usable else None
         password_ok = await asyncio.to_thread(
@@ -308,7 +309,7 @@ class AuthService:
         step = totp.verify(seed, command.totp, now.timestamp())
         if real is None or not password_ok or step is None:
             return False
-        return await self._claim_step(str(real.id), step)
+        return await self._claim_step(str(real.id), step) if claim else True
 
     async def step_up(self, token: str, code: str) -> AuthAnswer:
         now = self.clock.now()
