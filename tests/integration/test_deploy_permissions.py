@@ -141,10 +141,11 @@ def test_the_service_user_appends_but_cannot_change_delete_or_purge_the_stream(s
 
 
 def test_the_auditor_reads_but_cannot_write(single):
-    """As tally-auditor: reading the stream works, publishing an event is refused."""
+    """As tally-auditor: reading the election stream works; publishing an event and reading the
+    accounts stream are refused."""
     asyncio.run(_bootstrap_as_admin(single))
 
-    async def as_auditor() -> tuple[int, bool]:
+    async def as_auditor() -> tuple[int, bool, bool]:
         nc = await nats.connect(
             single, user="tally-auditor", password=PASSWORDS["TALLY_AUDITOR_PASSWORD"]
         )
@@ -156,13 +157,20 @@ def test_the_auditor_reads_but_cannot_write(single):
                 wrote = False
             else:
                 wrote = True
-            return len(info.data), wrote
+            try:
+                await nc.request("$JS.API.DIRECT.GET.TALLY_ACCOUNTS", b'{"seq": 1}', timeout=1)
+            except (nats.errors.TimeoutError, nats.errors.NoRespondersError):
+                read_accounts = False
+            else:
+                read_accounts = True
+            return len(info.data), wrote, read_accounts
         finally:
             await nc.close()
 
-    size, wrote = asyncio.run(as_auditor())
+    size, wrote, read_accounts = asyncio.run(as_auditor())
     assert size > 0
     assert not wrote
+    assert not read_accounts
 
 
 @pytest.mark.slow

@@ -25,7 +25,16 @@ def test_serve_starts_the_embedded_server_creates_streams_and_stops_cleanly(tmp_
     assert started["store_dir"].startswith(str(tmp_path / "var"))
     assert started["sync_interval"] == "always"
     streams = {e["stream"] for e in serve.logs if e["event"] == "serve.stream_ready"}
-    assert {"TALLY", "TALLY_SNAPSHOTS", "KV_TALLY_TRACKING", "KV_TALLY_IDEMPOTENCY"} == streams
+    assert {
+        "TALLY",
+        "TALLY_SNAPSHOTS",
+        "TALLY_ACCOUNTS",
+        "KV_TALLY_TRACKING",
+        "KV_TALLY_IDEMPOTENCY",
+        "KV_TALLY_SESSIONS",
+        "KV_TALLY_THROTTLE",
+        "KV_TALLY_TOTP",
+    } == streams
     assert ready["gateway_url"].startswith("http://127.0.0.1:")
 
     async def stream_exists() -> bool:
