@@ -1,1 +1,8 @@
-"""Projections: pure folds of the event log into views, and the runner's pure core."""
+"""Projections: pure folds of the event log into views, and the runner's pure core (``core``)."""
+
+from __future__ import annotations
+
+from projections import progress, tally, turnout
+
+ALL = (tally, progress, turnout)
+"""Every projection the runner keeps current (modules with NAME, VERSION, TABLES, apply)."""

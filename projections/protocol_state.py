@@ -1,0 +1,85 @@
+"""A protocol's state as the views follow it: its place, status and the numbers of its current
+version. Shared by the tally and progress projections (each keeps its own copy in its tables)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from schemas.protocol import COUNT_FIELDS, Severity
+
+if TYPE_CHECKING:
+    from projections.core import Event
+    from schemas.protocol import Finding, ProtocolContent
+
+AWAITING, ACCEPTED, CONFIRMED, REJECTED = "awaiting-approval", "accepted", "confirmed", "rejected"
+PROTOCOL_TAGS: Final = frozenset(
+    {
+        "protocol.submitted.v1",
+        "protocol.corrected.v1",
+        "protocol.hard_warnings_approved.v1",
+        "protocol.confirmed.v1",
+        "protocol.confirmation_withdrawn.v1",
+        "protocol.rejected.v1",
+    }
+)
+
+
+def numbers(content: ProtocolContent) -> dict[str, int]:
+    """Every number of a protocol under a flat name: counts, ``c.<pos>``, ``l.<n>``,
+    ``l.<n>.<pos>``."""
+    found = {name: getattr(content, name) for name in COUNT_FIELDS}
+    vector = {name: value for name, value in found.items() if value is not None}
+    vector |= {f"c.{entry.position}": entry.votes for entry in content.candidates}
+    for votes in content.lists:
+        vector[f"l.{votes.number}"] = votes.total
+        vector |= {f"l.{votes.number}.{c.position}": c.votes for c in votes.candidates}
+    return vector
+
+
+def _status_of_version(findings: tuple[Finding, ...]) -> str:
+    return AWAITING if any(f.severity is Severity.HARD_WARNING for f in findings) else ACCEPTED
+
+
+def next_state(previous: dict[str, Any] | None, event: Event) -> dict[str, Any] | None:
+    """The protocol's state after ``event``; None when the event is not a protocol's."""
+    data = event.data
+    if event.tag == "protocol.submitted.v1":
+        key = data.key
+        return {
+            "election": key.election,
+            "teryt": key.teryt,
+            "precinct": key.precinct,
+            "contest": key.contest,
+            "district": key.district,
+            "round": key.round,
+            "status": _status_of_version(data.findings),
+            "version": 1,
+            "numbers": numbers(data.content),
+            "warnings": _open_warnings(data.findings),
+            "corrected_after_confirmation": False,
+        }
+    if previous is None or event.tag not in PROTOCOL_TAGS:
+        return None
+    state = dict(previous)
+    if event.tag == "protocol.corrected.v1":
+        state |= {
+            "status": _status_of_version(data.findings),
+            "version": data.version,
+            "numbers": numbers(data.content),
+            "warnings": _open_warnings(data.findings),
+        }
+        if data.confirmation_withdrawn:
+            state["corrected_after_confirmation"] = True
+    elif event.tag == "protocol.hard_warnings_approved.v1":
+        state["status"] = ACCEPTED
+    elif event.tag == "protocol.confirmed.v1":
+        state["status"] = CONFIRMED
+    elif event.tag == "protocol.confirmation_withdrawn.v1":
+        state["status"] = ACCEPTED
+    elif event.tag == "protocol.rejected.v1":
+        state["status"] = REJECTED
+    return state
+
+
+def _open_warnings(findings: tuple[Finding, ...]) -> int:
+    return sum(f.severity is not Severity.ERROR for f in findings)

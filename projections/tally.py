@@ -1,0 +1,86 @@
+"""Tallies per election x contest x district x round, per gmina and, for national contests, rolled
+up per powiat, województwo and the country: every protocol number summed, votes per candidate
+(or list and list candidate), over each protocol's CURRENT version only. A correction replaces
+that precinct's numbers; it never adds.
+
+Two flavours: ``accepted`` (current versions accepted or confirmed: not waiting for approval, not
+rejected) and ``confirmed`` (confirmed against the paper copy only).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Final
+
+from projections.core import Change, Put
+from projections.protocol_state import ACCEPTED, CONFIRMED, PROTOCOL_TAGS, next_state
+
+if TYPE_CHECKING:
+    from projections.core import Event, View
+
+NAME: Final = "tally"
+VERSION: Final = 1
+PROTOCOLS, TALLIES = "protocols", "tallies"
+TABLES: Final = (PROTOCOLS, TALLIES)
+FLAVOURS: Final = {
+    "accepted": frozenset({ACCEPTED, CONFIRMED}),
+    "confirmed": frozenset({CONFIRMED}),
+}
+NATIONAL: Final = frozenset({"president", "senate"})
+
+
+def areas(teryt: str, contest: str) -> list[tuple[str, str]]:
+    """(level, code) of every roll-up a protocol of this gmina counts in."""
+    if contest.split(":", 1)[0] in NATIONAL:
+        return [("gmina", teryt), ("powiat", teryt[:4]), ("wojewodztwo", teryt[:2]),
+                ("country", "PL")]  # fmt: skip
+    return [("gmina", teryt)]
+
+
+def tally_key(flavour: str, state: dict[str, Any], level: str, code: str) -> str:
+    place = (state["election"], state["contest"], state["district"], state["round"])
+    return "|".join(map(str, (flavour, *place, level, code)))
+
+
+def apply(view: View, event: Event) -> list[Change]:
+    if event.tag not in PROTOCOL_TAGS:
+        return []
+    old = view.get(PROTOCOLS, event.aggregate_id)
+    new = next_state(old, event)
+    if new is None:
+        return []
+    changes: list[Change] = [Put(PROTOCOLS, event.aggregate_id, new)]
+    for flavour, statuses in FLAVOURS.items():
+        before = old["numbers"] if old and old["status"] in statuses else None
+        after = new["numbers"] if new["status"] in statuses else None
+        if before == after:
+            continue
+        for level, code in areas(new["teryt"], new["contest"]):
+            key = tally_key(flavour, new, level, code)
+            row = view.get(TALLIES, key) or _empty(flavour, new, level, code)
+            changes.append(Put(TALLIES, key, _shifted(row, before, after)))
+    return changes
+
+
+def _empty(flavour: str, state: dict[str, Any], level: str, code: str) -> dict[str, Any]:
+    return {
+        "flavour": flavour,
+        "election": state["election"],
+        "contest": state["contest"],
+        "district": state["district"],
+        "round": state["round"],
+        "level": level,
+        "code": code,
+        "precincts": 0,
+        "numbers": {},
+    }
+
+
+def _shifted(
+    row: dict[str, Any], before: dict[str, int] | None, after: dict[str, int] | None
+) -> dict[str, Any]:
+    totals = dict(row["numbers"])
+    for sign, vector in ((-1, before), (1, after)):
+        for name, value in (vector or {}).items():
+            totals[name] = totals.get(name, 0) + sign * value
+    precincts = row["precincts"] - (before is not None) + (after is not None)
+    return row | {"numbers": {k: v for k, v in totals.items() if v}, "precincts": precincts}
