@@ -28,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir_argument(serve)
     serve.add_argument(
         "--only",
-        choices=("commands", "gateway"),
+        choices=("commands", "gateway", "projections"),
         help="run one part against an external NATS (NATS_URL), to scale parts separately",
     )
     serve.add_argument("--http-host", default="127.0.0.1", help="gateway address (127.0.0.1)")

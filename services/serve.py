@@ -1,7 +1,7 @@
 """``tally serve``: the embedded NATS server (unless ``NATS_URL`` names one), the streams, the
 command service and the HTTP gateway, in one process until Ctrl-C or SIGTERM.
 
-``--only commands`` or ``--only gateway`` runs one part against an external NATS (``NATS_URL``,
+``--only commands``, ``--only gateway`` or ``--only projections`` runs one part against an external NATS (``NATS_URL``,
 or the server a ``tally serve`` on the same data directory announces), so a deployment runs and
 scales them as separate processes.
 """
@@ -32,6 +32,7 @@ from services.natsserver import (
     port_is_free,
     running_server,
 )
+from services.projector.service import ProjectorService
 from services.streamsetup import declared_streams, ensure_declared_streams
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("serve")
 
-PARTS: Final = ("commands", "gateway")
+PARTS: Final = ("commands", "gateway", "projections")
 DEFAULT_HTTP_PORT: Final = 8080
 
 
@@ -116,12 +117,16 @@ async def _serve(
     if "commands" in parts:
         keyring = Keyring.from_env(fallback_file=data_dir / "secret.keys")
         commands = build_app(CommandService(settings, keyring=keyring))
+    projector = ProjectorService(settings, data_dir) if "projections" in parts else None
     http: _Http | None = None
     task: asyncio.Task[None] | None = None
     try:
         if commands is not None:
             await commands.start()
             ready["commands"] = "listening"
+        if projector is not None:
+            await projector.start()
+            ready["views"] = str(projector.directory / "views.sqlite")
         if "gateway" in parts:
             port = http_port or (
                 DEFAULT_HTTP_PORT if port_is_free(http_host, DEFAULT_HTTP_PORT) else free_port()
@@ -145,6 +150,8 @@ async def _serve(
             await task
         if commands is not None:
             await commands.stop()
+        if projector is not None:
+            await projector.stop()
 
 
 async def _ensure_streams(settings: StoreSettings) -> None:

@@ -1,0 +1,110 @@
+"""The projector process part: a runner per projection, and the views' query responder.
+
+Views are read over NATS request/reply (``tally.v1.views.query``, queue group ``tally-views``), so
+gateways anywhere read them without sharing a disk with the projector.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import structlog
+
+import projections
+from domain.clock import SystemClock
+from projections.core import view_name
+from services.eventstore.connection import connect
+from services.eventstore.eventlog import EventLog
+from services.projector.runner import Runner
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nats.aio.client import Client
+    from nats.aio.msg import Msg
+
+    from services.eventstore.settings import StoreSettings
+
+log = structlog.get_logger("projector")
+
+QUERY_SUBJECT: Final = "tally.v1.views.query"
+QUERY_QUEUE: Final = "tally-views"
+MAX_ROWS: Final = 10_000
+
+
+class ViewQuery(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    view: str
+    table: str
+    prefix: str = ""
+    where: dict[str, str | int] = {}
+
+
+class ViewRows(msgspec.Struct, frozen=True, kw_only=True):
+    view: str
+    position: int
+    rows: list[dict[str, Any]]
+    error: str = ""
+
+
+def events_log(nc: Client, settings: StoreSettings) -> EventLog:
+    return EventLog(
+        nc,
+        stream=settings.stream,
+        subject_prefix=settings.layout.events_prefix,
+        clock=SystemClock(),
+        request_timeout_s=settings.request_timeout_s,
+        append_timeout_s=settings.append_timeout_s,
+    )
+
+
+class ProjectorService:
+    def __init__(self, settings: StoreSettings, data_dir: Path) -> None:
+        self.settings = settings
+        self.directory = data_dir / "views"
+        self.runners: dict[str, Runner] = {}
+        self._nc: Client | None = None
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        self._nc = await connect(self.settings, name="tally-projector")
+        events = events_log(self._nc, self.settings)
+        for projection in projections.ALL:
+            runner = Runner.open(projection, self.directory, events, self._nc)
+            self.runners[projection.NAME] = runner
+            self._tasks.append(asyncio.create_task(self._follow(runner)))
+        await self._nc.subscribe(QUERY_SUBJECT, queue=QUERY_QUEUE, cb=self._query)
+        log.info("projector.started", views=[view_name(p) for p in projections.ALL],
+                 store=str(self.directory / "views.sqlite"))  # fmt: skip
+
+    async def _follow(self, runner: Runner) -> None:
+        while not self._stop.is_set():
+            try:
+                await runner.follow(self._stop)
+            except Exception:
+                log.exception("projector.failed", view=runner.view)
+                await asyncio.sleep(1.0)  # the position is committed: resume from it
+
+    async def stop(self) -> None:
+        self._stop.set()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._nc is not None:
+            await self._nc.drain()
+        for runner in self.runners.values():
+            runner.store.close()
+
+    async def _query(self, message: Msg) -> None:
+        try:
+            query = msgspec.json.decode(message.data, type=ViewQuery)
+            runner = self.runners[query.view]
+            rows = [
+                row
+                for _, row in runner.store.rows(query.table, query.prefix)
+                if all(row.get(name) == value for name, value in query.where.items())
+            ][:MAX_ROWS]
+            reply = ViewRows(view=runner.view, position=runner.store.position(), rows=rows)
+        except (msgspec.DecodeError, KeyError) as error:
+            reply = ViewRows(view="", position=0, rows=[], error=f"bad query: {error}")
+        await message.respond(msgspec.json.encode(reply))
