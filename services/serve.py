@@ -1,7 +1,7 @@
 """``tally serve``: the embedded NATS server (unless ``NATS_URL`` names one), the streams, the
 command service and the HTTP gateway, in one process until Ctrl-C or SIGTERM.
 
-``--only commands``, ``--only gateway`` or ``--only projections`` runs one part against an external NATS (``NATS_URL``,
+``--only commands|gateway|projections`` runs one part against an external NATS (``NATS_URL``,
 or the server a ``tally serve`` on the same data directory announces), so a deployment runs and
 scales them as separate processes.
 """
@@ -112,46 +112,64 @@ async def _serve(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    ready: dict[str, str] = {"nats_url": settings.url, "stream": settings.stream}
-    commands = None
-    if "commands" in parts:
-        keyring = Keyring.from_env(fallback_file=data_dir / "secret.keys")
-        commands = build_app(CommandService(settings, keyring=keyring))
-    projector = ProjectorService(settings, data_dir) if "projections" in parts else None
-    http: _Http | None = None
-    task: asyncio.Task[None] | None = None
+    running = _Running(settings, parts, data_dir)
     try:
-        if commands is not None:
-            await commands.start()
-            ready["commands"] = "listening"
-        if projector is not None:
-            await projector.start()
-            ready["views"] = str(projector.directory / "views.sqlite")
-        if "gateway" in parts:
-            port = http_port or (
-                DEFAULT_HTTP_PORT if port_is_free(http_host, DEFAULT_HTTP_PORT) else free_port()
-            )
-            http = _Http(uvicorn.Config(create_app(CommandBus(settings)), host=http_host,
-                                        port=port, log_config=None, access_log=False))  # fmt: skip
-            task = asyncio.create_task(http.serve())
-            while not http.started:
-                if task.done():
-                    task.result()
-                    raise ServeError(f"the gateway could not listen on {http_host}:{port}")
-                await asyncio.sleep(0.02)
-            base = f"http://{http_host}:{port}"
-            ready |= {"gateway_url": base, "openapi_url": f"{base}{OPENAPI_PATH}/openapi.json"}
+        ready = await running.start(http_host, http_port)
         log.info("serve.ready", stop_with="Ctrl-C or SIGTERM", **ready)
         await stop.wait()
         log.info("serve.stopping")
     finally:
-        if http is not None and task is not None:
-            http.should_exit = True
-            await task
-        if commands is not None:
-            await commands.stop()
-        if projector is not None:
-            await projector.stop()
+        await running.stop()
+
+
+class _Running:
+    """The parts this process runs: command service, projections, gateway."""
+
+    def __init__(self, settings: StoreSettings, parts: tuple[str, ...], data_dir: Path) -> None:
+        self.settings = settings
+        self.commands = None
+        if "commands" in parts:
+            keyring = Keyring.from_env(fallback_file=data_dir / "secret.keys")
+            self.commands = build_app(CommandService(settings, keyring=keyring))
+        self.projector = ProjectorService(settings, data_dir) if "projections" in parts else None
+        self.gateway = "gateway" in parts
+        self.http: _Http | None = None
+        self.task: asyncio.Task[None] | None = None
+
+    async def start(self, http_host: str, http_port: int | None) -> dict[str, str]:
+        ready = {"nats_url": self.settings.url, "stream": self.settings.stream}
+        if self.commands is not None:
+            await self.commands.start()
+            ready["commands"] = "listening"
+        if self.projector is not None:
+            await self.projector.start()
+            ready["views"] = str(self.projector.directory / "views.sqlite")
+        if self.gateway:
+            ready |= await self._start_http(http_host, http_port)
+        return ready
+
+    async def _start_http(self, host: str, port: int | None) -> dict[str, str]:
+        port = port or (DEFAULT_HTTP_PORT if port_is_free(host, DEFAULT_HTTP_PORT) else free_port())
+        config = uvicorn.Config(create_app(CommandBus(self.settings)), host=host, port=port,
+                                log_config=None, access_log=False)  # fmt: skip
+        self.http = _Http(config)
+        self.task = asyncio.create_task(self.http.serve())
+        while not self.http.started:
+            if self.task.done():
+                self.task.result()
+                raise ServeError(f"the gateway could not listen on {host}:{port}")
+            await asyncio.sleep(0.02)
+        base = f"http://{host}:{port}"
+        return {"gateway_url": base, "openapi_url": f"{base}{OPENAPI_PATH}/openapi.json"}
+
+    async def stop(self) -> None:
+        if self.http is not None and self.task is not None:
+            self.http.should_exit = True
+            await self.task
+        if self.commands is not None:
+            await self.commands.stop()
+        if self.projector is not None:
+            await self.projector.stop()
 
 
 async def _ensure_streams(settings: StoreSettings) -> None:
