@@ -27,6 +27,7 @@ class Permission(StrEnum):
     WITHDRAW = "withdraw"
     REJECT = "reject"
     READ = "read"
+    VIEW = "view"
     MANAGE_ACCOUNTS = "manage-accounts"
     SESSION = "session"
 
@@ -42,6 +43,7 @@ ROLES: Final[dict[Permission, frozenset[Role]]] = {
     Permission.WITHDRAW: frozenset({Role.COORDINATOR}),
     Permission.REJECT: frozenset({Role.COORDINATOR}),
     Permission.READ: frozenset(Role),
+    Permission.VIEW: frozenset(Role),
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.SESSION: frozenset(Role),
 }
@@ -63,11 +65,22 @@ def refusal(actor: Actor, permission: Permission, teryt: str | None = None,
     """Why ``actor`` may not use ``permission`` at this place, or None when it may."""
     if actor.role not in ROLES[permission]:
         return f"a {actor.role.value} may not {permission.value}"
-    if teryt is None or actor.role in (Role.ADMIN, Role.AUDITOR):
+    if actor.role in (Role.ADMIN, Role.AUDITOR):
         return None
+    return _place_refusal(actor, permission, teryt, precinct)
+
+
+def _place_refusal(
+    actor: Actor, permission: Permission, teryt: str | None, precinct: int | None
+) -> str | None:
+    """Coordinators and operators act in their own gmina; operators at their own precincts
+    (they see their gmina's views)."""
+    if teryt is None:
+        return f"{actor.login} must name their gmina" if permission is Permission.VIEW else None
     if actor.gmina != teryt:
         return f"{actor.login} acts in gmina {actor.gmina}, not {teryt}"
-    if actor.role is Role.OPERATOR and precinct not in actor.precincts:
+    outside = actor.role is Role.OPERATOR and precinct not in actor.precincts
+    if outside and permission is not Permission.VIEW:
         return f"{actor.login} acts for precincts {list(actor.precincts)}, not {precinct}"
     return None
 

@@ -17,6 +17,7 @@ from services.gateway.auth_routes import AUTH_ROUTES
 from services.gateway.limits import inflight_limit
 from services.gateway.responses import EXCEPTION_HANDLERS
 from services.gateway.routes import ROUTES
+from services.gateway.view_routes import VIEW_ROUTES
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -42,7 +43,7 @@ def create_app(
     bus: CommandBus, *, max_body_bytes: int = MAX_BODY_BYTES, max_inflight: int = MAX_INFLIGHT
 ) -> Litestar:
     app = Litestar(
-        route_handlers=[*ROUTES, *AUTH_ROUTES, asyncapi],
+        route_handlers=[*ROUTES, *AUTH_ROUTES, *VIEW_ROUTES, asyncapi],
         guards=[authorize],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[inflight_limit(max_inflight), _access_log],

@@ -89,6 +89,11 @@ async def _place(connection: ASGIConnection) -> tuple[str | None, int | None]:  
     params: dict[str, Any] = connection.path_params
     if "teryt" in params:
         return str(params["teryt"]), int(params["precinct"])
+    query = connection.query_params
+    if "gmina" in query:
+        return str(query["gmina"]), None
+    if query.get("level") == "gmina" and "code" in query:
+        return str(query["code"]), None
     if isinstance(connection, Request) and connection.method == "POST":
         try:
             keyed = msgspec.json.decode(await connection.body(), type=_Keyed)

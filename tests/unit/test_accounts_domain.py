@@ -103,17 +103,18 @@ def test_scopes_hold_for_every_permission(
     """An operator acts only at their precincts, a coordinator only in their gmina, an auditor
     only reads, anywhere."""
     operator_ok = refusal(OPERATOR, permission, teryt, precinct) is None
+    own_precinct = teryt == "021501" and precinct in (1, 2)
     assert operator_ok == (
-        permission in {Permission.SUBMIT, Permission.CORRECT, Permission.VALIDATE,
-                       Permission.TURNOUT, Permission.READ, Permission.SESSION}
-        and teryt == "021501" and precinct in (1, 2)
+        (permission in {Permission.SUBMIT, Permission.CORRECT, Permission.VALIDATE,
+                        Permission.TURNOUT, Permission.READ, Permission.SESSION} and own_precinct)
+        or (permission is Permission.VIEW and teryt == "021501")
     )  # fmt: skip
     coordinator_ok = refusal(COORDINATOR, permission, teryt, precinct) is None
     assert coordinator_ok == (
         permission not in {Permission.SUBMIT, Permission.CORRECT} and teryt == "021501"
     )
     assert (refusal(AUDITOR, permission, teryt, precinct) is None) == (
-        permission in {Permission.READ, Permission.SESSION}
+        permission in {Permission.READ, Permission.SESSION, Permission.VIEW}
     )
 
 

@@ -1,0 +1,104 @@
+"""Read endpoints over the projections: tallies, progress, turnout. A coordinator (or operator)
+names their gmina; auditors and admins read everything."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.openapi import ResponseSpec
+from litestar.params import FromQuery, QueryParameter
+
+from domain.authorization import Permission
+from services.gateway.bus import CommandBus, ServiceUnavailableError
+from services.projector.service import QUERY_SUBJECT, ViewQuery, ViewRows
+
+OPT: Final = {"permission": Permission.VIEW.value}
+ANSWERS: Final = {
+    code: ResponseSpec(data_container=ViewRows, description=text)
+    for code, text in (
+        (400, "bad query"),
+        (401, "not logged in"),
+        (403, "outside your gmina"),
+        (503, "views unavailable"),
+    )
+}
+
+
+async def _rows(request: Request[Any, Any, Any], query: ViewQuery) -> Response[ViewRows]:
+    bus: CommandBus = request.app.state.bus
+    try:
+        reply = await bus.request(QUERY_SUBJECT, msgspec.json.encode(query), {})
+    except ServiceUnavailableError as error:
+        rows = ViewRows(view=query.view, position=0, rows=[], error=str(error))
+        return Response(rows, status_code=503, headers={"Retry-After": "1"})
+    rows = msgspec.json.decode(reply, type=ViewRows)
+    return Response(rows, status_code=400 if rows.error else 200)
+
+
+@get(
+    "/v1/views/tallies",
+    opt=OPT,
+    responses=ANSWERS,
+    summary="Sums of the current versions: per gmina; for national contests also per powiat, "
+    "województwo and country. flavour: accepted or confirmed",
+)
+async def tallies(
+    request: Request[Any, Any, Any],
+    election: FromQuery[str],
+    contest: FromQuery[str],
+    flavour: FromQuery[str] = "accepted",
+    round_number: Annotated[int, QueryParameter(name="round")] = 1,
+    level: FromQuery[str] = "gmina",
+    code: FromQuery[str | None] = None,
+) -> Response[ViewRows]:
+    where: dict[str, str | int] = {"round": round_number, "level": level}
+    if code is not None:
+        where["code"] = code
+    query = ViewQuery(
+        view="tally", table="tallies", prefix=f"{flavour}|{election}|{contest}|", where=where
+    )
+    return await _rows(request, query)
+
+
+@get(
+    "/v1/views/progress",
+    opt=OPT,
+    responses=ANSWERS,
+    summary="Protocols expected, reported, awaiting approval, with warnings, confirmed, "
+    "corrected after confirmation, rejected; per gmina x contest x round",
+)
+async def progress(
+    request: Request[Any, Any, Any],
+    election: FromQuery[str],
+    gmina: FromQuery[str | None] = None,
+) -> Response[ViewRows]:
+    where: dict[str, str | int] = {"gmina": gmina} if gmina else {}
+    query = ViewQuery(view="progress", table="progress", prefix=f"{election}|", where=where)
+    return await _rows(request, query)
+
+
+@get(
+    "/v1/views/turnout",
+    opt=OPT,
+    responses=ANSWERS,
+    summary="Turnout per reporting hour, per gmina, powiat, województwo and country",
+)
+async def turnout(
+    request: Request[Any, Any, Any],
+    election: FromQuery[str],
+    round_number: Annotated[int, QueryParameter(name="round")] = 1,
+    level: FromQuery[str] = "gmina",
+    code: FromQuery[str | None] = None,
+) -> Response[ViewRows]:
+    where: dict[str, str | int] = {"level": level}
+    if code is not None:
+        where["code"] = code
+    query = ViewQuery(
+        view="turnout", table="totals", prefix=f"{election}|{round_number}|", where=where
+    )
+    return await _rows(request, query)
+
+
+VIEW_ROUTES = [tallies, progress, turnout]
