@@ -87,6 +87,17 @@ def _parser() -> argparse.ArgumentParser:
     for sub in (report, correct):
         _command_options(sub)
 
+    views = commands.add_parser("projections", help="the views folded from the event log")
+    views_commands = views.add_subparsers(
+        dest="projections_command", required=True, metavar="PROJECTIONS_COMMAND"
+    )
+    rebuild = views_commands.add_parser(
+        "rebuild", help="empty a view and fold the whole log into it again (projections stopped)"
+    )
+    rebuild.add_argument("name", choices=("tally", "progress", "turnout", "all"))
+    rebuild.add_argument("--quiet", action="store_true", help="no progress bar")
+    _data_dir_argument(rebuild)
+
     schemas = commands.add_parser("schemas", help="the JSON Schemas of the wire types")
     schemas_commands = schemas.add_subparsers(
         dest="schemas_command", required=True, metavar="SCHEMAS_COMMAND"
@@ -251,6 +262,12 @@ def _turnout(args: argparse.Namespace) -> int:
     return command_main(args)
 
 
+def _projections(args: argparse.Namespace) -> int:
+    from services.projector.rebuild import rebuild_command
+
+    return rebuild_command(args.name, data_dir=args.data_dir, quiet=args.quiet)
+
+
 def _schemas(args: argparse.Namespace) -> int:
     from services.schemas_export import export_command
 
@@ -293,6 +310,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "rules": _rules,
     "protocol": _protocol,
     "turnout": _turnout,
+    "projections": _projections,
     "schemas": _schemas,
     "admin": _admin,
     "bench": _bench,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -56,6 +57,13 @@ class StoreSettings:
         if self.user:
             return {"user": self.user, "password": self.password or ""}
         return {}
+
+    @classmethod
+    def from_env_os(cls) -> StoreSettings:
+        """From the process environment (eventsourcing's Environment does not read it by itself)."""
+        from eventsourcing.utils import Environment  # noqa: PLC0415 - typing-only import above
+
+        return cls.from_env(Environment(env=os.environ))
 
     @classmethod
     def from_env(cls, env: Environment) -> StoreSettings:

@@ -1,0 +1,57 @@
+"""``tally projections rebuild NAME``: empty a view and fold the whole log into it again, with a
+progress bar. Run it while the projections are stopped (``tally serve --only commands`` and
+``--only gateway`` may keep running); a view is always rebuildable from the log alone."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from typing import TYPE_CHECKING
+
+import projections
+from services.eventstore.connection import connect
+from services.eventstore.settings import StoreSettings
+from services.natsaccess import nats_url
+from services.projector.runner import Runner
+from services.projector.service import events_log
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+NAMES = tuple(p.NAME for p in projections.ALL)
+
+
+def rebuild_command(name: str, *, data_dir: Path, quiet: bool = False) -> int:
+    chosen = [p for p in projections.ALL if name in (p.NAME, "all")]
+    with nats_url(data_dir) as url:
+        settings = StoreSettings(**{**StoreSettings.from_env_os().__dict__, "url": url})
+        asyncio.run(_rebuild(settings, chosen, data_dir.resolve() / "views", quiet=quiet))
+    return 0
+
+
+async def _rebuild(settings: StoreSettings, chosen: list, directory: Path, *, quiet: bool) -> None:  # type: ignore[type-arg]
+    nc = await connect(settings, name="tally-rebuild")
+    try:
+        events = events_log(nc, settings)
+        for projection in chosen:
+            runner = Runner.open(projection, directory, events, nc)
+            runner.store.reset()
+            started = time.perf_counter()
+
+            def bar(done: int, total: int, view: str = runner.view) -> None:
+                if quiet:
+                    return
+                width = 30
+                filled = width * done // max(total, 1)
+                sys.stderr.write(f"\r{view:<12} [{'#' * filled}{'.' * (width - filled)}] "
+                                 f"{done}/{total} events")  # fmt: skip
+                sys.stderr.flush()
+
+            position = await runner.catch_up(bar)
+            elapsed = time.perf_counter() - started
+            runner.store.close()
+            sys.stdout.write(f"{'' if quiet else chr(10)}{runner.view}: rebuilt to sequence "
+                             f"{position} in {elapsed:.1f} s\n")  # fmt: skip
+    finally:
+        await nc.drain()
