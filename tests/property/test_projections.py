@@ -145,7 +145,7 @@ def test_the_tally_is_the_sum_of_the_current_versions(
     actual = {
         key: {
             n: v for n, v in ({"precincts": row["precincts"]} | row["numbers"]).items() if v
-        }  # fmt: skip
+        }
         for (table, key), row in view.rows.items()
         if table == tally.TALLIES
     }
