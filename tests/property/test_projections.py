@@ -143,9 +143,7 @@ def test_the_tally_is_the_sum_of_the_current_versions(
     stream, truth = history
     view = folded(tally, stream, cuts, replays)
     actual = {
-        key: {
-            n: v for n, v in ({"precincts": row["precincts"]} | row["numbers"]).items() if v
-        }
+        key: {n: v for n, v in ({"precincts": row["precincts"]} | row["numbers"]).items() if v}
         for (table, key), row in view.rows.items()
         if table == tally.TALLIES
     }

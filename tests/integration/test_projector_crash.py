@@ -1,0 +1,95 @@
+"""The projector killed with SIGKILL again and again while events keep coming: once it has caught
+up, its views equal a clean rebuild from the log, row for row."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import time
+from typing import TYPE_CHECKING
+
+import msgspec
+import pytest
+
+from domain.protocol import Protocol
+from domain.rules import profile_for
+from schemas.envelope import CommandContext
+from services.protocols import Protocols
+from tests.natsserver import fresh_stream, session_url
+from tests.processes import TALLY, ServeProcess, cli_env
+from tests.protocols import KEY, candidate_context, president_2015
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+pytestmark = pytest.mark.slow
+CONTEXT = CommandContext(actor="test", role="local-operator", channel="cli")
+
+
+def append_protocols(app: Protocols, first: int, count: int) -> None:
+    """``count`` protocols, each submitted, corrected and confirmed: three events apiece."""
+    profile = profile_for("", "2015")
+    batch = []
+    for number in range(first, first + count):
+        key = msgspec.structs.replace(
+            KEY, precinct=number, teryt=f"{2 + 2 * (number % 16):02d}1501"
+        )
+        protocol = Protocol.submit(key, president_2015(), candidate_context(), profile)
+        protocol.correct(president_2015(proxy=number % 5), "r", candidate_context(), profile)
+        protocol.confirm_by_control_code(protocol.current.control_code)
+        batch.append(protocol)
+        if len(batch) == 300:
+            app.save(*batch, context=CONTEXT)
+            batch = []
+    if batch:
+        app.save(*batch, context=CONTEXT)
+
+
+def tables(path: Path) -> dict[str, list[tuple[str, bytes]]]:
+    with sqlite3.connect(path) as db:
+        names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {name: sorted(db.execute(f'SELECT * FROM "{name}"').fetchall()) for name in names}
+
+
+def position(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT MIN(seq) FROM positions").fetchone()
+        return int(rows[0] or 0)
+
+
+def test_views_survive_repeated_kill_9_and_equal_a_clean_rebuild(tmp_path: Path) -> None:
+    stream = fresh_stream()
+    env = cli_env(NATS_URL=session_url(), NATS_STREAM=stream)
+    app = Protocols(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
+    live = tmp_path / "live"
+    rng = random.Random(8)
+    kills: list[int] = []
+    try:
+        total = 0
+        for round_number in range(4):
+            append_protocols(app, 1 + round_number * 1000, 1000)
+            total += 3000
+            projector = ServeProcess(live, env, "--only", "projections")
+            time.sleep(rng.uniform(0.8, 1.6))
+            projector.process.send_signal(signal.SIGKILL)
+            projector.finish()
+            kills.append(position(live / "views" / "views.sqlite"))
+        projector = ServeProcess(live, env, "--only", "projections")
+        deadline = time.monotonic() + 120
+        while position(live / "views" / "views.sqlite") < total and time.monotonic() < deadline:
+            time.sleep(0.2)
+        projector.process.send_signal(signal.SIGTERM)
+        assert 0 == projector.finish()
+    finally:
+        app.close()
+    assert total == position(live / "views" / "views.sqlite")
+    assert any(0 < at < 3000 * (n + 1) for n, at in enumerate(kills)), kills  # killed mid-fold
+    clean = tmp_path / "clean"
+    command = [*TALLY, "projections", "rebuild", "all", "--quiet", "--data-dir", str(clean)]
+    rebuilt = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert 0 == rebuilt.returncode, rebuilt.stderr
+    assert tables(clean / "views" / "views.sqlite") == tables(live / "views" / "views.sqlite")
