@@ -153,6 +153,13 @@ def _admin_and_tools(commands: Any) -> None:
     bench_store.add_argument(
         "--writers", type=int, default=8, help="concurrent writers (default 8)"
     )
+    bench_views = bench_commands.add_parser(
+        "views", help="view rebuilds against a raw ordered replay of the same events"
+    )
+    bench_views.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_views.add_argument(
+        "--protocols", type=int, default=3000, help="synthetic protocols, 3 events each (3000)"
+    )
 
 
 def _protocol_commands(commands: Any) -> None:
@@ -294,6 +301,10 @@ def _totp(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.bench_command == "views":
+        from services.bench.views import run_views_benchmark
+
+        return run_views_benchmark(as_json=args.json, protocols=args.protocols)
     from services.bench.store import run_store_benchmark
 
     return run_store_benchmark(

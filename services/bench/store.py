@@ -23,7 +23,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import nats
@@ -32,6 +32,9 @@ from eventsourcing.persistence import StoredEvent
 from services.bench.stats import Figures
 from services.eventstore import NatsFactory
 from services.natsserver import EmbeddedNats, free_port
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 class _Payload(msgspec.Struct):
@@ -185,7 +188,11 @@ def _fill(recorder: Any, replay_events: int) -> None:
         missing -= size
 
 
-async def _raw_replay(url: str, stream: str, total: int) -> Figures:
+async def _raw_replay(
+    url: str, stream: str, total: int, decode: Callable[[bytes], Any] | None = None
+) -> Figures:
+    """A raw ordered push consumer over the events stream, decoding each payload."""
+    decode = decode or _decode
     nc = await nats.connect(url)
     js = nc.jetstream()
     done = asyncio.Event()
@@ -193,7 +200,7 @@ async def _raw_replay(url: str, stream: str, total: int) -> Figures:
 
     async def on_message(msg: Any) -> None:
         nonlocal seen
-        _decode(msg.data)
+        decode(msg.data)
         seen += 1
         if seen >= total:
             done.set()

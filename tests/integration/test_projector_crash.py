@@ -10,41 +10,17 @@ import subprocess
 import time
 from typing import TYPE_CHECKING
 
-import msgspec
 import pytest
 
-from domain.protocol import Protocol
-from domain.rules import profile_for
-from schemas.envelope import CommandContext
+from services.bench.synthetic import append_protocols
 from services.protocols import Protocols
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, ServeProcess, cli_env
-from tests.protocols import KEY, candidate_context, president_2015
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 pytestmark = pytest.mark.slow
-CONTEXT = CommandContext(actor="test", role="local-operator", channel="cli")
-
-
-def append_protocols(app: Protocols, first: int, count: int) -> None:
-    """``count`` protocols, each submitted, corrected and confirmed: three events apiece."""
-    profile = profile_for("", "2015")
-    batch = []
-    for number in range(first, first + count):
-        key = msgspec.structs.replace(
-            KEY, precinct=number, teryt=f"{2 + 2 * (number % 16):02d}1501"
-        )
-        protocol = Protocol.submit(key, president_2015(), candidate_context(), profile)
-        protocol.correct(president_2015(proxy=number % 5), "r", candidate_context(), profile)
-        protocol.confirm_by_control_code(protocol.current.control_code)
-        batch.append(protocol)
-        if len(batch) == 300:
-            app.save(*batch, context=CONTEXT)
-            batch = []
-    if batch:
-        app.save(*batch, context=CONTEXT)
 
 
 def tables(path: Path) -> dict[str, list[tuple[str, bytes]]]:
