@@ -11,18 +11,17 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, QueryParameter
 
 from domain.authorization import Permission
+from schemas.commands import Outcome
 from services.gateway.bus import CommandBus, ServiceUnavailableError
 from services.projector.service import QUERY_SUBJECT, ViewQuery, ViewRows
 
 OPT: Final = {"permission": Permission.VIEW.value}
 ANSWERS: Final = {
-    code: ResponseSpec(data_container=ViewRows, description=text)
-    for code, text in (
-        (400, "bad query"),
-        (401, "not logged in"),
-        (403, "outside your gmina"),
-        (503, "views unavailable"),
-    )
+    400: ResponseSpec(data_container=ViewRows, description="bad query"),
+    401: ResponseSpec(data_container=Outcome, description="not logged in"),
+    403: ResponseSpec(data_container=Outcome, description="outside your gmina"),
+    429: ResponseSpec(data_container=Outcome, description="overloaded"),
+    503: ResponseSpec(data_container=ViewRows, description="views unavailable"),
 }
 
 
