@@ -27,6 +27,8 @@ class Event:
     aggregate_id: str
     routing: Mapping[str, str]
     data: Any
+    envelope: Mapping[str, str] = field(default_factory=dict)
+    """Who, how and when: actor, role, channel, recorded_at, version (from the headers)."""
 
 
 @dataclass(frozen=True)

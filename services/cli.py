@@ -98,6 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--quiet", action="store_true", help="no progress bar")
     _data_dir_argument(rebuild)
 
+    _audit_commands(commands)
+
     schemas = commands.add_parser("schemas", help="the JSON Schemas of the wire types")
     schemas_commands = schemas.add_subparsers(
         dest="schemas_command", required=True, metavar="SCHEMAS_COMMAND"
@@ -160,6 +162,28 @@ def _admin_and_tools(commands: Any) -> None:
     bench_views.add_argument(
         "--protocols", type=int, default=3000, help="synthetic protocols, 3 events each (3000)"
     )
+
+
+def _audit_commands(commands: Any) -> None:
+    """tally audit export|replay|verify."""
+    audit = commands.add_parser("audit", help="auditing from the log alone")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="AUDIT")
+    export = audit_commands.add_parser("export", help="write the whole log as JSON lines")
+    export.add_argument("file", type=Path)
+    replay = audit_commands.add_parser(
+        "replay", help="rebuild the views in memory and print the tallies as of a point"
+    )
+    replay.add_argument("--until", help="a sequence number or an ISO-8601 time (server time)")
+    verify = audit_commands.add_parser(
+        "verify",
+        help="check the hash chains, the log's contiguity and the live views against a rebuild",
+    )
+    verify.add_argument("--views", type=Path, help="the live view store (default: data dir)")
+    for sub in (replay, verify):
+        sub.add_argument("--export", type=Path, help="an export file instead of the live log")
+        sub.add_argument("--json", action="store_true", help="print JSON")
+    for sub in (export, replay, verify):
+        _data_dir_argument(sub)
 
 
 def _protocol_commands(commands: Any) -> None:
@@ -275,6 +299,20 @@ def _projections(args: argparse.Namespace) -> int:
     return rebuild_command(args.name, data_dir=args.data_dir, quiet=args.quiet)
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from services.audit import commands
+
+    if args.audit_command == "export":
+        return commands.export_command(args.file, data_dir=args.data_dir)
+    if args.audit_command == "replay":
+        return commands.replay_command(
+            until=args.until, export=args.export, data_dir=args.data_dir, as_json=args.json
+        )
+    return commands.verify_command(
+        export=args.export, data_dir=args.data_dir, views=args.views, as_json=args.json
+    )
+
+
 def _schemas(args: argparse.Namespace) -> int:
     from services.schemas_export import export_command
 
@@ -322,6 +360,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "protocol": _protocol,
     "turnout": _turnout,
     "projections": _projections,
+    "audit": _audit,
     "schemas": _schemas,
     "admin": _admin,
     "bench": _bench,

@@ -32,6 +32,16 @@ ROUTING: Final = {
 }
 
 
+ENVELOPE: Final = {
+    envelope.ACTOR: "actor",
+    envelope.ROLE: "role",
+    envelope.CHANNEL: "channel",
+    envelope.RECORDED_AT: "recorded_at",
+    envelope.AGGREGATE_VERSION: "version",
+    envelope.CORRELATION_ID: "correlation_id",
+}
+
+
 @functools.cache
 def _decoder(tag: str) -> msgspec.json.Decoder[Any] | None:
     try:
@@ -57,4 +67,5 @@ def to_event(message: StoredMessage) -> Event:
         aggregate_id=headers.get(envelope.AGGREGATE_ID, ""),
         routing=routing,
         data=data,
+        envelope={name: headers[header] for header, name in ENVELOPE.items() if header in headers},
     )

@@ -1,0 +1,1 @@
+"""Auditing from the log alone: export, replay as of a point, verify chains and views."""

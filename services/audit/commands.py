@@ -1,0 +1,124 @@
+"""``tally audit export|replay|verify``: an auditor's commands, on the live log or an export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+import projections
+from projections.core import view_name
+from schemas import envelope
+from schemas.audit import AuditReport
+from services.audit.source import file_records, live_records, write_records
+from services.audit.verify import check_log, compare_views, fold_views
+from services.eventstore.settings import StoreSettings
+from services.natsaccess import nats_url
+from services.projector.store import ViewStore
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from schemas.audit import LogRecord
+
+EXIT_PROBLEMS = 1
+
+
+def _records(export: Path | None, data_dir: Path) -> list[LogRecord]:
+    if export is not None:
+        return list(file_records(export))
+    with nats_url(data_dir) as url:
+        settings = StoreSettings(**{**StoreSettings.from_env_os().__dict__, "url": url})
+        return live_records(settings)
+
+
+def export_command(path: Path, *, data_dir: Path) -> int:
+    records = _records(None, data_dir)
+    write_records(path, records)
+    sys.stdout.write(f"{path}: {len(records)} events\n")
+    return 0
+
+
+def replay_command(*, until: str | None, export: Path | None, data_dir: Path, as_json: bool) -> int:
+    records = [r for r in _records(export, data_dir) if _before(r, until)]
+    rebuilt = fold_views(records, {})
+    tallies = [
+        row
+        for (table, _), row in sorted(rebuilt[view_name_of("tally")][0].rows.items())
+        if table == "tallies"
+    ]
+    last = records[-1].seq if records else 0
+    if as_json:
+        sys.stdout.write(
+            msgspec.json.encode({"position": last, "tallies": tallies}).decode() + "\n"
+        )
+        return 0
+    sys.stdout.write(f"as of sequence {last}:\n")
+    for row in tallies:
+        votes = {k: v for k, v in row["numbers"].items() if k.startswith(("c.", "l."))}
+        sys.stdout.write(
+            f"  {row['flavour']:<9} {row['contest']:<18} d{row['district']} "
+            f"r{row['round']} {row['level']:<11} {row['code']:<7} "
+            f"precincts={row['precincts']} votes={votes}\n"
+        )
+    return 0
+
+
+def view_name_of(name: str) -> str:
+    return next(view_name(p) for p in projections.ALL if name == p.NAME)
+
+
+def _before(record: LogRecord, until: str | None) -> bool:
+    if until is None:
+        return True
+    if until.isdigit():
+        return record.seq <= int(until)
+    cut = dt.datetime.fromisoformat(until)
+    recorded = dt.datetime.fromisoformat(record.headers.get(envelope.RECORDED_AT, "9999-12-31"))
+    return recorded <= cut
+
+
+def verify_command(
+    *, export: Path | None, data_dir: Path, views: Path | None, as_json: bool
+) -> int:
+    records = _records(export, data_dir)
+    problems, events, aggregates = check_log(records)
+    live, positions = _live_views(views or data_dir / "views" / "views.sqlite")
+    problems += compare_views(fold_views(records, positions), live)
+    report = AuditReport(
+        events=events,
+        aggregates=aggregates,
+        views_compared=positions,
+        problems=tuple(sorted(problems)),
+    )
+    if as_json:
+        sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
+    else:
+        verdict = "OK" if not problems else f"{len(problems)} problem(s)"
+        sys.stdout.write(
+            f"{events} events, {aggregates} aggregates, views {dict(positions)}: {verdict}\n"
+        )
+        for problem in report.problems:
+            sys.stdout.write(f"  seq {problem.seq}: [{problem.kind}] {problem.message}\n")
+    return EXIT_PROBLEMS if problems else 0
+
+
+def _live_views(
+    path: Path,
+) -> tuple[dict[str, dict[tuple[str, str], dict[str, Any]]], dict[str, int]]:
+    live: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+    positions: dict[str, int] = {}
+    if not path.exists():
+        return live, positions
+    for projection in projections.ALL:
+        store = ViewStore(path, view_name(projection), projection.TABLES)
+        try:
+            positions[store.view] = store.position()
+            live[store.view] = {
+                (table, key): row for table in projection.TABLES for key, row in store.rows(table)
+            }
+        finally:
+            store.close()
+    return live, positions

@@ -1,0 +1,108 @@
+"""Checking the log and the views from the log alone.
+
+* The log: sequences contiguous from 1 and in order; every aggregate's versions 1, 2, 3 ...; every
+  event's ``Tally-Previous-Hash`` equal to the hash of the aggregate's previous event (the genesis
+  hash for the first). Altering, dropping or reordering an event breaks one of these at the
+  event itself or at the one after it in its aggregate; each problem names that sequence.
+* The views: every projection folded again in memory from the records, up to the position the
+  live view has committed, then compared row by row; a differing row names the last sequence
+  that changed it in the rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import projections
+from projections.core import MemoryView, view_name
+from schemas import envelope
+from schemas.audit import AuditProblem
+from services.audit.source import to_message
+from services.eventstore.envelope import event_hash
+from services.projector.decode import to_event
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from schemas.audit import LogRecord
+
+
+@dataclass
+class _Last:
+    seq: int
+    version: int
+    hash: str
+
+
+def check_log(records: Iterable[LogRecord]) -> tuple[list[AuditProblem], int, int]:
+    """Problems, number of events, number of aggregates."""
+    problems: list[AuditProblem] = []
+    expected, count = 1, 0
+    last: dict[str, _Last] = {}
+    for record in records:
+        count += 1
+        if record.seq > expected:
+            problems.append(AuditProblem(seq=expected, kind="gap", message=(
+                f"sequences {expected}..{record.seq - 1} are missing")))  # fmt: skip
+        elif record.seq < expected:
+            problems.append(AuditProblem(seq=record.seq, kind="order", message=(
+                f"sequence {record.seq} comes after {expected - 1}")))  # fmt: skip
+        expected = max(expected, record.seq + 1)
+        problems += _check_chain(record, last)
+    return problems, count, len(last)
+
+
+def _check_chain(record: LogRecord, last: dict[str, _Last]) -> list[AuditProblem]:
+    headers = record.headers
+    aggregate = headers.get(envelope.AGGREGATE_ID, "")
+    version = int(headers.get(envelope.AGGREGATE_VERSION, "0"))
+    previous = last.get(aggregate)
+    problems = []
+    if version != (previous.version + 1 if previous else 1):
+        after = f"version {previous.version} (sequence {previous.seq})" if previous else "nothing"
+        problems.append(AuditProblem(seq=record.seq, kind="version", message=(
+            f"{aggregate} version {version} follows {after}")))  # fmt: skip
+    recorded = headers.get(envelope.PREVIOUS_HASH, "")
+    if recorded != (previous.hash if previous else envelope.GENESIS_HASH):
+        culprit = previous.seq if previous else record.seq
+        problems.append(AuditProblem(seq=culprit, kind="chain", message=(
+            f"sequence {record.seq} ({aggregate} v{version}) records a previous hash that "
+            f"sequence {culprit} does not have: altered, replaced or out of place")))  # fmt: skip
+    last[aggregate] = _Last(record.seq, version, event_hash(headers, record.payload.encode()))
+    return problems
+
+
+def fold_views(
+    records: Iterable[LogRecord], positions: Mapping[str, int]
+) -> dict[str, tuple[MemoryView, dict[tuple[str, str], int]]]:
+    """Every projection rebuilt in memory up to ``positions[view]`` (all when absent), with the
+    sequence that last changed each row."""
+    folded: dict[str, tuple[Any, MemoryView, dict[tuple[str, str], int]]] = {
+        view_name(p): (p, MemoryView(), {}) for p in projections.ALL
+    }
+    for record in records:
+        event = to_event(to_message(record))
+        for name, (projection, view, touched) in folded.items():
+            if record.seq > positions.get(name, record.seq):
+                continue
+            changes = projection.apply(view, event)
+            view.commit(changes, record.seq)
+            touched.update(((c.table, c.key), record.seq) for c in changes)
+    return {name: (view, touched) for name, (_, view, touched) in folded.items()}
+
+
+def compare_views(
+    rebuilt: dict[str, tuple[MemoryView, dict[tuple[str, str], int]]],
+    live: Mapping[str, dict[tuple[str, str], dict[str, Any]]],
+) -> list[AuditProblem]:
+    problems = []
+    for name, rows in live.items():
+        view, touched = rebuilt[name]
+        for key in sorted(set(rows) | set(view.rows)):
+            if rows.get(key) != view.rows.get(key):
+                state = "missing from the live view" if key not in rows else (
+                    "not in the rebuild" if key not in view.rows else "different")  # fmt: skip
+                problems.append(AuditProblem(seq=touched.get(key, 0), kind="view", message=(
+                    f"{name} {key[0]} {key[1]!r}: {state}")))  # fmt: skip
+    return problems
