@@ -28,6 +28,8 @@ class Permission(StrEnum):
     REJECT = "reject"
     READ = "read"
     VIEW = "view"
+    AUDIT = "audit"
+    ACKNOWLEDGE = "acknowledge"
     MANAGE_ACCOUNTS = "manage-accounts"
     SESSION = "session"
 
@@ -44,6 +46,8 @@ ROLES: Final[dict[Permission, frozenset[Role]]] = {
     Permission.REJECT: frozenset({Role.COORDINATOR}),
     Permission.READ: frozenset(Role),
     Permission.VIEW: frozenset(Role),
+    Permission.AUDIT: frozenset({Role.ADMIN, Role.AUDITOR, Role.COORDINATOR}),
+    Permission.ACKNOWLEDGE: frozenset({Role.COORDINATOR}),
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.SESSION: frozenset(Role),
 }
@@ -75,8 +79,9 @@ def _place_refusal(
 ) -> str | None:
     """Coordinators and operators act in their own gmina; operators at their own precincts
     (they see their gmina's views)."""
+    scoped_reads = (Permission.VIEW, Permission.AUDIT)
     if teryt is None:
-        return f"{actor.login} must name their gmina" if permission is Permission.VIEW else None
+        return f"{actor.login} must name their gmina" if permission in scoped_reads else None
     if actor.gmina != teryt:
         return f"{actor.login} acts in gmina {actor.gmina}, not {teryt}"
     outside = actor.role is Role.OPERATOR and precinct not in actor.precincts

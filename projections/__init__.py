@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from projections import progress, tally, turnout
+from projections import alerts, audit_trail, progress, tally, turnout
 
-ALL = (tally, progress, turnout)
+ALL = (tally, progress, turnout, alerts, audit_trail)
 """Every projection the runner keeps current (modules with NAME, VERSION, TABLES, apply)."""

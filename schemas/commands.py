@@ -5,6 +5,8 @@ Inbound types refuse unknown fields (a typo is an error, not a silently dropped 
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 
 from schemas.problems import Problem
@@ -76,6 +78,18 @@ class CorrectTurnout(_Command, frozen=True, kw_only=True):
     key: TurnoutKey
     report: TurnoutContent
     reason: str = ""
+
+
+class AlertRef(_Command, frozen=True, kw_only=True):
+    teryt: TerytCode
+    alert: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+
+
+class AcknowledgeAlert(_Command, frozen=True, kw_only=True):
+    """A coordinator acknowledges an alert of their gmina, saying what was done about it."""
+
+    key: AlertRef
+    note: Annotated[str, msgspec.Meta(max_length=2000)]
 
 
 class Outcome(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):

@@ -23,6 +23,7 @@ WITHDRAW: Final = f"{PREFIX}.protocol.withdraw"
 REJECT: Final = f"{PREFIX}.protocol.reject"
 TURNOUT_REPORT: Final = f"{PREFIX}.turnout.report"
 TURNOUT_CORRECT: Final = f"{PREFIX}.turnout.correct"
+ACKNOWLEDGE_ALERT: Final = f"{PREFIX}.alerts.acknowledge"
 VALIDATE: Final = f"{PREFIX}.protocol.validate"
 GET_PROTOCOL: Final = f"{PREFIX}.protocol.get"
 

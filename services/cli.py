@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     rebuild = views_commands.add_parser(
         "rebuild", help="empty a view and fold the whole log into it again (projections stopped)"
     )
-    rebuild.add_argument("name", choices=("tally", "progress", "turnout", "all"))
+    rebuild.add_argument("name", choices=("tally", "progress", "turnout", "alerts", "audit", "all"))
     rebuild.add_argument("--quiet", action="store_true", help="no progress bar")
     _data_dir_argument(rebuild)
 

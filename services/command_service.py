@@ -28,6 +28,7 @@ from domain.clock import Clock, SystemClock
 from domain.decoding import DecodeError, decode_json
 from schemas import envelope, subjects
 from schemas.commands import (
+    AcknowledgeAlert,
     ApproveHardWarnings,
     ConfirmProtocol,
     CorrectProtocol,
@@ -65,6 +66,7 @@ COMMANDS: Final[dict[str, type[Any]]] = {
     subjects.REJECT: RejectProtocol,
     subjects.TURNOUT_REPORT: ReportTurnout,
     subjects.TURNOUT_CORRECT: CorrectTurnout,
+    subjects.ACKNOWLEDGE_ALERT: AcknowledgeAlert,
 }
 QUERIES: Final[dict[str, type[Any]]] = {
     subjects.VALIDATE: SubmitProtocol,

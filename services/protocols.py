@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
+from domain.alert_review import AlertReview
 from domain.clock import Clock, SystemClock
 from domain.ids import protocol_id, turnout_id
 from domain.protocol import Protocol
@@ -21,6 +22,7 @@ from domain.rules import profile_for
 from domain.turnout import Turnout
 from domain.validation import check
 from schemas.commands import (
+    AcknowledgeAlert,
     ApproveHardWarnings,
     ConfirmProtocol,
     CorrectProtocol,
@@ -64,12 +66,14 @@ class Protocols(Application[UUID]):
         super().__init__(env)
         self.clock = clock or SystemClock()
 
-    def handle(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout,
+    def handle(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout | AcknowledgeAlert,
                context: CommandContext) -> Outcome:  # fmt: skip
         """Run one command; a domain refusal or a lost race is an answer, not an exception."""
         try:
             if isinstance(command, ReportTurnout | CorrectTurnout):
                 return self._turnout(command, context)
+            if isinstance(command, AcknowledgeAlert):
+                return self._acknowledge(command, context)
             return self._protocol(command, context)
         except ProtocolRefusedError as refused:
             return Outcome(status="refused", problems=tuple(refused.problems))
@@ -177,6 +181,23 @@ class Protocols(Application[UUID]):
             protocol.withdraw_confirmation(command.reason)
         elif isinstance(command, RejectProtocol):
             protocol.reject(command.reason)
+
+    # Alerts.
+
+    def _acknowledge(self, command: AcknowledgeAlert, context: CommandContext) -> Outcome:
+        election, _, rest = command.key.alert.partition("|")
+        if not rest.startswith(command.key.teryt + "|"):
+            raise refused("$.key.alert", "alert.not_in_gmina",
+                          f"the alert is not one of gmina {command.key.teryt}")  # fmt: skip
+        review = AlertReview.acknowledge(command.key.alert, command.note)
+        routing = RoutingKeys(election=election, gmina=command.key.teryt)
+        try:
+            recordings = self.save(review, context=context, routing={review.id: routing})
+        except IntegrityError:
+            raise refused("$.key.alert", "alert.already_acknowledged",
+                          "this alert was acknowledged already") from None  # fmt: skip
+        return Outcome(status="accepted", aggregate_id=str(review.id),
+                       sequence=recordings[-1].notification.id, state="acknowledged")  # fmt: skip
 
     # Turnout.
 

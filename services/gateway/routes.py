@@ -17,6 +17,7 @@ from litestar.params import FromPath, JSONBody  # noqa: TC002 - Litestar reads h
 from domain.authorization import Permission
 from schemas import envelope, subjects
 from schemas.commands import (
+    AcknowledgeAlert,
     ApproveHardWarnings,
     ConfirmProtocol,
     CorrectProtocol,
@@ -214,6 +215,18 @@ async def correct_turnout(
 
 
 @_post(
+    "/v1/alerts/acknowledgements",
+    AcknowledgeAlert,
+    "Acknowledge an alert of your gmina with a note (recorded as an event)",
+    Permission.ACKNOWLEDGE,
+)
+async def acknowledge_alert(
+    request: Request[Any, Any, Any], data: JSONBody[AcknowledgeAlert]
+) -> Response[Outcome]:
+    return await _command(request, subjects.ACKNOWLEDGE_ALERT, data)
+
+
+@_post(
     "/v1/protocols/validations",
     SubmitProtocol,
     "Judge a protocol in its recorded setting without writing anything",
@@ -276,5 +289,19 @@ async def health(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
                     status_code=200 if connected else 503)  # fmt: skip
 
 
-ROUTES = [submit, correct, proxy_submit, proxy_correct, confirm, approve, withdraw, reject,
-          report_turnout, correct_turnout, validate, protocol, health]  # fmt: skip
+ROUTES = [
+    acknowledge_alert,
+    submit,
+    correct,
+    proxy_submit,
+    proxy_correct,
+    confirm,
+    approve,
+    withdraw,
+    reject,
+    report_turnout,
+    correct_turnout,
+    validate,
+    protocol,
+    health,
+]

@@ -100,4 +100,58 @@ async def turnout(
     return await _rows(request, query)
 
 
-VIEW_ROUTES = [tallies, progress, turnout]
+@get(
+    "/v1/views/alerts",
+    opt=OPT,
+    responses=ANSWERS,
+    summary="Discrepancy alerts (open, acknowledged, closed) of a gmina, or all for auditors",
+)
+async def alerts(
+    request: Request[Any, Any, Any],
+    election: FromQuery[str],
+    gmina: FromQuery[str | None] = None,
+    state: FromQuery[str | None] = None,
+) -> Response[ViewRows]:
+    where: dict[str, str | int] = {"state": state} if state else {}
+    prefix = f"{election}|{gmina}|" if gmina else f"{election}|"
+    return await _rows(
+        request, ViewQuery(view="alerts", table="alerts", prefix=prefix, where=where)
+    )
+
+
+@get(
+    "/v1/audit",
+    opt={"permission": Permission.AUDIT.value},
+    responses=ANSWERS,
+    summary="The audit trail: every event in order (who, how, when, where, what changed); "
+    "filter by gmina, precinct, actor; format=jsonl for JSON lines",
+)
+async def audit(
+    request: Request[Any, Any, Any],
+    gmina: FromQuery[str | None] = None,
+    precinct: FromQuery[str | None] = None,
+    actor: FromQuery[str | None] = None,
+    since: FromQuery[str | None] = None,
+    until: FromQuery[str | None] = None,
+    output: Annotated[str, QueryParameter(name="format")] = "json",
+) -> Response[ViewRows] | Response[bytes]:
+    where: dict[str, str | int] = {
+        name: value
+        for name, value in (("gmina", gmina), ("precinct", precinct), ("actor", actor))
+        if value
+    }
+    response = await _rows(request, ViewQuery(view="audit", table="entries", where=where))
+    rows = [
+        r
+        for r in response.content.rows
+        if (since is None or r["time"] >= since) and (until is None or r["time"] <= until)
+    ]
+    if output == "jsonl":
+        lines = b"".join(msgspec.json.encode(row) + b"\n" for row in rows)
+        return Response(lines, media_type="application/x-ndjson")
+    return Response(
+        msgspec.structs.replace(response.content, rows=rows), status_code=response.status_code
+    )
+
+
+VIEW_ROUTES = [tallies, progress, turnout, alerts, audit]

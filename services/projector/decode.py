@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 
 import domain.account
+import domain.alert_review
 import domain.contest
 import domain.election
 import domain.protocol
@@ -21,7 +22,15 @@ from schemas import envelope
 if TYPE_CHECKING:
     from services.eventstore.jsapi import StoredMessage
 
-_ = (domain.account, domain.contest, domain.election, domain.protocol, domain.turnout, domain.unit)
+_ = (
+    domain.account,
+    domain.alert_review,
+    domain.contest,
+    domain.election,
+    domain.protocol,
+    domain.turnout,
+    domain.unit,
+)
 ROUTING: Final = {
     envelope.ELECTION: "election",
     envelope.GMINA: "gmina",

@@ -114,7 +114,7 @@ def test_scopes_hold_for_every_permission(
         permission not in {Permission.SUBMIT, Permission.CORRECT} and teryt == "021501"
     )
     assert (refusal(AUDITOR, permission, teryt, precinct) is None) == (
-        permission in {Permission.READ, Permission.SESSION, Permission.VIEW}
+        permission in {Permission.READ, Permission.SESSION, Permission.VIEW, Permission.AUDIT}
     )
 
 

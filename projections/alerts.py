@@ -1,0 +1,364 @@
+"""Discrepancy alerts for coordinators, raised by the detectors (``projections.detectors``).
+
+Alert kinds: ``warning-accepted`` (a warning the commission explained), ``hard-warning`` (until a
+coordinator approves it), ``corrected-after-confirmation``, ``implausible-number``,
+``issued-below-turnout`` (the protocol issued fewer ballots than a turnout report already
+counted), ``turnout-over-100``, ``ballot-stock`` (50 % / 80 % of the ballots delivered issued),
+``issued-differs`` (between the contests of one ballot day), ``outlier`` (against the gmina's
+other precincts) and ``runoff-swap``. Each alert has a severity, a state (``open``,
+``acknowledged`` with a coordinator's note, which is an event, or ``closed`` when its cause went
+away) and the sequences of the events that raised it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Any, Final
+
+from projections import detectors
+from projections.core import Change, Put
+from projections.protocol_state import PROTOCOL_TAGS, next_state
+from schemas.protocol import Severity
+
+if TYPE_CHECKING:
+    from projections.core import Event, View
+
+NAME: Final = "alerts"
+VERSION: Final = 1
+ALERTS, SOURCES, PROTOCOLS, PRECINCTS, GROUPS, UNITS, TURNOUTS = (
+    "alerts",
+    "sources",
+    "protocols",
+    "precincts",
+    "groups",
+    "units",
+    "turnouts",
+)
+TABLES: Final = (ALERTS, SOURCES, PROTOCOLS, PRECINCTS, GROUPS, UNITS, TURNOUTS)
+
+Raised = dict[str, dict[str, Any]]
+"""alert key -> the alert's fields, as one source raises them now."""
+
+
+def alert_id(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def apply(view: View, event: Event) -> list[Change]:
+    changes: list[Change] = []
+    if event.tag in PROTOCOL_TAGS:
+        changes = _protocol(view, event)
+    elif event.tag in ("unit.defined.v1", "unit.precincts_established.v1"):
+        changes = _unit(view, event)
+    elif event.tag.startswith("turnout."):
+        changes = _turnout(view, event)
+    elif event.tag == "alert.acknowledged.v1":
+        changes = _acknowledged(view, event)
+    return changes
+
+
+# Sources: one protocol, one turnout record, one precinct-round, one gmina group.
+
+
+def _sync(view: _Writes, source: str, raised: Raised, seq: int) -> None:
+    """Open what ``source`` raises now, close what it raised before and no longer does."""
+    before = (view.get(SOURCES, source) or {"alerts": []})["alerts"]
+    for key in before:
+        if key not in raised:
+            row = view.get(ALERTS, key)
+            if row is not None and row["state"] != "closed":
+                view.put(ALERTS, key, row | {"state": "closed", "events": [*row["events"], seq]})
+    for key, fields in raised.items():
+        row = view.get(ALERTS, key)
+        if row is None or row["state"] == "closed":
+            view.put(
+                ALERTS,
+                key,
+                fields
+                | {
+                    "id": alert_id(key),
+                    "state": "open",
+                    "note": "",
+                    "events": [seq],
+                    "detectors": detectors.DETECTORS_VERSION,
+                },
+            )
+        elif row["message"] != fields["message"]:
+            view.put(
+                ALERTS, key, row | {"message": fields["message"], "events": [*row["events"], seq]}
+            )
+    view.put(SOURCES, source, {"alerts": sorted(raised)})
+
+
+def _raise(place: dict[str, Any], finding: detectors.Finding, precinct: Any = None) -> Raised:
+    where = precinct if precinct is not None else place.get("precinct", "-")
+    key = "|".join(
+        map(
+            str,
+            (
+                place["election"],
+                place["teryt"],
+                where,
+                place.get("contest", "-"),
+                place.get("round", "-"),
+                finding.kind,
+                finding.detail,
+            ),
+        )
+    )
+    return {
+        key: {
+            "key": key,
+            "kind": finding.kind,
+            "severity": finding.severity,
+            "election": place["election"],
+            "gmina": place["teryt"],
+            "precinct": where,
+            "contest": place.get("contest", "-"),
+            "round": place.get("round", "-"),
+            "detail": finding.detail,
+            "message": finding.message,
+        }
+    }
+
+
+# Protocols.
+
+
+def _protocol(view: View, event: Event) -> list[Change]:
+    writes = _Writes(view)
+    old = view.get(PROTOCOLS, event.aggregate_id)
+    state = next_state(old, event)
+    if state is None:
+        return []
+    if event.tag in ("protocol.submitted.v1", "protocol.corrected.v1"):
+        state["findings"] = [[f.code, f.severity.value, f.message_en] for f in event.data.findings]
+        state["explanations"] = dict(event.data.content.explanations)
+    else:
+        state["findings"], state["explanations"] = old["findings"], old["explanations"]  # type: ignore[index]
+    writes.put(PROTOCOLS, event.aggregate_id, state)
+    _sync(writes, f"protocol:{event.aggregate_id}", _protocol_alerts(state), event.seq)
+    precinct = _precinct_key(state)
+    index = writes.get(PRECINCTS, precinct) or {"protocols": [], "max_issued": 0}
+    if event.aggregate_id not in index["protocols"]:
+        writes.put(
+            PRECINCTS, precinct, index | {"protocols": [*index["protocols"], event.aggregate_id]}
+        )
+    _precinct_alerts(writes, precinct, event.seq)
+    _group_alerts(writes, state, event.seq)
+    return writes.changes
+
+
+def _protocol_alerts(state: dict[str, Any]) -> Raised:
+    raised: Raised = {}
+    approved = state["status"] != "awaiting-approval"
+    for code, severity, message in state["findings"]:
+        if severity == Severity.WARNING.value:
+            note = state["explanations"].get(code, "")
+            raised |= _raise(
+                state,
+                detectors.Finding(
+                    "warning-accepted", "info", code, f"{message} — explained: {note}"
+                ),
+            )
+        elif severity == Severity.HARD_WARNING.value and not approved:
+            raised |= _raise(state, detectors.Finding("hard-warning", "critical", code, message))
+    if state["corrected_after_confirmation"]:
+        raised |= _raise(
+            state,
+            detectors.Finding(
+                "corrected-after-confirmation",
+                "warning",
+                f"v{state['version']}",
+                "corrected after its confirmation",
+            ),
+        )
+    for finding in detectors.implausible(state["numbers"]):
+        raised |= _raise(state, finding)
+    return raised
+
+
+def _precinct_key(place: dict[str, Any]) -> str:
+    return f"{place['election']}|{place['teryt']}|{place['precinct']}|{place['round']}"
+
+
+def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
+    index = writes.get(PRECINCTS, precinct)
+    if index is None:
+        return
+    election, teryt, number, round_number = precinct.split("|")
+    place = {
+        "election": election,
+        "teryt": teryt,
+        "precinct": int(number),
+        "round": int(round_number),
+    }
+    states = [writes.get(PROTOCOLS, p) for p in index["protocols"]]
+    issued = {s["contest"]: s["numbers"].get("issued") for s in states if s}
+    raised: Raised = {}
+    for contest, value in issued.items():
+        if value is not None and value < index["max_issued"]:
+            raised |= _raise(
+                place | {"contest": contest},
+                detectors.Finding(
+                    "issued-below-turnout",
+                    "warning",
+                    "issued",
+                    f"the protocol issued {value} ballots, a turnout report already counted "
+                    f"{index['max_issued']}",
+                ),
+            )
+    values = {v for v in issued.values() if v is not None}
+    if len(values) > 1:
+        raised |= _raise(
+            place,
+            detectors.Finding(
+                "issued-differs",
+                "warning",
+                "issued",
+                f"ballots issued differ between contests: {dict(sorted(issued.items()))}",
+            ),
+        )
+    _sync(writes, f"precinct:{precinct}", raised, seq)
+
+
+def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
+    group_key = f"{state['election']}|{state['contest']}|{state['round']}|{state['teryt']}"
+    group = dict((writes.get(GROUPS, group_key) or {"precincts": {}})["precincts"])
+    counted = state["status"] in ("accepted", "confirmed")
+    name = f"{state['precinct']}/{state['district']}"
+    if counted:
+        group[name] = detectors.shares(state["numbers"])
+    else:
+        group.pop(name, None)
+    writes.put(GROUPS, group_key, {"precincts": group})
+    place = {
+        "election": state["election"],
+        "teryt": state["teryt"],
+        "contest": state["contest"],
+        "round": state["round"],
+    }
+    raised: Raised = {}
+    for precinct, findings in detectors.outliers(group).items():
+        for finding in findings:
+            raised |= _raise(place, finding, precinct)
+    if state["round"] == 2:
+        raised |= _swaps(writes, state, group, place)
+    _sync(writes, f"group:{group_key}", raised, seq)
+
+
+def _swaps(
+    writes: _Writes,
+    state: dict[str, Any],
+    group: dict[str, dict[str, float]],
+    place: dict[str, Any],
+) -> Raised:
+    first = (
+        writes.get(GROUPS, f"{state['election']}|{state['contest']}|1|{state['teryt']}")
+        or {"precincts": {}}
+    )["precincts"]
+    names = sorted({n for s in group.values() for n in s if n.startswith("c.")})
+    if len(names) != 2 or len(group) < 2:
+        return {}
+    pair = (names[0], names[1])
+    raised: Raised = {}
+    for precinct, runoff in group.items():
+        others = [s for p, s in group.items() if p != precinct]
+        gmina = {n: sum(s.get(n, 0) for s in others) / len(others) for n in pair}
+        finding = detectors.swapped(first.get(precinct, {}), runoff, gmina, pair)
+        if finding is not None:
+            raised |= _raise(place, finding, precinct)
+    return raised
+
+
+# Units and turnout.
+
+
+def _unit(view: View, event: Event) -> list[Change]:
+    data = event.data
+    teryt = data.unit.teryt if event.tag == "unit.defined.v1" else event.routing["gmina"]
+    precincts = data.unit.precincts if event.tag == "unit.defined.v1" else data.precincts
+    key = f"{event.routing.get('election', '')}|{teryt}"
+    planned = dict((view.get(UNITS, key) or {"planned": {}})["planned"])
+    planned |= {str(p.number): p.ballots_planned for p in precincts}
+    return [Put(UNITS, key, {"planned": planned})]
+
+
+def _turnout(view: View, event: Event) -> list[Change]:
+    writes = _Writes(view)
+    data = event.data
+    if event.tag == "turnout.opened.v1":
+        writes.put(
+            TURNOUTS,
+            event.aggregate_id,
+            {
+                "election": data.election,
+                "teryt": data.teryt,
+                "precinct": data.precinct,
+                "round": data.round,
+            },
+        )
+        return writes.changes
+    place = view.get(TURNOUTS, event.aggregate_id)
+    if place is None or event.tag not in ("turnout.reported.v1", "turnout.corrected.v1"):
+        return []
+    report = data.report
+    hours = dict(place.get("hours", {})) | {report.hour.strftime("%H:%M"): report.issued}
+    writes.put(TURNOUTS, event.aggregate_id, place | {"hours": hours})
+    raised: Raised = {}
+    if report.issued > report.eligible:
+        raised |= _raise(
+            place,
+            detectors.Finding(
+                "turnout-over-100",
+                "critical",
+                report.hour.strftime("%H:%M"),
+                f"{report.issued} issued of {report.eligible} on the list",
+            ),
+        )
+    planned = (view.get(UNITS, f"{place['election']}|{place['teryt']}") or {"planned": {}})[
+        "planned"
+    ]
+    for finding in detectors.ballot_stock(max(hours.values()), planned.get(str(place["precinct"]))):
+        raised |= _raise(place, finding)
+    _sync(writes, f"turnout:{event.aggregate_id}", raised, event.seq)
+    precinct = _precinct_key(place)
+    index = writes.get(PRECINCTS, precinct) or {"protocols": [], "max_issued": 0}
+    writes.put(PRECINCTS, precinct, index | {"max_issued": max(hours.values())})
+    _precinct_alerts(writes, precinct, event.seq)
+    return writes.changes
+
+
+def _acknowledged(view: View, event: Event) -> list[Change]:
+    key = event.data.alert
+    row = view.get(ALERTS, key)
+    if row is None:
+        return []
+    return [
+        Put(
+            ALERTS,
+            key,
+            row
+            | {
+                "state": "acknowledged",
+                "note": event.data.note,
+                "events": [*row["events"], event.seq],
+            },
+        )
+    ]
+
+
+class _Writes:
+    """Reads that see this event's own writes, and the writes in order."""
+
+    def __init__(self, view: View) -> None:
+        self._view = view
+        self._rows: dict[tuple[str, str], dict[str, Any]] = {}
+        self.changes: list[Change] = []
+
+    def get(self, table: str, key: str) -> dict[str, Any] | None:
+        return self._rows.get((table, key)) or self._view.get(table, key)
+
+    def put(self, table: str, key: str, value: dict[str, Any]) -> None:
+        self._rows[table, key] = value
+        self.changes.append(Put(table, key, value))
