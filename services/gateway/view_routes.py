@@ -110,9 +110,9 @@ async def alerts(
     request: Request[Any, Any, Any],
     election: FromQuery[str],
     gmina: FromQuery[str | None] = None,
-    state: FromQuery[str | None] = None,
+    alert_state: Annotated[str | None, QueryParameter(name="state")] = None,
 ) -> Response[ViewRows]:
-    where: dict[str, str | int] = {"state": state} if state else {}
+    where: dict[str, str | int] = {"state": alert_state} if alert_state else {}
     prefix = f"{election}|{gmina}|" if gmina else f"{election}|"
     return await _rows(
         request, ViewQuery(view="alerts", table="alerts", prefix=prefix, where=where)
