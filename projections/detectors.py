@@ -18,6 +18,8 @@ BALLOT_STOCK: Final = (0.5, 0.8)
 PLAUSIBLE: Final = {"certificate": (0.2, 20), "proxy": (0.05, 10), "invalid_ballots": (0.05, 10)}
 """field: (share of ballots issued, slack): a value above share * issued + slack is implausible."""
 OUTLIER_Z: Final = 4.0
+OUTLIER_MAD_FLOOR: Final = 0.02
+"""Spreads below 2 points count as 2 points: a 0.1 % candidate at 0.6 % is noise, not news."""
 OUTLIER_MIN_PRECINCTS: Final = 8
 SWAP_MARGIN: Final = 0.10
 
@@ -89,7 +91,8 @@ def outliers(group: dict[str, dict[str, float]]) -> dict[str, list[Finding]]:
         if len(values) < OUTLIER_MIN_PRECINCTS:
             continue
         median = statistics.median(values.values())
-        mad = statistics.median(abs(v - median) for v in values.values()) or 0.01
+        spread = statistics.median(abs(v - median) for v in values.values())
+        mad = max(spread, OUTLIER_MAD_FLOOR)
         for precinct, value in values.items():
             z = 0.6745 * (value - median) / mad
             if abs(z) > OUTLIER_Z:
