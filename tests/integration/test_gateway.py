@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -167,3 +168,43 @@ def test_proxy_entry_validation_turnout_and_documents(serve: RunningServe, peopl
     assert "/v1/protocols/confirmations" in openapi["paths"]
     asyncapi = httpx.get(f"{serve.url}/v1/asyncapi.json").json()
     assert asyncapi["asyncapi"].startswith("3.")
+
+
+def test_alerts_are_acknowledged_and_the_trail_shows_who_did_what(
+    serve: RunningServe, client: TallyClient, coordinator: TallyClient
+) -> None:
+    """A correction after confirmation opens an alert; the coordinator acknowledges it with a
+    note (an event); the audit trail lists the operator's and the coordinator's events."""
+    submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
+    outcome = client.submit(submission.key, submission.content)
+    coordinator.confirm(submission.key, control_code=outcome.control_code)
+    fixed = msgspec.structs.replace(submission.content, proxy=1)
+    assert "accepted" == client.correct(submission.key, fixed, "pełnomocnik").status
+    auth = {"Authorization": f"Bearer {coordinator.token}"}
+    query = {"election": "przyklad-2026", "gmina": "302199", "state": "open"}
+    deadline = time.monotonic() + 5
+    open_alerts: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not open_alerts:
+        rows = httpx.get(f"{serve.url}/v1/views/alerts", params=query, headers=auth).json()["rows"]
+        open_alerts = [r for r in rows if r["kind"] == "corrected-after-confirmation"]
+        time.sleep(0.1)
+    (alert,) = open_alerts
+    body = {"key": {"teryt": "302199", "alert": alert["key"]}, "note": "OKW wezwana"}
+    acknowledged = httpx.post(f"{serve.url}/v1/alerts/acknowledgements", json=body, headers=auth)
+    assert 200 == acknowledged.status_code, acknowledged.text
+    time.sleep(1)
+    rows = httpx.get(
+        f"{serve.url}/v1/views/alerts",
+        headers=auth,
+        params={"election": "przyklad-2026", "gmina": "302199"},
+    ).json()["rows"]
+    assert "acknowledged" == next(r for r in rows if r["key"] == alert["key"])["state"]
+    trail = httpx.get(
+        f"{serve.url}/v1/audit", headers=auth, params={"gmina": "302199", "format": "jsonl"}
+    )
+    entries = [json.loads(line) for line in trail.text.splitlines()]
+    actors = {(e["actor"], e["event"]) for e in entries}
+    assert ("account:operator", "protocol.corrected.v1") in actors
+    assert ("account:koordynator", "alert.acknowledged.v1") in actors
+    corrected = next(e for e in entries if e["event"] == "protocol.corrected.v1")
+    assert {"proxy": [2, 1]} == corrected["changes"]

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projections import progress, tally
+from projections import ALL, progress, tally
 from projections.core import Event, MemoryView, fold_batch
 from schemas import protocol_events as ev
 from schemas.protocol import CandidateVotes, Finding, ProtocolContent, RulesStamp, Severity
@@ -164,3 +164,20 @@ def test_progress_counts_follow_the_protocols(
     assert statuses.count("confirmed") == sum(row["confirmed"] for row in rows)
     assert statuses.count("awaiting") == sum(row["awaiting_approval"] for row in rows)
     assert statuses.count("rejected") == sum(row["rejected"] for row in rows)
+
+
+@given(histories(), st.integers(0, 40), st.lists(st.integers(0, 50), max_size=5))
+@settings(max_examples=150, deadline=None)
+def test_replay_up_to_n_equals_the_live_views_after_n(
+    history: tuple[list[Event], dict[str, dict[str, Any]]], n: int, cuts: list[int]
+) -> None:
+    """The auditor's replay (one event at a time, in memory) and the runner (batches over an
+    overlay, committed) agree for every view at every point of the log."""
+    stream, _ = history
+    prefix = stream[: n % (len(stream) + 1)]
+    for projection in ALL:
+        live = folded(projection, prefix, cuts, [])
+        replayed = MemoryView()
+        for event in prefix:
+            replayed.commit(projection.apply(replayed, event), event.seq)
+        assert live.rows == replayed.rows, projection.NAME
