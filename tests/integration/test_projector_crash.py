@@ -29,12 +29,18 @@ def tables(path: Path) -> dict[str, list[tuple[str, bytes]]]:
         return {name: sorted(db.execute(f'SELECT * FROM "{name}"').fetchall()) for name in names}
 
 
-def position(path: Path) -> int:
+def position(path: Path, *, worst: bool = True) -> int:
+    """The position of the slowest view (or, with ``worst=False``, the fastest)."""
     if not path.exists():
         return 0
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT MIN(seq) FROM positions").fetchone()
-        return int(rows[0] or 0)
+        query = (
+            "SELECT MIN(seq), COUNT(*) FROM positions"
+            if worst
+            else "SELECT MAX(seq), 1 FROM positions"
+        )
+        seq, views = db.execute(query).fetchone()
+        return int(seq or 0) if views == 5 or not worst else 0
 
 
 def test_views_survive_repeated_kill_9_and_equal_a_clean_rebuild(tmp_path: Path) -> None:
@@ -50,10 +56,10 @@ def test_views_survive_repeated_kill_9_and_equal_a_clean_rebuild(tmp_path: Path)
             append_protocols(app, 1 + round_number * 1000, 1000)
             total += 3000
             projector = ServeProcess(live, env, "--only", "projections")
-            time.sleep(rng.uniform(0.8, 1.6))
+            time.sleep(rng.uniform(1.5, 3.0))
             projector.process.send_signal(signal.SIGKILL)
             projector.finish()
-            kills.append(position(live / "views" / "views.sqlite"))
+            kills.append(position(live / "views" / "views.sqlite", worst=False))
         projector = ServeProcess(live, env, "--only", "projections")
         deadline = time.monotonic() + 120
         while position(live / "views" / "views.sqlite") < total and time.monotonic() < deadline:
