@@ -62,6 +62,7 @@ def protocol_setting(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) ->
     if contest is None:
         raise refused("$.key.contest", "protocol.unknown_contest", key.contest)
     _check_place(contest, key)
+    council = contest if key.contest == f"council:{key.teryt}" else _council(get, key)
     context = RuleContext(
         contest_kind=contest.shape.kind,
         district=key.district,
@@ -75,8 +76,8 @@ def protocol_setting(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) ->
         lists=_ballot_lists(contest, key.district),
         yes_no=contest.yes_no_ballot(key.round),
         siblings=tuple(_siblings(get, election, key)),
-        council_districts=tuple(_council_districts(get, key)),
-        districts_without_vote=frozenset(_without_vote(get, key)),
+        council_districts=tuple(_council_districts(council, key)),
+        districts_without_vote=frozenset(_without_vote(council, key)),
     )
     return Setting(election, voting, unit, precinct, contest, context)
 
@@ -157,18 +158,16 @@ def _council(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) -> Contest
     return council
 
 
-def _council_districts(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) -> list[int]:
-    council = _council(get, key)
+def _council_districts(council: Contest | None, key: ProtocolKey) -> list[int]:
     if council is None:
         return []
     return [d.number for d in council.shape.districts if _covers(d, key)]
 
 
-def _without_vote(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) -> list[int]:
-    council = _council(get, key)
+def _without_vote(council: Contest | None, key: ProtocolKey) -> list[int]:
     if council is None:
         return []
-    return [n for n in _council_districts(get, key) if _no_vote(council, n)]
+    return [n for n in _council_districts(council, key) if _no_vote(council, n)]
 
 
 def _siblings(

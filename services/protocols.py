@@ -15,11 +15,14 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.alert_review import AlertReview
 from domain.clock import Clock, SystemClock
+from domain.contest import Contest
+from domain.election import Election
 from domain.ids import protocol_id, turnout_id
 from domain.protocol import Protocol
 from domain.protocol_refusal import ProtocolRefusedError, refusal, refused
 from domain.rules import profile_for
 from domain.turnout import Turnout
+from domain.unit import Unit
 from domain.validation import check
 from schemas.commands import (
     AcknowledgeAlert,
@@ -37,6 +40,7 @@ from schemas.commands import (
 )
 from schemas.envelope import RoutingKeys
 from schemas.validation import ValidationReport, ValidationRequest
+from services.definition_cache import DefinitionCache
 from services.elections import Elections
 from services.protocol_setting import precinct_setting, protocol_setting
 
@@ -47,6 +51,9 @@ if TYPE_CHECKING:
 
     from schemas.envelope import CommandContext
     from schemas.validation import ProtocolKey
+
+DEFINITIONS = (Election, Unit, Contest)
+"""Read through the definition cache (they change only when a definition file is loaded)."""
 
 ProtocolCommand = (
     SubmitProtocol
@@ -65,6 +72,7 @@ class Protocols(Application[UUID]):
     def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
         super().__init__(env)
         self.clock = clock or SystemClock()
+        self._definitions = DefinitionCache(self)
 
     def handle(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout | AcknowledgeAlert,
                context: CommandContext) -> Outcome:  # fmt: skip
@@ -233,6 +241,11 @@ class Protocols(Application[UUID]):
         )
 
     def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
+        if kind in DEFINITIONS:
+            found = self._definitions.get(aggregate_id)
+            if found is not None and not isinstance(found, kind):
+                raise TypeError(f"{aggregate_id} is a {type(found).__name__}, not a {kind}")
+            return found
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
