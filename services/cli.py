@@ -100,6 +100,14 @@ def _parser() -> argparse.ArgumentParser:
 
     _audit_commands(commands)
 
+    drill = commands.add_parser("drill", help="rehearsals on published data")
+    drill_commands = drill.add_subparsers(dest="drill_command", required=True, metavar="DRILL")
+    import_pkw = drill_commands.add_parser(
+        "import-pkw", help="a drill directory from PKW's 'dane w arkuszach' archives"
+    )
+    import_pkw.add_argument("archives", type=Path, nargs="+", help="the zip (or csv) files")
+    import_pkw.add_argument("--out", type=Path, required=True, help="the drill directory")
+
     schemas = commands.add_parser("schemas", help="the JSON Schemas of the wire types")
     schemas_commands = schemas.add_subparsers(
         dest="schemas_command", required=True, metavar="SCHEMAS_COMMAND"
@@ -313,6 +321,18 @@ def _audit(args: argparse.Namespace) -> int:
     )
 
 
+def _drill(args: argparse.Namespace) -> int:
+    import json
+
+    from services.drill.pkw_import import import_pkw
+
+    report = import_pkw(args.archives, args.out)
+    summary = {k: v for k, v in report.items() if k != "skipped_no_result"}
+    summary["skipped_no_result"] = len(report["skipped_no_result"])
+    sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+    return 0
+
+
 def _schemas(args: argparse.Namespace) -> int:
     from services.schemas_export import export_command
 
@@ -361,6 +381,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "turnout": _turnout,
     "projections": _projections,
     "audit": _audit,
+    "drill": _drill,
     "schemas": _schemas,
     "admin": _admin,
     "bench": _bench,
