@@ -194,7 +194,7 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
         "round": int(round_number),
     }
     states = [writes.get(PROTOCOLS, p) for p in index["protocols"]]
-    issued = {s["contest"]: s["numbers"].get("issued") for s in states if s}
+    issued = {s["contest"]: s["numbers"].get("ballots_issued") for s in states if s}
     raised: Raised = {}
     for contest, value in issued.items():
         if value is not None and value < index["max_issued"]:
@@ -203,7 +203,7 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
                 detectors.Finding(
                     "issued-below-turnout",
                     "warning",
-                    "issued",
+                    "ballots_issued",
                     f"the protocol issued {value} ballots, a turnout report already counted "
                     f"{index['max_issued']}",
                 ),
@@ -215,7 +215,7 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
             detectors.Finding(
                 "issued-differs",
                 "warning",
-                "issued",
+                "ballots_issued",
                 f"ballots issued differ between contests: {dict(sorted(issued.items()))}",
             ),
         )
@@ -303,17 +303,17 @@ def _turnout(view: View, event: Event) -> list[Change]:
     if place is None or event.tag not in ("turnout.reported.v1", "turnout.corrected.v1"):
         return []
     report = data.report
-    hours = dict(place.get("hours", {})) | {report.hour.strftime("%H:%M"): report.issued}
+    hours = dict(place.get("hours", {})) | {report.hour.strftime("%H:%M"): report.ballots_issued}
     writes.put(TURNOUTS, event.aggregate_id, place | {"hours": hours})
     raised: Raised = {}
-    if report.issued > report.eligible:
+    if report.ballots_issued > report.eligible_voters:
         raised |= _raise(
             place,
             detectors.Finding(
                 "turnout-over-100",
                 "critical",
                 report.hour.strftime("%H:%M"),
-                f"{report.issued} issued of {report.eligible} on the list",
+                f"{report.ballots_issued} issued of {report.eligible_voters} on the list",
             ),
         )
     planned = (view.get(UNITS, f"{place['election']}|{place['teryt']}") or {"planned": {}})[

@@ -33,7 +33,7 @@ class Finding:
 
 
 def implausible(numbers: dict[str, int]) -> list[Finding]:
-    issued = numbers.get("issued", 0)
+    issued = numbers.get("ballots_issued", 0)
     found = []
     for name, (share, slack) in PLAUSIBLE.items():
         value = numbers.get(name, 0)

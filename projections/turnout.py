@@ -37,14 +37,16 @@ def apply(view: View, event: Event) -> list[Change]:
                              hour)))  # fmt: skip
     old = view.get(REPORTS, key)
     late = old["late"] if old else bool(getattr(data, "late", False))
-    new = place | {"hour": hour, "eligible": data.report.eligible, "issued": data.report.issued,
+    new = place | {"hour": hour, "eligible_voters": data.report.eligible_voters,
+                   "ballots_issued": data.report.ballots_issued,
                    "late": late}  # fmt: skip
     changes: list[Change] = [Put(REPORTS, key, new)]
     for level, code in levels(place["teryt"]):
         total_key = "|".join(map(str, (place["election"], place["round"], hour, level, code)))
         row = view.get(TOTALS, total_key) or {
             "election": place["election"], "round": place["round"], "hour": hour,
-            "level": level, "code": code, "eligible": 0, "issued": 0, "precincts": 0, "late": 0,
+            "level": level, "code": code, "eligible_voters": 0, "ballots_issued": 0,
+            "precincts": 0, "late": 0,
         }  # fmt: skip
         changes.append(Put(TOTALS, total_key, _shifted(row, old, new)))
     return changes
@@ -54,7 +56,7 @@ def _shifted(
     row: dict[str, Any], old: dict[str, Any] | None, new: dict[str, Any]
 ) -> dict[str, Any]:
     shifted = dict(row)
-    for name in ("eligible", "issued"):
+    for name in ("eligible_voters", "ballots_issued"):
         shifted[name] += new[name] - (old[name] if old else 0)
     if old is None:
         shifted["precincts"] += 1

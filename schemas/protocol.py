@@ -19,16 +19,16 @@ Remark = Annotated[str, msgspec.Meta(max_length=4000)]
 
 COUNT_FIELDS: Final = (
     # Part I: ballot accounting.
-    "eligible",
-    "eligible_eu",
-    "received",
-    "unused",
-    "issued",
-    "issued_eu",
+    "eligible_voters",
+    "eligible_voters_eu",
+    "ballots_received",
+    "ballots_unused",
+    "ballots_issued",
+    "ballots_issued_eu",
     "proxy",
     "certificate",
     "packages_sent",
-    "issued_total",
+    "ballots_issued_total",
     # The postal block.
     "envelopes_received",
     "envelopes_no_statement",
@@ -91,16 +91,16 @@ class ProtocolContent(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
 
     form: str
     """The protocol form: '2015', '2020', '2025' (president), '2024' (local), '2023' (senate)."""
-    eligible: Count | None = None
-    eligible_eu: Count | None = None
-    received: Count | None = None
-    unused: Count | None = None
-    issued: Count | None = None
-    issued_eu: Count | None = None
+    eligible_voters: Count | None = None
+    eligible_voters_eu: Count | None = None
+    ballots_received: Count | None = None
+    ballots_unused: Count | None = None
+    ballots_issued: Count | None = None
+    ballots_issued_eu: Count | None = None
     proxy: Count | None = None
     certificate: Count | None = None
     packages_sent: Count | None = None
-    issued_total: Count | None = None
+    ballots_issued_total: Count | None = None
     envelopes_received: Count | None = None
     envelopes_no_statement: Count | None = None
     envelopes_unsigned_statement: Count | None = None
@@ -134,8 +134,8 @@ class TurnoutContent(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     """A turnout report at one of the round's hours: the voter list and ballots issued so far."""
 
     hour: dt.time
-    eligible: Count
-    issued: Count
+    eligible_voters: Count
+    ballots_issued: Count
 
 
 class Severity(StrEnum):

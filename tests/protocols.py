@@ -20,7 +20,8 @@ def president_2015(**changes: Any) -> ProtocolContent:
     """A postal-designated standard precinct, 2015 form: every rule holds, some at the edge."""
     base = ProtocolContent(
         form="2015",
-        eligible=1000, received=800, unused=300, issued=500, proxy=5, certificate=10,
+        eligible_voters=1000, ballots_received=800, ballots_unused=300, ballots_issued=500,
+        proxy=5, certificate=10,
         packages_sent=20, envelopes_received=18, envelopes_no_statement=1,
         envelopes_unsigned_statement=1, envelopes_no_ballot_envelope=1, envelopes_unsealed=1,
         ballot_envelopes_in_box=14, ballots_from_box=514, ballots_from_envelopes=14,
@@ -37,7 +38,7 @@ def president_2025(**changes: Any) -> ProtocolContent:
     """The 2025 form: issued in all, invalid votes by reason."""
     fields: dict[str, Any] = {
         "form": "2025",
-        "issued_total": 520,
+        "ballots_issued_total": 520,
         "invalid_votes_multiple_marks": 2,
         "invalid_votes_no_mark": 1,
         "invalid_votes_struck_off_only": 1,
@@ -61,8 +62,8 @@ def local_mayor(**changes: Any) -> ProtocolContent:
     fields: dict[str, Any] = {
         "form": "2024",
         "certificate": None,
-        "eligible_eu": 20,
-        "issued_eu": 8,
+        "eligible_voters_eu": 20,
+        "ballots_issued_eu": 8,
     }
     return president_2025(**(fields | changes))
 

@@ -56,37 +56,39 @@ def invalid_votes_add_up(p: ProtocolContent, c: RuleContext) -> Iterator[dict[st
     yield from broken(reasons != num(p.invalid_votes), reasons=reasons)
 
 
-@rule("R304", reads=("ballots_from_box", "issued", "ballot_envelopes_in_box"), severity=W,
+@rule("R304", reads=("ballots_from_box", "ballots_issued", "ballot_envelopes_in_box"), severity=W,
       source="S17/SR0816, W9 (2015 p9 = p4 + p8e)",
-      pl="Karty wyjęte z urny ({ballots_from_box}) to nie suma kart wydanych ({issued}) i kopert "
+      pl="Karty wyjęte z urny ({ballots_from_box}) to nie suma kart wydanych ({ballots_issued}) "
+         "i kopert "
          "na kartę wrzuconych do urny ({ballot_envelopes_in_box})",
-      en="Ballots from the box ({ballots_from_box}) are not ballots issued ({issued}) plus "
+      en="Ballots from the box ({ballots_from_box}) are not ballots issued ({ballots_issued}) plus "
          "ballot envelopes put in the box ({ballot_envelopes_in_box})")  # fmt: skip
 def box_matches_issued_and_envelopes(
     p: ProtocolContent, c: RuleContext
 ) -> Iterator[dict[str, object]]:
-    expected = num(p.issued) + num(p.ballot_envelopes_in_box)
+    expected = num(p.ballots_issued) + num(p.ballot_envelopes_in_box)
     yield from broken(num(p.ballots_from_box) != expected)
 
 
-@rule("R305", reads=("ballots_from_box", "ballots_from_envelopes", "issued"), severity=W,
+@rule("R305", reads=("ballots_from_box", "ballots_from_envelopes", "ballots_issued"), severity=W,
       source="S10/SR0038 (2015 p9 − p9a ≥ p4; explained in pkt 16)",
-      pl="Kart z urny poza kopertami ({in_person}) jest mniej niż wydanych kart ({issued})",
+      pl="Kart z urny poza kopertami ({in_person}) jest mniej niż wydanych kart ({ballots_issued})",
       en="Ballots from the box outside envelopes ({in_person}) are fewer than ballots issued "
-         "({issued})")  # fmt: skip
+         "({ballots_issued})")  # fmt: skip
 def no_issued_ballot_missing(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
     in_person = num(p.ballots_from_box) - num(p.ballots_from_envelopes)
-    yield from broken(in_person < num(p.issued), in_person=in_person)
+    yield from broken(in_person < num(p.ballots_issued), in_person=in_person)
 
 
-@rule("R306", reads=("ballots_from_box", "ballots_from_envelopes", "issued"), severity=HW,
+@rule("R306", reads=("ballots_from_box", "ballots_from_envelopes", "ballots_issued"), severity=HW,
       source="S26/SR0820 (B) (2015 p9 − p9a ≤ p4; explained in pkt 16)",
-      pl="Kart z urny poza kopertami ({in_person}) jest więcej niż wydanych kart ({issued})",
+      pl="Kart z urny poza kopertami ({in_person}) jest więcej niż wydanych kart "
+         "({ballots_issued})",
       en="Ballots from the box outside envelopes ({in_person}) are more than ballots issued "
-         "({issued})")  # fmt: skip
+         "({ballots_issued})")  # fmt: skip
 def no_ballot_from_nowhere(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
     in_person = num(p.ballots_from_box) - num(p.ballots_from_envelopes)
-    yield from broken(in_person > num(p.issued), in_person=in_person)
+    yield from broken(in_person > num(p.ballots_issued), in_person=in_person)
 
 
 @rule("R307", reads=("invalid_ballots",), severity=W,
@@ -120,21 +122,23 @@ def invalid_ballots_come_with_invalid_votes(
     yield from broken(num(p.invalid_ballots) > 0 and num(p.invalid_votes) == 0)
 
 
-@rule("R310", reads=("valid_ballots", "packages_sent", "issued"), severity=W,
+@rule("R310", reads=("valid_ballots", "packages_sent", "ballots_issued"), severity=W,
       source="S15/SR0817, W11 (2015 p11 − p7 ≤ p4)",
-      pl="Kart ważnych ({valid_ballots}) jest więcej niż kart wydanych ({issued}) i pakietów "
+      pl="Kart ważnych ({valid_ballots}) jest więcej niż kart wydanych ({ballots_issued}) i "
+         "pakietów "
          "({packages_sent})",
-      en="Valid ballots ({valid_ballots}) exceed ballots issued ({issued}) plus postal "
+      en="Valid ballots ({valid_ballots}) exceed ballots issued ({ballots_issued}) plus postal "
          "packages ({packages_sent})")  # fmt: skip
 def valid_ballots_within_issued(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
-    yield from broken(num(p.valid_ballots) - num(p.packages_sent) > num(p.issued))
+    yield from broken(num(p.valid_ballots) - num(p.packages_sent) > num(p.ballots_issued))
 
 
-@rule("R311", reads=("valid_ballots", "eligible"), severity=W,
+@rule("R311", reads=("valid_ballots", "eligible_voters"), severity=W,
       source="S8, S16/SR0030, SR0818, W14 (2015 p11 ≤ p1)",
-      pl="Kart ważnych ({valid_ballots}) jest więcej niż uprawnionych ({eligible})",
-      en="Valid ballots ({valid_ballots}) exceed the eligible voters ({eligible})")  # fmt: skip
+      pl="Kart ważnych ({valid_ballots}) jest więcej niż uprawnionych ({eligible_voters})",
+      en="Valid ballots ({valid_ballots}) exceed the eligible voters "
+         "({eligible_voters})")  # fmt: skip
 def valid_ballots_within_eligible(
     p: ProtocolContent, c: RuleContext
 ) -> Iterator[dict[str, object]]:
-    yield from broken(num(p.valid_ballots) > num(p.eligible))
+    yield from broken(num(p.valid_ballots) > num(p.eligible_voters))

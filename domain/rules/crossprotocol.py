@@ -36,19 +36,19 @@ def _values(p: ProtocolContent, c: RuleContext, name: str) -> tuple[list[int], i
     return singles, sum(council[d] for d in voting) if whole else None
 
 
-@rule("R601", reads=("eligible",), severity=Severity.ERROR,
+@rule("R601", reads=("eligible_voters",), severity=Severity.ERROR,
       source="C1 (eligible equal across the contests of one ballot day; Sejm/Senat analogue)",
       pl="Liczba uprawnionych różni się między protokołami tego obwodu ({values})",
       en="Eligible voters differ between this precinct's protocols ({values})")  # fmt: skip
 def eligible_equal_across_contests(
     p: ProtocolContent, c: RuleContext
 ) -> Iterator[dict[str, object]]:
-    singles, _ = _values(p, c, "eligible")
+    singles, _ = _values(p, c, "eligible_voters")
     if len(set(singles)) > 1:
         yield {"values": ", ".join(map(str, sorted(set(singles))))}
 
 
-@rule("R602", reads=("eligible",), severity=Severity.ERROR,
+@rule("R602", reads=("eligible_voters",), severity=Severity.ERROR,
       source="C2 (eligible in the council districts add up to the mayor's; ≤ where a district "
              "has no vote, art. 380)",
       pl="Uprawnieni w okręgach rady ({council}) nie sumują się do uprawnionych w pozostałych "
@@ -56,7 +56,7 @@ def eligible_equal_across_contests(
       en="Eligible voters of the council districts ({council}) do not add up to the other "
          "protocols' ({single})")  # fmt: skip
 def council_districts_add_up(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
-    singles, council = _values(p, c, "eligible")
+    singles, council = _values(p, c, "eligible_voters")
     if council is None or not singles:
         return
     single = max(singles)
@@ -81,7 +81,7 @@ def _should_agree(code: str, name: str, source: str, pl: str, en: str) -> Callab
 
 
 _ANALOGUE = "Sejm/Senat analogue applied to the contests of one local ballot day"
-_should_agree("R603", "issued", f"{_ANALOGUE}: ballots issued", "Liczba wydanych kart",
+_should_agree("R603", "ballots_issued", f"{_ANALOGUE}: ballots issued", "Liczba wydanych kart",
               "The number of ballots issued")  # fmt: skip
 _should_agree("R604", "proxy", f"{_ANALOGUE}: proxy voters", "Liczba głosujących przez "
               "pełnomocnika", "The number of proxy voters")  # fmt: skip

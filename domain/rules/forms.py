@@ -25,10 +25,10 @@ def _with_postal(points: dict[str, str], envelopes: int) -> dict[str, str]:
 
 _FORM_2015: Final = _with_postal(
     {
-        "eligible": "1",
-        "received": "2",
-        "unused": "3",
-        "issued": "4",
+        "eligible_voters": "1",
+        "ballots_received": "2",
+        "ballots_unused": "3",
+        "ballots_issued": "4",
         "proxy": "5",
         "certificate": "6",
         "packages_sent": "7",
@@ -48,12 +48,12 @@ _REASONS_2020: Final = {
 }
 _FORM_2025: Final = _with_postal(
     {
-        "received": "1",
-        "eligible": "2",
-        "unused": "3",
-        "issued": "4",
+        "ballots_received": "1",
+        "eligible_voters": "2",
+        "ballots_unused": "3",
+        "ballots_issued": "4",
         "packages_sent": "5",
-        "issued_total": "6",
+        "ballots_issued_total": "6",
         "proxy": "7",
         "certificate": "8",
         "ballots_from_box": "10",
@@ -81,7 +81,7 @@ POINTS: Final[dict[str, dict[str, str]]] = {
 
 OPTIONAL: Final[dict[str, frozenset[str]]] = {
     form: frozenset({"candidates_total"}) for form in POINTS
-} | {"2024": frozenset({"candidates_total", "eligible_eu", "issued_eu"})}
+} | {"2024": frozenset({"candidates_total", "eligible_voters_eu", "ballots_issued_eu"})}
 """Counts a form may carry but need not: the 'Razem' line; EU voters (local elections)."""
 
 BALLOT_COUNTS: Final = {"yes-no": ("votes_yes", "votes_no")}

@@ -16,58 +16,63 @@ if TYPE_CHECKING:
 E, HW, W = Severity.ERROR, Severity.HARD_WARNING, Severity.WARNING
 
 
-@rule("R501", reads=("issued_eu", "eligible_eu"), severity=E, source="SR0008",
-      pl="Kart wydanych obywatelom UE ({issued_eu}) jest więcej niż uprawnionych obywateli UE "
-         "({eligible_eu})",
-      en="Ballots issued to EU citizens ({issued_eu}) exceed the eligible EU citizens "
-         "({eligible_eu})")  # fmt: skip
+@rule("R501", reads=("ballots_issued_eu", "eligible_voters_eu"), severity=E, source="SR0008",
+      pl="Kart wydanych obywatelom UE ({ballots_issued_eu}) jest więcej niż uprawnionych "
+         "obywateli UE "
+         "({eligible_voters_eu})",
+      en="Ballots issued to EU citizens ({ballots_issued_eu}) exceed the eligible EU citizens "
+         "({eligible_voters_eu})")  # fmt: skip
 def eu_issued_within_eu_eligible(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
-    yield from broken(num(p.issued_eu) > num(p.eligible_eu))
+    yield from broken(num(p.ballots_issued_eu) > num(p.eligible_voters_eu))
 
 
-@rule("R502", reads=("issued", "issued_eu", "eligible", "eligible_eu"), severity=E,
+@rule("R502", reads=("ballots_issued", "ballots_issued_eu", "eligible_voters",
+             "eligible_voters_eu"),
+      severity=E,
       source="SR0007",
       pl="Kart wydanych obywatelom polskim ({issued_pl}) jest więcej niż uprawnionych obywateli "
          "polskich ({eligible_pl})",
       en="Ballots issued to Polish citizens ({issued_pl}) exceed the eligible Polish citizens "
          "({eligible_pl})")  # fmt: skip
 def pl_issued_within_pl_eligible(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
-    issued_pl = num(p.issued) - num(p.issued_eu)
-    eligible_pl = num(p.eligible) - num(p.eligible_eu)
+    issued_pl = num(p.ballots_issued) - num(p.ballots_issued_eu)
+    eligible_pl = num(p.eligible_voters) - num(p.eligible_voters_eu)
     yield from broken(issued_pl > eligible_pl, issued_pl=issued_pl, eligible_pl=eligible_pl)
 
 
-@rule("R503", reads=("issued", "issued_eu", "eligible", "eligible_eu"), severity=E,
+@rule("R503", reads=("ballots_issued", "ballots_issued_eu", "eligible_voters",
+             "eligible_voters_eu"),
+      severity=E,
       source="SR0005/SR0006 (total = part A + part B)",
       pl="Część B (obywatele UE) przekracza łączną liczbę ({field})",
       en="Part B (EU citizens) exceeds the total ({field})")  # fmt: skip
 def eu_parts_within_totals(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
-    yield from broken(num(p.eligible_eu) > num(p.eligible), field="eligible")
-    yield from broken(num(p.issued_eu) > num(p.issued), field="issued")
+    yield from broken(num(p.eligible_voters_eu) > num(p.eligible_voters), field="eligible_voters")
+    yield from broken(num(p.ballots_issued_eu) > num(p.ballots_issued), field="ballots_issued")
 
 
-@rule("R504", reads=("eligible", "eligible_eu"), severity=W, source="SR0811/SR0812",
-      pl="Obywateli UE ({eligible_eu}) jest nie mniej niż obywateli polskich w spisie",
-      en="EU citizens ({eligible_eu}) are no fewer than Polish citizens on the "
+@rule("R504", reads=("eligible_voters", "eligible_voters_eu"), severity=W, source="SR0811/SR0812",
+      pl="Obywateli UE ({eligible_voters_eu}) jest nie mniej niż obywateli polskich w spisie",
+      en="EU citizens ({eligible_voters_eu}) are no fewer than Polish citizens on the "
          "list")  # fmt: skip
 def polish_voters_outnumber_eu(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
-    eligible_eu = num(p.eligible_eu)
-    yield from broken(eligible_eu > 0 and num(p.eligible) - eligible_eu <= eligible_eu)
+    eligible_eu = num(p.eligible_voters_eu)
+    yield from broken(eligible_eu > 0 and num(p.eligible_voters) - eligible_eu <= eligible_eu)
 
 
-@rule("R505", reads=("eligible_eu",), severity=HW, source="SR0819 (B) (part B > estimate)",
-      pl="Obywateli UE w spisie ({eligible_eu}) jest więcej niż w meldunku ({estimate})",
-      en="EU citizens on the list ({eligible_eu}) exceed the pre-election estimate "
+@rule("R505", reads=("eligible_voters_eu",), severity=HW, source="SR0819 (B) (part B > estimate)",
+      pl="Obywateli UE w spisie ({eligible_voters_eu}) jest więcej niż w meldunku ({estimate})",
+      en="EU citizens on the list ({eligible_voters_eu}) exceed the pre-election estimate "
          "({estimate})")  # fmt: skip
 def eu_within_estimate(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
     if c.estimate_eu is not None:
-        yield from broken(num(p.eligible_eu) > c.estimate_eu, estimate=c.estimate_eu)
+        yield from broken(num(p.eligible_voters_eu) > c.estimate_eu, estimate=c.estimate_eu)
 
 
-@rule("R506", reads=("eligible_eu",), severity=W, source="SR0031 (part B ≥ estimate)",
-      pl="Obywateli UE w spisie ({eligible_eu}) jest mniej niż w meldunku ({estimate})",
-      en="EU citizens on the list ({eligible_eu}) are fewer than the pre-election estimate "
+@rule("R506", reads=("eligible_voters_eu",), severity=W, source="SR0031 (part B ≥ estimate)",
+      pl="Obywateli UE w spisie ({eligible_voters_eu}) jest mniej niż w meldunku ({estimate})",
+      en="EU citizens on the list ({eligible_voters_eu}) are fewer than the pre-election estimate "
          "({estimate})")  # fmt: skip
 def eu_reaches_estimate(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
     if c.estimate_eu is not None:
-        yield from broken(num(p.eligible_eu) < c.estimate_eu, estimate=c.estimate_eu)
+        yield from broken(num(p.eligible_voters_eu) < c.estimate_eu, estimate=c.estimate_eu)

@@ -23,7 +23,9 @@ RULES: Final = RuleContext(contest_kind="president", postal=False, candidates=fr
 def content(proxy: int) -> ProtocolContent:
     """A clean 2015 protocol of a precinct not designated for postal voting."""
     numbers = {
-        "eligible": 1000, "received": 800, "unused": 300, "issued": 500, "proxy": proxy,
+        "eligible_voters": 1000, "ballots_received": 800, "ballots_unused": 300,
+        "ballots_issued": 500,
+        "proxy": proxy,
         "ballots_from_box": 500, "valid_ballots": 500, "invalid_votes": 4, "valid_votes": 496,
         "candidates": [{"position": 1, "votes": 300}, {"position": 2, "votes": 196}],
     }  # fmt: skip

@@ -17,10 +17,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 COLUMNS: Final = {
-    "Komisje obwodowe otrzymały kart do głosowania": "received",
-    "Liczba wyborców uprawnionych do głosowania": "eligible",
-    "Nie wykorzystano kart do głosowania": "unused",
-    "Liczba wyborców, którym wydano karty do głosowania": "issued",
+    "Komisje obwodowe otrzymały kart do głosowania": "ballots_received",
+    "Liczba wyborców uprawnionych do głosowania": "eligible_voters",
+    "Nie wykorzystano kart do głosowania": "ballots_unused",
+    "Liczba wyborców, którym wydano karty do głosowania": "ballots_issued",
     "Liczba wyborców głosujących przez pełnomocnika": "proxy",
     "Liczba wyborców głosujących na podstawie zaświadczenia o prawie do głosowania": "certificate",
     "Liczba wyborców, którym wysłano pakiety wyborcze": "packages_sent",

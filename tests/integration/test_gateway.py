@@ -79,8 +79,8 @@ def test_a_protocols_whole_life_over_http(client: TallyClient, coordinator: Tall
         p.rule for p in coordinator.confirm(key, control_code=held.control_code).problems
     ]
     assert "confirmed" == coordinator.confirm(key, control_code=corrected.control_code).state
-    typed = msgspec.structs.replace(clean, issued=(clean.issued or 0) - 1)
-    assert ["$.issued"] == [p.path for p in coordinator.confirm(key, entry=typed).problems]
+    typed = msgspec.structs.replace(clean, ballots_issued=(clean.ballots_issued or 0) - 1)
+    assert ["$.ballots_issued"] == [p.path for p in coordinator.confirm(key, entry=typed).problems]
     again = client.correct(key, msgspec.structs.replace(clean, proxy=1), "pełnomocnicy")
     assert (3, "accepted") == (again.version, again.state)
     view = client.protocol(key)

@@ -116,9 +116,9 @@ def test_the_whole_life_of_a_protocol(app: Protocols, stream: str) -> None:
     assert "confirmed" == app.handle(good, PROXY).state
 
     # Blind entry with one different number: refused, the difference listed.
-    typed = msgspec.structs.replace(clean, unused=(clean.unused or 0) + 1)
+    typed = msgspec.structs.replace(clean, ballots_unused=(clean.ballots_unused or 0) + 1)
     outcome = app.handle(ConfirmProtocol(key=key, entry=typed), PROXY)
-    assert ["$.unused"] == [p.path for p in outcome.problems]
+    assert ["$.ballots_unused"] == [p.path for p in outcome.problems]
     assert ["protocol.blind_entry_differs"] == refused_rules(outcome)
 
     # Correcting again withdraws the confirmation, and says so.
@@ -212,7 +212,9 @@ def test_cross_protocol_rules_see_the_other_contests(app: Protocols) -> None:
     mayor: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
     council: SubmitProtocol = example("council-precinct-2.json", SubmitProtocol)
     assert "accepted" == app.handle(mayor, OPERATOR).status
-    off = msgspec.structs.replace(council.content, eligible=(council.content.eligible or 0) + 5)
+    off = msgspec.structs.replace(
+        council.content, eligible_voters=(council.content.eligible_voters or 0) + 5
+    )
     outcome = app.handle(SubmitProtocol(key=council.key, content=off), OPERATOR)
     assert "R602" in refused_rules(outcome)
 
@@ -233,14 +235,14 @@ def test_turnout_reports_on_time_late_early_and_corrected(
         app.handle(ReportTurnout(key=noon.key, report=odd), OPERATOR)
     )
     clock.advance(dt.timedelta(hours=6))  # 18:05 in Warsaw
-    too_many = msgspec.structs.replace(evening.report, issued=999)
+    too_many = msgspec.structs.replace(evening.report, ballots_issued=999)
     before = stored(stream)
     assert "R701" in refused_rules(app.handle(ReportTurnout(key=evening.key, report=too_many),
                                               OPERATOR))  # fmt: skip
     assert before == stored(stream)
     late = app.handle(evening, OPERATOR)
     assert ("accepted", True) == (late.status, late.late)
-    fixed = msgspec.structs.replace(evening.report, issued=305)
+    fixed = msgspec.structs.replace(evening.report, ballots_issued=305)
     assert ["turnout.reason_required"] == refused_rules(
         app.handle(CorrectTurnout(key=evening.key, report=fixed), OPERATOR)
     )
@@ -248,5 +250,5 @@ def test_turnout_reports_on_time_late_early_and_corrected(
     assert "accepted" == corrected.status
     turnout = app.turnout("przyklad-2026", "302199", 2, 1)
     assert turnout is not None
-    assert 305 == turnout.reports[dt.time(17)].report.issued
+    assert 305 == turnout.reports[dt.time(17)].report.ballots_issued
     assert turnout.reports[dt.time(17)].late

@@ -35,8 +35,9 @@ def mayor_protocol(estimate: int, number: int) -> ProtocolContent:
                           "envelopes_unsealed", "ballot_envelopes_in_box",
                           "ballots_from_envelopes", "invalid_ballots"), 0)  # fmt: skip
     return ProtocolContent(
-        form="2024", eligible=estimate, received=received, unused=received - issued,
-        issued=issued, proxy=0, issued_total=issued, ballots_from_box=issued,
+        form="2024", eligible_voters=estimate, ballots_received=received,
+        ballots_unused=received - issued,
+        ballots_issued=issued, proxy=0, ballots_issued_total=issued, ballots_from_box=issued,
         valid_ballots=issued, invalid_votes=invalid, invalid_votes_multiple_marks=invalid,
         invalid_votes_no_mark=0, invalid_votes_struck_off_only=0, valid_votes=valid,
         candidates=tuple(CandidateVotes(position=n, votes=v) for n, v in enumerate(votes, 1)),

@@ -17,14 +17,15 @@ from schemas.protocol import CandidateVotes, Finding, ProtocolContent, RulesStam
 from schemas.validation import ProtocolKey
 
 RULES = RulesStamp(version="test", profile="test")
-HARD = Finding(code="R111", severity=Severity.HARD_WARNING, fields=("unused",), message_pl="",
+HARD = Finding(code="R111", severity=Severity.HARD_WARNING, fields=("ballots_unused",),
+                message_pl="",
                message_en="")  # fmt: skip
 PLACES = [("021501", "president:PL"), ("021501", "mayor:021501"), ("026101", "president:PL")]
 
 
 def content(eligible: int, votes: list[int]) -> ProtocolContent:
     candidates = tuple(CandidateVotes(position=n, votes=v) for n, v in enumerate(votes, 1))
-    return ProtocolContent(form="2025", eligible=eligible, valid_votes=sum(votes),
+    return ProtocolContent(form="2025", eligible_voters=eligible, valid_votes=sum(votes),
                            candidates=candidates)  # fmt: skip
 
 
@@ -116,7 +117,10 @@ def expected_tallies(truth: dict[str, dict[str, Any]]) -> dict[str, dict[str, in
 
 
 def _vector(content: ProtocolContent) -> dict[str, int]:
-    vector = {"eligible": content.eligible or 0, "valid_votes": content.valid_votes or 0}
+    vector = {
+        "eligible_voters": content.eligible_voters or 0,
+        "valid_votes": content.valid_votes or 0,
+    }
     vector |= {f"c.{c.position}": c.votes for c in content.candidates}
     return vector
 

@@ -20,7 +20,7 @@ PROFILE = profile_for("", "2015")
 CONTENTS = {
     "clean": president_2015(),
     "clean-other": president_2015(candidates_total=None),
-    "hard-warning": president_2015(unused=301),  # R111: blocks until approved
+    "hard-warning": president_2015(ballots_unused=301),  # R111: blocks until approved
     "explained-warning": president_2015(
         invalid_ballots=1,
         ballots_from_box=515,
@@ -91,7 +91,9 @@ class ProtocolLife(RuleBasedStateMachine):
     def confirm_blind(self, same: bool) -> None:
         assert self.protocol is not None
         current = self.protocol.current.content
-        entry = current if same else president_2015(eligible=(current.eligible or 0) + 1)
+        entry = (
+            current if same else president_2015(eligible_voters=(current.eligible_voters or 0) + 1)
+        )
         ready = self.protocol.status in (Status.ACCEPTED, Status.CONFIRMED)
         assert (ready and same) == self._run(lambda: self.protocol.confirm_by_blind_entry(entry))
 

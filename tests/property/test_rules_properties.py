@@ -60,9 +60,11 @@ def consistent(draw: st.DrawFn) -> tuple[ProtocolContent, RuleContext]:
     invalid_votes = draw(st.integers(0, valid_ballots))
     valid_votes = valid_ballots - invalid_votes
     values: dict[str, Any] = {
-        "eligible": eligible, "received": received, "unused": received - issued,
-        "issued": issued, "proxy": proxy, "certificate": certificate, "packages_sent": packages,
-        "issued_total": issued + packages, "envelopes_received": envelopes,
+        "eligible_voters": eligible, "ballots_received": received,
+        "ballots_unused": received - issued,
+        "ballots_issued": issued,
+        "proxy": proxy, "certificate": certificate, "packages_sent": packages,
+        "ballots_issued_total": issued + packages, "envelopes_received": envelopes,
         "envelopes_no_statement": faults[0], "envelopes_unsigned_statement": faults[1],
         "envelopes_no_ballot_envelope": faults[2], "envelopes_unsealed": faults[3],
         "ballot_envelopes_in_box": in_box, "ballots_from_box": valid_ballots,

@@ -187,7 +187,9 @@ def test_turnout_and_contest_comparisons() -> None:
         name="Bolesławiec",
         kind=UnitKind.URBAN,
         precincts=(
-            PrecinctDefinition(number=number, address="x", ballots_planned=record["received"]),
+            PrecinctDefinition(
+                number=number, address="x", ballots_planned=record["ballots_received"]
+            ),
         ),
     )
     log.add("unit.defined.v1", "unit", UnitDefined(election="p-2020", unit=unit), election="p-2020")
@@ -197,7 +199,9 @@ def test_turnout_and_contest_comparisons() -> None:
         ev.TurnoutOpened(election="p-2020", teryt=TERYT, precinct=number, round=1),
     )
     report = TurnoutContent(
-        hour=dt.time(17), eligible=record["eligible"], issued=record["issued"] + 50
+        hour=dt.time(17),
+        eligible_voters=record["eligible_voters"],
+        ballots_issued=record["ballots_issued"] + 50,
     )
     log.add(
         "turnout.reported.v1",
@@ -212,7 +216,9 @@ def test_turnout_and_contest_comparisons() -> None:
     )
     assert {("ballot-stock", number)} <= log.kinds()
     log.submit(number, content(record))
-    log.submit(number, content(record, issued=record["issued"] - 3), contest="senate:PL")
+    log.submit(
+        number, content(record, ballots_issued=record["ballots_issued"] - 3), contest="senate:PL"
+    )
     kinds = {kind for kind, _ in log.kinds()}
     assert {"issued-below-turnout", "issued-differs", "ballot-stock"} <= kinds
 
@@ -232,7 +238,7 @@ def test_warnings_hard_warnings_corrections_and_acknowledgement() -> None:
     hard = Finding(
         code="R111",
         severity=Severity.HARD_WARNING,
-        fields=("unused",),
+        fields=("ballots_unused",),
         message_pl="",
         message_en="ballots from nowhere",
     )

@@ -94,7 +94,7 @@ def test_check_reports_code_stamp_and_acceptance() -> None:
 def test_the_cli_validates_a_request_file(tmp_path: Path) -> None:
     """`tally protocol validate FILE`: exit 0 when acceptable, 1 with the findings listed."""
     good = ValidationRequest(key=KEY, content=president_2015(), context=candidate_context())
-    bad = msgspec.structs.replace(good, content=president_2015(eligible=499))
+    bad = msgspec.structs.replace(good, content=president_2015(eligible_voters=499))
     (tmp_path / "good.json").write_bytes(msgspec.json.encode(good))
     (tmp_path / "bad.json").write_bytes(msgspec.json.encode(bad))
 

@@ -55,26 +55,26 @@ def lists_with(number: int, **changes: Any) -> tuple[ListVotes, ...]:
 CANDIDATES_3_STRUCK = {"ctx": {"struck_off": frozenset({3})}}
 CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     # (code, base, change that breaks the rule, change at the edge where it still holds)
-    ("R101", P15, {"unused": -1}, {"unused": 0}),
-    ("R102", P15, {"eligible": 499}, {"eligible": 500}),
-    ("R103", P15, {"eligible": 519}, {"eligible": 520}),
+    ("R101", P15, {"ballots_unused": -1}, {"ballots_unused": 0}),
+    ("R102", P15, {"eligible_voters": 499}, {"eligible_voters": 500}),
+    ("R103", P15, {"eligible_voters": 519}, {"eligible_voters": 520}),
     ("R104", P15, {"proxy": 501}, {"proxy": 500}),
     ("R105", P15, {"ctx": {"precinct_type": PrecinctType.HOSPITAL}},
      {"proxy": 0, "ctx": {"precinct_type": PrecinctType.HOSPITAL}}),
     ("R106", P15, {"proxy": 491}, {"proxy": 490}),
-    ("R107", P25, {"issued_total": 521}, {"issued_total": 520}),
-    ("R110", P15, {"unused": 299}, {"unused": 300}),
-    ("R111", P15, {"unused": 301}, {"unused": 300}),
-    ("R112", P15, {"eligible": 900}, {"eligible": 901}),
-    ("R113", P15, {"received": 1040}, {"received": 1039}),
-    ("R114", P15, {"issued": 901}, {"issued": 900}),
-    ("R115", P15, {"eligible": 0}, {"eligible": 1}),
-    ("R116", P15, {"issued": 0}, {"issued": 1}),
+    ("R107", P25, {"ballots_issued_total": 521}, {"ballots_issued_total": 520}),
+    ("R110", P15, {"ballots_unused": 299}, {"ballots_unused": 300}),
+    ("R111", P15, {"ballots_unused": 301}, {"ballots_unused": 300}),
+    ("R112", P15, {"eligible_voters": 900}, {"eligible_voters": 901}),
+    ("R113", P15, {"ballots_received": 1040}, {"ballots_received": 1039}),
+    ("R114", P15, {"ballots_issued": 901}, {"ballots_issued": 900}),
+    ("R115", P15, {"eligible_voters": 0}, {"eligible_voters": 1}),
+    ("R116", P15, {"ballots_issued": 0}, {"ballots_issued": 1}),
     ("R117", P15, {"ballots_from_box": 0}, {"ballots_from_box": 1}),
     ("R118", P15, {"valid_ballots": 0}, {"valid_ballots": 1}),
     ("R119", P15, {"proxy": 500}, {"proxy": 499}),
     ("R120", P15, {"certificate": 500}, {"certificate": 499}),
-    ("R121", P15, {"received": 881}, {"received": 880}),
+    ("R121", P15, {"ballots_received": 881}, {"ballots_received": 880}),
     ("R201", P15, {"ctx": {"postal": False}}, {**NO_POSTAL, "ctx": {"postal": False}}),
     ("R202", P15, {"envelopes_received": 21}, {"envelopes_received": 20}),
     ("R203", P15, {"envelopes_no_statement": 18}, {"envelopes_no_statement": 17}),
@@ -109,21 +109,21 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ("R409", P15, {"candidates": president_2015().candidates[:2]}, {}),
     ("R410", LISTS, {"valid_votes": 511}, {}),
     ("R411", LISTS, {"lists": lists_with(1, candidates_total=311)}, {}),
-    ("R501", MAYOR, {"issued_eu": 21}, {"issued_eu": 20}),
-    ("R502", MAYOR, {"eligible_eu": 600}, {"eligible_eu": 508}),
-    ("R503", MAYOR, {"eligible_eu": 1001}, {"eligible_eu": 1000}),
-    ("R504", MAYOR, {"eligible_eu": 500}, {"eligible_eu": 499}),
-    ("R505", MAYOR, {"eligible_eu": 21}, {"eligible_eu": 20}),
-    ("R506", MAYOR, {"eligible_eu": 19}, {"eligible_eu": 20}),
+    ("R501", MAYOR, {"ballots_issued_eu": 21}, {"ballots_issued_eu": 20}),
+    ("R502", MAYOR, {"eligible_voters_eu": 600}, {"eligible_voters_eu": 508}),
+    ("R503", MAYOR, {"eligible_voters_eu": 1001}, {"eligible_voters_eu": 1000}),
+    ("R504", MAYOR, {"eligible_voters_eu": 500}, {"eligible_voters_eu": 499}),
+    ("R505", MAYOR, {"eligible_voters_eu": 21}, {"eligible_voters_eu": 20}),
+    ("R506", MAYOR, {"eligible_voters_eu": 19}, {"eligible_voters_eu": 20}),
     ("R601", MAYOR, {"ctx": {"siblings": (Sibling(contest_kind="senate",
-                                                  content=local_mayor(eligible=999)),)}},
+                                                  content=local_mayor(eligible_voters=999)),)}},
      {"ctx": {"siblings": (Sibling(contest_kind="senate", content=local_mayor()),)}}),
     ("R602", MAYOR, {"ctx": {"council_districts": (1, 2), "siblings": (
-        council_sibling(1, eligible=600), council_sibling(2, eligible=399))}},
+        council_sibling(1, eligible_voters=600), council_sibling(2, eligible_voters=399))}},
      {"ctx": {"council_districts": (1, 2), "districts_without_vote": frozenset({2}),
-              "siblings": (council_sibling(1, eligible=600),)}}),
+              "siblings": (council_sibling(1, eligible_voters=600),)}}),
     ("R603", MAYOR, {"ctx": {"council_districts": (1,), "siblings": (
-        council_sibling(1, issued=499),)}},
+        council_sibling(1, ballots_issued=499),)}},
      {"ctx": {"council_districts": (1,), "siblings": (council_sibling(1),)}}),
     ("R604", MAYOR, {"ctx": {"council_districts": (1,), "siblings": (
         council_sibling(1, proxy=4),)}}, {}),
@@ -131,7 +131,7 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
         council_sibling(1, packages_sent=19),)}}, {}),
     ("R606", MAYOR, {"ctx": {"council_districts": (1,), "siblings": (
         council_sibling(1, ballots_from_envelopes=13),)}}, {}),
-    ("R801", P15, {"issued_total": 520}, {}),
+    ("R801", P15, {"ballots_issued_total": 520}, {}),
     ("R802", P15, {"voting_ended": dt.time(6, 59)}, {"voting_ended": dt.time(7)}),
 ]  # fmt: skip
 
@@ -165,19 +165,21 @@ def test_the_second_form_of_r407_and_r409_is_the_list_ballot() -> None:
 
 
 TURNOUT_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
-    ("R701", {"issued": 1001}, {"issued": 1000}),
-    ("R702", {"eligible": 899}, {"eligible": 900}),
-    ("R703", {"issued": 299}, {"issued": 300}),
-    ("R704", {"eligible": 999}, {"eligible": 1000}),
+    ("R701", {"ballots_issued": 1001}, {"ballots_issued": 1000}),
+    ("R702", {"eligible_voters": 899}, {"eligible_voters": 900}),
+    ("R703", {"ballots_issued": 299}, {"ballots_issued": 300}),
+    ("R704", {"eligible_voters": 999}, {"eligible_voters": 1000}),
     ("R705", {"ctx": {"precinct_type": PrecinctType.HOSPITAL}}, {}),
 ]
 
 
 def turnout_fired(changes: dict[str, Any]) -> set[str]:
     changes = dict(changes)
-    previous = TurnoutContent(hour=dt.time(12), eligible=1000, issued=300)
+    previous = TurnoutContent(hour=dt.time(12), eligible_voters=1000, ballots_issued=300)
     context = TurnoutContext(estimate=1000, previous=previous, **changes.pop("ctx", {}))
-    report = TurnoutContent(**({"hour": dt.time(17), "eligible": 1000, "issued": 600} | changes))
+    report = TurnoutContent(
+        **({"hour": dt.time(17), "eligible_voters": 1000, "ballots_issued": 600} | changes)
+    )
     return {f.code for f in validate_turnout(report, context, profile_for("", "2025")).findings}
 
 
