@@ -56,6 +56,9 @@ FORMS: Final[dict[int, Literal["2015", "2020", "2025"]]] = {
     2015: "2015", 2020: "2020", 2025: "2025"}  # fmt: skip
 EXPLANATION: Final = "Stanowisko komisji niepublikowane przez PKW (import z danych otwartych)"
 ABROAD_KIND: Final = {"zagranica": UnitKind.ABROAD, "statki": UnitKind.SHIPS}
+AREA_UNIT: Final = {"zagranica": "149901", "statki": "149801"}
+"""PKW leaves the TERYT code empty on precincts it published without a result (the military
+precincts abroad in 2020); their area type still tells the unit whose total counts them."""
 POSTAL: Final = ("packages_sent", "envelopes_received", "ballot_envelopes_in_box")
 
 
@@ -122,14 +125,20 @@ def _definition(
     candidates: list[dict[str, str]],
     rows: list[dict[str, str]],
     round_number: int,
-) -> tuple[ElectionDefinition, list[str]]:
+) -> tuple[ElectionDefinition, list[dict[str, Any]]]:
     first, second = ELECTION_DAYS.get(year, (dt.date(year, 1, 1), dt.date(year, 1, 15)))
     units: dict[str, dict[str, Any]] = {}
-    skipped = []
+    skipped: list[dict[str, Any]] = []
     for row in rows:
         teryt = row["Kod TERYT"]
         if not teryt or NO_RESULT in (row[c] for c in COLUMNS):
-            skipped.append(f"{teryt or '?'}-{row['Numer obwodu']} ({row['Siedziba'][:60]})")
+            skipped.append(
+                {
+                    "gmina_teryt": teryt or AREA_UNIT.get(row.get("Typ obszaru", ""), ""),
+                    "precinct": int(row["Numer obwodu"]),
+                    "address": row["Siedziba"],
+                }
+            )
             continue
         unit = units.setdefault(
             teryt,
