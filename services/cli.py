@@ -100,13 +100,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _audit_commands(commands)
 
-    drill = commands.add_parser("drill", help="rehearsals on published data")
-    drill_commands = drill.add_subparsers(dest="drill_command", required=True, metavar="DRILL")
-    import_pkw = drill_commands.add_parser(
-        "import-pkw", help="a drill directory from PKW's 'dane w arkuszach' archives"
-    )
-    import_pkw.add_argument("archives", type=Path, nargs="+", help="the zip (or csv) files")
-    import_pkw.add_argument("--out", type=Path, required=True, help="the drill directory")
+    _drill_commands(commands)
 
     schemas = commands.add_parser("schemas", help="the JSON Schemas of the wire types")
     schemas_commands = schemas.add_subparsers(
@@ -122,6 +116,41 @@ def _parser() -> argparse.ArgumentParser:
 
     _admin_and_tools(commands)
     return parser
+
+
+def _drill_commands(commands: Any) -> None:
+    drill = commands.add_parser("drill", help="rehearsals on published data")
+    drill_commands = drill.add_subparsers(dest="drill_command", required=True, metavar="DRILL")
+    import_pkw = drill_commands.add_parser(
+        "import-pkw", help="a drill directory from PKW's 'dane w arkuszach' archives"
+    )
+    import_pkw.add_argument("archives", type=Path, nargs="+", help="the zip (or csv) files")
+    import_pkw.add_argument("--out", type=Path, required=True, help="the drill directory")
+    run = drill_commands.add_parser(
+        "run",
+        help="play a drill directory through the HTTP API and check every tally",
+        description="Start tally serve in a fresh drill-<time>/ directory under the working "
+        "directory (embedded nats-server on free ports, or NATS_URL with a fresh NATS_STREAM; "
+        "passwords hashed with the fast profile), create the accounts, play the night with "
+        "concurrent precinct clients and coordinators, wait for the views, run the audit "
+        "verification and compare every gmina tally with the input protocols and the official "
+        "totals. Exit 1 on any difference.",
+    )
+    run.add_argument("directory", type=Path, help="a drill directory (tally drill import-pkw)")
+    pace = run.add_mutually_exclusive_group()
+    pace.add_argument("--max", action="store_true", help="as fast as possible (the default)")
+    pace.add_argument(
+        "--speed", type=float, help="play the modelled night N times faster than real time"
+    )
+    run.add_argument("--report", type=Path, help="write the report as JSON to this file")
+    run.add_argument("--clients", type=int, default=16, help="concurrent clients (16)")
+    run.add_argument(
+        "--blind-share",
+        type=float,
+        default=0.05,
+        help="share of protocols confirmed by blind entry rather than control code (0.05)",
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def _admin_and_tools(commands: Any) -> None:
@@ -325,6 +354,18 @@ def _drill(args: argparse.Namespace) -> int:
     import json
 
     from services.drill.pkw_import import import_pkw
+
+    if args.drill_command == "run":
+        from services.drill.run import run_command
+
+        return run_command(
+            args.directory,
+            speed=None if args.max else args.speed,
+            report_file=args.report,
+            clients=args.clients,
+            blind_share=args.blind_share,
+            quiet=args.quiet,
+        )
 
     report = import_pkw(args.archives, args.out)
     summary = {k: v for k, v in report.items() if k != "skipped_no_result"}

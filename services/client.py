@@ -162,6 +162,16 @@ class TallyClient:
         response.raise_for_status()
         return msgspec.json.decode(response.content, type=ProtocolView)
 
+    def view(self, name: str, **query: str | int) -> dict[str, Any]:
+        """A read of ``/v1/views/<name>`` (tallies, progress, turnout, alerts): ``position``
+        (the stream sequence the view has reached) and ``rows``."""
+        response = self._http.get(
+            f"/v1/views/{name}", params=query, headers={"Authorization": f"Bearer {self.token}"}
+        )
+        response.raise_for_status()
+        rows: dict[str, Any] = response.json()
+        return rows
+
     # Transport.
 
     def _command(self, path: str, command: Any, idempotency_key: str = "") -> Outcome:

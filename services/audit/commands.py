@@ -80,25 +80,33 @@ def _before(record: LogRecord, until: str | None) -> bool:
     return recorded <= cut
 
 
-def verify_command(
-    *, export: Path | None, data_dir: Path, views: Path | None, as_json: bool
-) -> int:
+def verify(*, export: Path | None, data_dir: Path, views: Path | None) -> AuditReport:
+    """The log's chains and order checked, and every view rebuilt in memory from the log alone
+    and compared with the live view store at the position that store has reached."""
     records = _records(export, data_dir)
     problems, events, aggregates = check_log(records)
     live, positions = _live_views(views or data_dir / "views" / "views.sqlite")
     problems += compare_views(fold_views(records, positions), live)
-    report = AuditReport(
+    return AuditReport(
         events=events,
         aggregates=aggregates,
         views_compared=positions,
         problems=tuple(sorted(problems)),
     )
+
+
+def verify_command(
+    *, export: Path | None, data_dir: Path, views: Path | None, as_json: bool
+) -> int:
+    report = verify(export=export, data_dir=data_dir, views=views)
+    problems = report.problems
     if as_json:
         sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
     else:
         verdict = "OK" if not problems else f"{len(problems)} problem(s)"
         sys.stdout.write(
-            f"{events} events, {aggregates} aggregates, views {dict(positions)}: {verdict}\n"
+            f"{report.events} events, {report.aggregates} aggregates, "
+            f"views {dict(report.views_compared)}: {verdict}\n"
         )
         for problem in report.problems:
             sys.stdout.write(f"  seq {problem.seq}: [{problem.kind}] {problem.message}\n")

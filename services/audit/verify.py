@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 import projections
 from projections.core import MemoryView, view_name
 from schemas import envelope
@@ -92,6 +94,11 @@ def fold_views(
     return {name: (view, touched) for name, (_, view, touched) in folded.items()}
 
 
+def _as_stored(row: Any) -> Any:
+    """A rebuilt row as the view store keeps it (JSON: tuples become lists)."""
+    return msgspec.json.decode(msgspec.json.encode(row))
+
+
 def compare_views(
     rebuilt: dict[str, tuple[MemoryView, dict[tuple[str, str], int]]],
     live: Mapping[str, dict[tuple[str, str], dict[str, Any]]],
@@ -100,7 +107,7 @@ def compare_views(
     for name, rows in live.items():
         view, touched = rebuilt[name]
         for key in sorted(set(rows) | set(view.rows)):
-            if rows.get(key) != view.rows.get(key):
+            if rows.get(key) != _as_stored(view.rows.get(key)):
                 state = "missing from the live view" if key not in rows else (
                     "not in the rebuild" if key not in view.rows else "different")  # fmt: skip
                 problems.append(AuditProblem(seq=touched.get(key, 0), kind="view", message=(

@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+from functools import partial
 from typing import TYPE_CHECKING
 
 import projections
 from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
 from services.natsaccess import nats_url
+from services.progressbar import ProgressBar
 from services.projector.runner import Runner
 from services.projector.service import events_log
 
@@ -39,19 +41,12 @@ async def _rebuild(settings: StoreSettings, chosen: list, directory: Path, *, qu
             runner.store.reset()
             started = time.perf_counter()
 
-            def bar(done: int, total: int, view: str = runner.view) -> None:
-                if quiet:
-                    return
-                width = 30
-                filled = width * done // max(total, 1)
-                sys.stderr.write(f"\r{view:<12} [{'#' * filled}{'.' * (width - filled)}] "
-                                 f"{done}/{total} events")  # fmt: skip
-                sys.stderr.flush()
-
-            position = await runner.catch_up(bar)
+            bar = ProgressBar(runner.view, enabled=not quiet)
+            position = await runner.catch_up(partial(bar.update, detail="events"))
+            bar.finish()
             elapsed = time.perf_counter() - started
             runner.store.close()
-            sys.stdout.write(f"{'' if quiet else chr(10)}{runner.view}: rebuilt to sequence "
+            sys.stdout.write(f"{runner.view}: rebuilt to sequence "
                              f"{position} in {elapsed:.1f} s\n")  # fmt: skip
     finally:
         await nc.drain()
