@@ -1,0 +1,106 @@
+"""`tally drill run` as a coordinator runs it, on the committed excerpt of PKW's 2020 data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from services.drill.pkw_import import import_pkw
+from tests.natsserver import fresh_stream, session_url
+from tests.processes import TALLY, cli_env, pid_alive
+
+EXCERPT = sorted((Path(__file__).resolve().parents[1] / "data" / "pkw-2020-r1").glob("*.zip"))
+KEYS = {"tallies", "submissions", "findings_by_rule", "alerts_by_kind", "latency_ms", "lag_ms",
+        "throughput_per_s", "verify", "official"}  # fmt: skip
+
+
+def _drill(cwd: Path, directory: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*TALLY, "drill", "run", str(directory), "--quiet", *args],
+        cwd=cwd,
+        env=cli_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+@pytest.mark.slow
+def test_the_excerpt_drills_against_nats_url_and_matches_pkw(tmp_path: Path) -> None:
+    """Five units, 211 precincts: every tally equals the input; the four domestic units equal
+    PKW's official totals; abroad differs by the four military precincts, and the report says so.
+    """
+    drill = tmp_path / "drill"
+    import_pkw(EXCERPT, drill)
+    report_file = tmp_path / "report.json"
+    done = _drill(tmp_path, drill, "--max", "--report", str(report_file),
+                  NATS_URL=session_url(), NATS_STREAM=fresh_stream())  # fmt: skip
+    assert 0 == done.returncode, done.stdout + done.stderr[-3000:]
+    report = json.loads(report_file.read_text())
+    assert KEYS == set(report)
+    units = {row["gmina_teryt"]: row for row in report["tallies"]}
+    assert ["020101", "020106", "146515", "149801", "149901"] == sorted(units)
+    boleslawiec = units["020101"]
+    assert ("president:PL", 1, "accepted", 23) == (
+        boleslawiec["contest"], boleslawiec["round"], boleslawiec["flavour"],
+        boleslawiec["precincts"])  # fmt: skip
+    # PKW's published totals for m. Bolesławiec (wyniki_gl_na_kand_po_gminach, 2020 round 1).
+    assert 18514 == boleslawiec["fields"]["valid_votes"]
+    assert 6465 == boleslawiec["votes"]["Andrzej Sebastian DUDA"]
+    assert 7183 == boleslawiec["votes"]["Rafał Kazimierz TRZASKOWSKI"]
+    submissions = report["submissions"]
+    assert (211, 211, 0, 211) == (submissions["protocols"], submissions["accepted"],
+                                  submissions["refused"], submissions["confirmed"])  # fmt: skip
+    assert submissions["confirmed_blind"] > 0
+    assert submissions["approved"] > 0  # real hard warnings abroad, approved by the coordinator
+    assert report["findings_by_rule"]
+    assert report["alerts_by_kind"]["warning-accepted"] > 0
+    assert {"ok": True, "differences": []} == {
+        k: report["verify"][k] for k in ("ok", "differences")
+    }
+    official = report["official"]
+    assert (5, 4, 1) == (official["compared"], official["equal"], official["different"])
+    (abroad,) = official["differences"]
+    assert "149901" == abroad["gmina_teryt"]
+    assert abroad["explained"]
+    assert "4 precinct(s)" in abroad["explanation"]
+    for figures in (report["latency_ms"], report["lag_ms"]):
+        assert None not in (figures["p50"], figures["p95"], figures["p99"])
+    assert report["throughput_per_s"] > 0
+    assert "official totals: 4 of 5 units equal" in done.stdout
+
+
+@pytest.mark.slow
+def test_a_paced_drill_on_the_embedded_default_fails_on_a_difference(tmp_path: Path) -> None:
+    """Self-contained (its own nats-server in a fresh directory under the working directory),
+    paced 600 times faster than the night; an official total that disagrees is exit 1."""
+    drill = tmp_path / "drill"
+    import_pkw(EXCERPT, drill)
+    protocols = (drill / "protocols.jsonl").read_text().splitlines()
+    (drill / "protocols.jsonl").write_text(
+        "\n".join(line for line in protocols if '"teryt":"020106"' in line) + "\n"
+    )
+    official = [json.loads(line) for line in (drill / "official.jsonl").read_text().splitlines()]
+    warta = next(row for row in official if row["gmina_teryt"] == "020106")
+    warta["votes"]["Andrzej Sebastian DUDA"] += 1
+    (drill / "official.jsonl").write_text(json.dumps(warta, ensure_ascii=False) + "\n")
+    report_file = tmp_path / "report.json"
+    done = _drill(tmp_path, drill, "--speed", "600", "--report", str(report_file))
+    assert 1 == done.returncode, done.stdout + done.stderr[-3000:]
+    report = json.loads(report_file.read_text())
+    assert report["verify"]["ok"]  # the system did its job; the published total is off by one
+    (difference,) = report["official"]["differences"]
+    assert not difference["explained"]
+    duda = difference["votes"]["Andrzej Sebastian DUDA"]
+    assert duda["official"] == duda["tally"] + 1
+    assert "UNEXPLAINED" in done.stdout
+    (stage,) = tmp_path.glob("drill-*")
+    assert (stage / "nats" / "jetstream").is_dir()
+    ready = next(
+        json.loads(line) for line in done.stderr.splitlines() if "drill.stage_ready" in line
+    )
+    assert not pid_alive(ready["pid"])
