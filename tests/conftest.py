@@ -8,6 +8,7 @@ import pytest
 from services.logging import configure_logging
 from services.natsserver import EmbeddedNats, free_port
 from tests.natsserver import URL_VARIABLE
+from tests.processes import stop_leftovers
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -29,3 +30,10 @@ def nats_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedNa
             os.environ.pop(URL_VARIABLE, None)
         else:
             os.environ[URL_VARIABLE] = previous
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_serves() -> Iterator[None]:
+    """A test that fails before stopping its `tally serve` must not leave it running."""
+    yield
+    stop_leftovers()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,7 +24,10 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 class ServeProcess:
     """`tally serve` as a child process; a thread reads its JSON log lines as they come (so a
-    chatty server never blocks on a full pipe)."""
+    chatty server never blocks on a full pipe). Every one started is remembered, so a test that
+    fails half-way still has its serve (and the nats-server that serve started) stopped."""
+
+    started: ClassVar[list[ServeProcess]] = []
 
     def __init__(self, data_dir: Path, env: dict[str, str], *args: str) -> None:
         self.process = subprocess.Popen(
@@ -36,6 +40,7 @@ class ServeProcess:
         self.logs: list[dict] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        ServeProcess.started.append(self)
 
     def _read(self) -> None:
         assert self.process.stderr is not None
@@ -63,6 +68,20 @@ class ServeProcess:
         code = self.process.wait(timeout=timeout)
         self._reader.join(timeout=10)
         return code
+
+
+def stop_leftovers() -> None:
+    """Stop, by PID, every serve a test started and left running (SIGTERM: it then stops the
+    nats-server it started itself)."""
+    while ServeProcess.started:
+        serve = ServeProcess.started.pop()
+        if serve.process.poll() is None:
+            serve.process.send_signal(signal.SIGTERM)
+            try:
+                serve.process.wait(30)
+            except subprocess.TimeoutExpired:
+                serve.process.kill()
+                serve.process.wait()
 
 
 def pid_alive(pid: int) -> bool:
