@@ -13,9 +13,11 @@ pulled batch out of order) do not apply; the store manages its streams itself.
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
@@ -73,6 +75,10 @@ QUERIES: Final[dict[str, type[Any]]] = {
     subjects.GET_PROTOCOL: ProtocolKey,
 }
 STALE_CLAIM_S: Final = 90.0
+WORKERS: Final = int(os.environ.get("TALLY_COMMAND_WORKERS", "32"))
+"""Requests one instance handles at once. A command spends most of its time waiting for the
+store's fsynced acknowledgements, so many run side by side; commands on one protocol are still
+serialised by the store's per-subject optimistic concurrency, never by this number."""
 
 
 def context_of(headers: dict[str, str]) -> CommandContext:
@@ -98,6 +104,11 @@ class CommandService:
         self._idempotency: IdempotencyStore | None = None
 
     async def start(self) -> None:
+        # The domain runs in worker threads (it blocks on the store); the default pool has only
+        # cpu + 4 threads, too few for requests that mostly wait.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(WORKERS, thread_name_prefix="commands")
+        )
         await self.auth.start()
         self._nc = await connect(self.settings, name="tally-commands-idempotency")
         self._idempotency = IdempotencyStore(
@@ -227,6 +238,7 @@ def _subscribe(broker: NatsBroker, answer: Answer, subject: str, kind: type[Any]
     broker.subscriber(
         subject,
         queue=subjects.QUEUE,
+        max_workers=WORKERS,
         decoder=_raw,
         title=subject,
         description=f"Request: {kind.__name__} (JSON).",
