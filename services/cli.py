@@ -177,8 +177,19 @@ def _admin_and_tools(commands: Any) -> None:
     )
     totp.add_argument("secret", help="the base32 secret from activation")
 
-    bench = commands.add_parser("bench", help="benchmarks that print figures")
-    bench_commands = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
+    bench = commands.add_parser(
+        "bench",
+        help="benchmarks that print figures",
+        description="Without a benchmark name: every baseline and path in one process and one "
+        "run against one fresh server with fsync on every write (store append, command over "
+        "NATS, HTTP submit, view rebuild), with ratios to raw nats-py.",
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON document")
+    bench.add_argument(
+        "--submissions", type=int, default=3000, help="submissions per write path (3000)"
+    )
+    bench.add_argument("--concurrency", type=int, default=16, help="concurrent clients (16)")
+    bench_commands = bench.add_subparsers(dest="bench_command", metavar="BENCHMARK")
     bench_store = bench_commands.add_parser(
         "store", help="event store appends and replays against raw nats-py baselines"
     )
@@ -400,6 +411,12 @@ def _totp(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
+    if args.bench_command is None:
+        from services.bench.suite import run_benchmark
+
+        return run_benchmark(
+            as_json=args.json, submissions=args.submissions, concurrency=args.concurrency
+        )
     if args.bench_command == "views":
         from services.bench.views import run_views_benchmark
 

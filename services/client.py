@@ -172,6 +172,20 @@ class TallyClient:
         rows: dict[str, Any] = response.json()
         return rows
 
+    def view_all(self, name: str, **query: str | int) -> dict[str, Any]:
+        """Every page of a view read: ``rows`` of all pages, ``position`` the lowest a page
+        was read at."""
+        rows: list[dict[str, Any]] = []
+        positions: list[int] = []
+        after = ""
+        while True:
+            page = self.view(name, **query, **({"after": after} if after else {}))
+            rows += page["rows"]
+            positions.append(page["position"])
+            after = page.get("next", "")
+            if not after:
+                return {"position": min(positions), "rows": rows}
+
     # Transport.
 
     def _command(self, path: str, command: Any, idempotency_key: str = "") -> Outcome:

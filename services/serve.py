@@ -107,12 +107,12 @@ async def _serve(
     http_port: int | None,
     data_dir: Path,
 ) -> None:
-    await _ensure_streams(settings)
+    await ensure_streams(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    running = _Running(settings, parts, data_dir)
+    running = Running(settings, parts, data_dir)
     try:
         ready = await running.start(http_host, http_port)
         log.info("serve.ready", stop_with="Ctrl-C or SIGTERM", **ready)
@@ -122,7 +122,7 @@ async def _serve(
         await running.stop()
 
 
-class _Running:
+class Running:
     """The parts this process runs: command service, projections, gateway."""
 
     def __init__(self, settings: StoreSettings, parts: tuple[str, ...], data_dir: Path) -> None:
@@ -172,7 +172,7 @@ class _Running:
             await self.projector.stop()
 
 
-async def _ensure_streams(settings: StoreSettings) -> None:
+async def ensure_streams(settings: StoreSettings) -> None:
     try:
         nc = await connect(settings, name="tally-serve")
     except Exception as error:

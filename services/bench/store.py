@@ -73,61 +73,70 @@ def run_store_benchmark(*, as_json: bool, events: int, replay_events: int, write
             )
         finally:
             server.stop()
-    sys.stdout.write(json.dumps(report, indent=2) + "\n" if as_json else _table(report))
+    sys.stdout.write(json.dumps(report, indent=2) + "\n" if as_json else table(report))
     return 0
 
 
 def _measure(url: str, *, events: int, replay_events: int, writers: int) -> dict[str, Any]:
-    raw_publish = asyncio.run(_raw_publish(url, events, writers))
+    published = asyncio.run(raw_publish(url, events, writers))
     factory = NatsFactory({"NATS_URL": url, "NATS_STREAM": "BENCH"})
     try:
         recorder = factory.application_recorder()
-        store_append = _store_append(recorder, events, writers)
+        appended = store_append(recorder, events, writers)
         _fill(recorder, replay_events)
         total = recorder.max_notification_id() or 0
-        raw_replay = asyncio.run(_raw_replay(url, "BENCH", total))
+        replayed = asyncio.run(raw_replay(url, "BENCH", total))
         select_replay = _select_replay(recorder, total)
         subscribe_replay = _subscribe_replay(recorder, total)
     finally:
         factory.close()
-    baselines = {"raw_publish": raw_publish, "raw_ordered_replay": raw_replay}
+    baselines = {"raw_publish": published, "raw_ordered_replay": replayed}
     paths = [
-        (store_append, "raw_publish"),
+        (appended, "raw_publish"),
         (select_replay, "raw_ordered_replay"),
         (subscribe_replay, "raw_ordered_replay"),
     ]
+    machine = {"writers": writers, "append_events": events, "replay_events": total}
+    return report(machine, baselines, paths)
+
+
+def report(
+    machine: dict[str, Any], baselines: dict[str, Figures], paths: list[tuple[Figures, str]]
+) -> dict[str, Any]:
+    """The benchmark document: the machine, the baselines, each path with its ratio."""
     return {
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "nats_server_sync": "always",
-            "writers": writers,
-            "append_events": events,
-            "replay_events": total,
+            **machine,
         },
-        "baselines": {name: _figures(figures) for name, figures in baselines.items()},
+        "baselines": {name: figures(b) for name, b in baselines.items()},
         "paths": [
             {
-                **_figures(figures),
+                **figures(measured),
                 "baseline": base,
-                "ratio": round(figures.events_per_s / baselines[base].events_per_s, 3),
+                "ratio": round(measured.events_per_s / baselines[base].events_per_s, 3),
             }
-            for figures, base in paths
+            for measured, base in paths
         ],
     }
 
 
-def _figures(figures: Figures) -> dict[str, Any]:
-    result: dict[str, Any] = {"name": figures.name, "events_per_s": round(figures.events_per_s, 1)}
-    if figures.latencies_ms:
+def figures(measured: Figures) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "name": measured.name,
+        "events_per_s": round(measured.events_per_s, 1),
+    }
+    if measured.latencies_ms:
         for q in (50, 95, 99):
-            value = figures.percentile(q)
+            value = measured.percentile(q)
             result[f"p{q}_ms"] = round(value, 3) if value is not None else None
     return result
 
 
-async def _raw_publish(url: str, events: int, writers: int) -> Figures:
+async def raw_publish(url: str, events: int, writers: int) -> Figures:
     nc = await nats.connect(url)
     js = nc.jetstream()
     await js.add_stream(name="BENCHRAW", subjects=["benchraw.>"], storage="file")
@@ -154,7 +163,7 @@ def _stored_event(i: int) -> StoredEvent:
     )
 
 
-def _store_append(recorder: Any, events: int, writers: int) -> Figures:
+def store_append(recorder: Any, events: int, writers: int) -> Figures:
     latencies: list[float] = []
     lock = threading.Lock()
     prepared = [_stored_event(i) for i in range(events)]
@@ -188,7 +197,7 @@ def _fill(recorder: Any, replay_events: int) -> None:
         missing -= size
 
 
-async def _raw_replay(
+async def raw_replay(
     url: str, stream: str, total: int, decode: Callable[[bytes], Any] | None = None
 ) -> Figures:
     """A raw ordered push consumer over the events stream, decoding each payload."""
@@ -243,7 +252,7 @@ def _subscribe_replay(recorder: Any, total: int) -> Figures:
     return Figures("store subscribe replay + decode", seen, elapsed)
 
 
-def _table(report: dict[str, Any]) -> str:
+def table(report: dict[str, Any]) -> str:
     lines = [f"machine: {json.dumps(report['machine'])}", ""]
     lines.append(
         f"{'measurement':48} {'events/s':>10} "

@@ -22,7 +22,7 @@ from typing import Any
 import msgspec
 
 import projections
-from services.bench.store import _raw_replay
+from services.bench.store import raw_replay
 from services.bench.synthetic import append_protocols
 from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
@@ -45,8 +45,8 @@ def run_views_benchmark(*, as_json: bool, protocols: int) -> int:
                 total = app.recorder.max_notification_id() or 0
             finally:
                 app.close()
-            baseline = asyncio.run(_raw_replay(server.url, STREAM, total, msgspec.json.decode))
-            rebuilds = asyncio.run(_rebuild_all(server.url, Path(tmp) / "views"))
+            baseline = asyncio.run(raw_replay(server.url, STREAM, total, msgspec.json.decode))
+            rebuilds = asyncio.run(rebuild_all(server.url, STREAM, Path(tmp) / "views"))
         finally:
             server.stop()
     report = {
@@ -70,8 +70,8 @@ def run_views_benchmark(*, as_json: bool, protocols: int) -> int:
     return 0
 
 
-async def _rebuild_all(url: str, directory: Path) -> dict[str, float]:
-    settings = StoreSettings(url=url, stream=STREAM)
+async def rebuild_all(url: str, stream: str, directory: Path) -> dict[str, float]:
+    settings = StoreSettings(url=url, stream=stream)
     nc = await connect(settings, name="tally-bench-views")
     timings: dict[str, float] = {}
     try:

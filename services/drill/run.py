@@ -136,11 +136,11 @@ def _caught_up(desk: Desk, drill: DrillDirectory, last: int) -> dict[str, list[d
         positions = []
         for contest, round_number in places:
             for flavour in ("accepted", "confirmed"):
-                answer = desk.client.view("tallies", election=election, contest=contest,
+                answer = desk.client.view_all("tallies", election=election, contest=contest,
                                           round=round_number, flavour=flavour)  # fmt: skip
                 positions.append(answer["position"])
                 rows["tallies"] += answer["rows"]
-        answer = desk.client.view("alerts", election=election)
+        answer = desk.client.view_all("alerts", election=election)
         positions.append(answer["position"])
         rows["alerts"] = answer["rows"]
         if min(positions) >= last:

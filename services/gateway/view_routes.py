@@ -25,7 +25,15 @@ ANSWERS: Final = {
 }
 
 
-async def _rows(request: Request[Any, Any, Any], query: ViewQuery) -> Response[ViewRows]:
+AFTER: Final = "continue after this row key: the `next` of the previous page"
+
+
+async def _rows(
+    request: Request[Any, Any, Any], query: ViewQuery, after: str | None
+) -> Response[ViewRows]:
+    """One page of rows; ``next`` in the answer says where the following page starts."""
+    if after:
+        query = msgspec.structs.replace(query, after=after)
     bus: CommandBus = request.app.state.bus
     try:
         reply = await bus.request(QUERY_SUBJECT, msgspec.json.encode(query), {})
@@ -51,6 +59,7 @@ async def tallies(
     round_number: Annotated[int, QueryParameter(name="round")] = 1,
     level: FromQuery[str] = "gmina",
     code: FromQuery[str | None] = None,
+    after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
 ) -> Response[ViewRows]:
     where: dict[str, str | int] = {"round": round_number, "level": level}
     if code is not None:
@@ -58,7 +67,7 @@ async def tallies(
     query = ViewQuery(
         view="tally", table="tallies", prefix=f"{flavour}|{election}|{contest}|", where=where
     )
-    return await _rows(request, query)
+    return await _rows(request, query, after)
 
 
 @get(
@@ -72,10 +81,11 @@ async def progress(
     request: Request[Any, Any, Any],
     election: FromQuery[str],
     gmina: FromQuery[str | None] = None,
+    after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
 ) -> Response[ViewRows]:
     where: dict[str, str | int] = {"gmina": gmina} if gmina else {}
     query = ViewQuery(view="progress", table="progress", prefix=f"{election}|", where=where)
-    return await _rows(request, query)
+    return await _rows(request, query, after)
 
 
 @get(
@@ -90,6 +100,7 @@ async def turnout(
     round_number: Annotated[int, QueryParameter(name="round")] = 1,
     level: FromQuery[str] = "gmina",
     code: FromQuery[str | None] = None,
+    after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
 ) -> Response[ViewRows]:
     where: dict[str, str | int] = {"level": level}
     if code is not None:
@@ -97,7 +108,7 @@ async def turnout(
     query = ViewQuery(
         view="turnout", table="totals", prefix=f"{election}|{round_number}|", where=where
     )
-    return await _rows(request, query)
+    return await _rows(request, query, after)
 
 
 @get(
@@ -111,11 +122,12 @@ async def alerts(
     election: FromQuery[str],
     gmina: FromQuery[str | None] = None,
     alert_state: Annotated[str | None, QueryParameter(name="state")] = None,
+    after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
 ) -> Response[ViewRows]:
     where: dict[str, str | int] = {"state": alert_state} if alert_state else {}
     prefix = f"{election}|{gmina}|" if gmina else f"{election}|"
     return await _rows(
-        request, ViewQuery(view="alerts", table="alerts", prefix=prefix, where=where)
+        request, ViewQuery(view="alerts", table="alerts", prefix=prefix, where=where), after
     )
 
 
@@ -134,13 +146,15 @@ async def audit(
     since: FromQuery[str | None] = None,
     until: FromQuery[str | None] = None,
     output: Annotated[str, QueryParameter(name="format")] = "json",
+    after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
 ) -> Response[ViewRows] | Response[bytes]:
     where: dict[str, str | int] = {
         name: value
         for name, value in (("gmina", gmina), ("precinct", precinct), ("actor", actor))
         if value
     }
-    response = await _rows(request, ViewQuery(view="audit", table="entries", where=where))
+    query = ViewQuery(view="audit", table="entries", where=where)
+    response = await _rows(request, query, after)
     rows = [
         r
         for r in response.content.rows

@@ -20,6 +20,7 @@ from services.eventstore.eventlog import EventLog
 from services.projector.runner import Runner
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
     from nats.aio.client import Client
@@ -31,7 +32,10 @@ log = structlog.get_logger("projector")
 
 QUERY_SUBJECT: Final = "tally.v1.views.query"
 QUERY_QUEUE: Final = "tally-views"
-MAX_ROWS: Final = 10_000
+PAGE_BYTES: Final = 256 * 1024
+"""A reply page stays far below NATS's maximum payload (1 MiB by default): a national tally or a
+night's audit trail comes in pages, never as one oversized message."""
+PAGE_ROWS: Final = 2_000
 
 
 class ViewQuery(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -39,13 +43,36 @@ class ViewQuery(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     table: str
     prefix: str = ""
     where: dict[str, str | int] = {}
+    after: str = ""
+    """Continue after this row key (the ``next`` of the previous page)."""
 
 
-class ViewRows(msgspec.Struct, frozen=True, kw_only=True):
+class ViewRows(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     view: str
     position: int
+    """The stream sequence the view had reached when this page was read."""
     rows: list[dict[str, Any]]
+    next: str = ""
+    """Set when more rows follow: ask again with ``after`` = this value."""
     error: str = ""
+
+
+def page(
+    found: Iterable[tuple[str, dict[str, Any]]], query: ViewQuery
+) -> tuple[list[dict[str, Any]], str]:
+    """The rows matching ``where``, up to a page's size, and the key to continue after ("" when
+    this is the last page)."""
+    rows: list[dict[str, Any]] = []
+    size, last = 0, ""
+    for key, row in found:
+        if any(row.get(name) != value for name, value in query.where.items()):
+            continue
+        if len(rows) == PAGE_ROWS or size > PAGE_BYTES:
+            return rows, last
+        rows.append(row)
+        size += len(msgspec.json.encode(row))
+        last = key
+    return rows, ""
 
 
 def events_log(nc: Client, settings: StoreSettings) -> EventLog:
@@ -99,12 +126,10 @@ class ProjectorService:
         try:
             query = msgspec.json.decode(message.data, type=ViewQuery)
             runner = self.runners[query.view]
-            rows = [
-                row
-                for _, row in runner.store.rows(query.table, query.prefix)
-                if all(row.get(name) == value for name, value in query.where.items())
-            ][:MAX_ROWS]
-            reply = ViewRows(view=runner.view, position=runner.store.position(), rows=rows)
+            rows, after = page(runner.store.rows(query.table, query.prefix, query.after), query)
+            reply = ViewRows(
+                view=runner.view, position=runner.store.position(), rows=rows, next=after
+            )
         except (msgspec.DecodeError, KeyError) as error:
             reply = ViewRows(view="", position=0, rows=[], error=f"bad query: {error}")
         await message.respond(msgspec.json.encode(reply))

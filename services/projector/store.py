@@ -30,7 +30,7 @@ class ViewStore:
         self.view = view
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS positions (view TEXT PRIMARY KEY, seq INTEGER NOT NULL)"
         )
@@ -78,10 +78,14 @@ class ViewStore:
             raise
         db.execute("COMMIT")
 
-    def rows(self, table: str, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
+    def rows(
+        self, table: str, prefix: str = "", after: str = ""
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Rows whose key starts with ``prefix``, in key order, after the key ``after``."""
         cursor = self._db.execute(
-            f"SELECT key, value FROM {self._tables[table]} WHERE key >= ? AND key < ? ORDER BY key",
-            (prefix, prefix + "\U0010ffff"),
+            f"SELECT key, value FROM {self._tables[table]} "
+            "WHERE key >= ? AND key > ? AND key < ? ORDER BY key",
+            (prefix, after, prefix + "\U0010ffff"),
         )
         for key, value in cursor:
             yield key, msgspec.json.decode(value)

@@ -1,0 +1,48 @@
+"""`tally bench --json` prints every figure the benchmark report promises (a small run: the
+figures themselves are the benchmark's business, not a test's)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.processes import TALLY, cli_env
+
+PATHS = {
+    "store append (insert_events, 1 event)": "raw_publish",
+    "command over NATS (submit)": "raw_publish",
+    "HTTP submit (gateway)": "raw_publish",
+    "view rebuild (all views)": "raw_ordered_replay",
+}
+
+
+@pytest.mark.slow
+def test_bench_json_has_baselines_paths_and_ratios() -> None:
+    done = subprocess.run(
+        [*TALLY, "bench", "--json", "--submissions", "120", "--concurrency", "4"],
+        env=cli_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert {"machine", "baselines", "paths"} == set(report)
+    assert report["machine"]["nats_server_sync"] == "always"
+    assert {"raw_publish", "raw_ordered_replay"} == set(report["baselines"])
+    assert all(b["events_per_s"] > 0 for b in report["baselines"].values())
+    paths = {p["name"]: p for p in report["paths"]}
+    for name, baseline in PATHS.items():
+        path = paths[name]
+        assert baseline == path["baseline"]
+        assert path["events_per_s"] > 0
+        assert path["ratio"] == pytest.approx(
+            path["events_per_s"] / report["baselines"][baseline]["events_per_s"], rel=0.01
+        )
+    for name in list(PATHS)[:3]:
+        figures = paths[name]
+        assert figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
+    assert any(name.startswith("view rebuild: tally") for name in paths)
