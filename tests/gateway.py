@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import signal
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from services.accounts.bootstrap import bootstrap_admin
 from services.election_load import load_file
+from services.environment import environment
 from services.natsserver import free_port
 from tests.definitions import EXAMPLES
 from tests.natsserver import fresh_stream, session_url
@@ -34,20 +34,11 @@ class RunningServe:
 def running_serve(tmp_path: Path, *extra: str, **env: str) -> Iterator[RunningServe]:
     """`tally serve` against the session server on a fresh stream with the example election."""
     stream = fresh_stream()
-    names = ("NATS_URL", "NATS_STREAM", "TALLY_PASSWORD_HASH", "TALLY_SECRET_KEYS")
-    previous = {name: os.environ.get(name) for name in names}
-    os.environ |= {"NATS_URL": session_url(), "NATS_STREAM": stream,
-                   "TALLY_PASSWORD_HASH": "fast", "TALLY_SECRET_KEYS": TEST_KEYS}  # fmt: skip
-    try:
+    with environment(NATS_URL=session_url(), NATS_STREAM=stream, TALLY_PASSWORD_HASH="fast",
+                     TALLY_SECRET_KEYS=TEST_KEYS):  # fmt: skip
         load_file(EXAMPLES / "gmina-zielonka.json", data_dir=tmp_path)
         slip = bootstrap_admin(login="admin", name="Admin", data_dir=tmp_path).slip
         assert slip is not None
-    finally:
-        for name, value in previous.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
     process = ServeProcess(
         tmp_path,
         cli_env(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -33,6 +32,7 @@ from schemas.definition import (
 )
 from services.accounts.bootstrap import bootstrap_admin
 from services.election_load import load_file
+from services.environment import environment
 from services.eventstore.settings import StoreSettings
 from services.natsserver import EmbeddedNats, free_port
 from services.serve import Running, ensure_streams
@@ -86,31 +86,21 @@ def bench_system(units: int, precincts: int) -> Iterator[BenchSystem]:
         directory = Path(tmp)
         server = EmbeddedNats(directory / "nats", port=free_port())
         server.start()
-        previous = {name: os.environ.get(name) for name in _ENV}
-        os.environ |= {"NATS_URL": server.url, "NATS_STREAM": STREAM,
-                       "TALLY_PASSWORD_HASH": "fast"}  # fmt: skip
         try:
-            settings = StoreSettings.from_env_os()
-            asyncio.run(ensure_streams(settings))
-            file = directory / "definition.json"
-            chosen = definition(units, precincts)
-            file.write_bytes(msgspec.json.encode(chosen))
-            load_file(file, data_dir=directory)
-            slip = bootstrap_admin(login="bench-admin", name="Bench", data_dir=directory).slip
-            assert slip is not None
-            with _serving(settings, directory) as gateway_url:
-                yield BenchSystem(directory, server.url, gateway_url, settings, chosen,
-                                  slip.activation_code)  # fmt: skip
+            with environment(NATS_URL=server.url, NATS_STREAM=STREAM, TALLY_PASSWORD_HASH="fast"):  # noqa: S106 - a cost profile, not a password
+                settings = StoreSettings.from_env_os()
+                asyncio.run(ensure_streams(settings))
+                file = directory / "definition.json"
+                chosen = definition(units, precincts)
+                file.write_bytes(msgspec.json.encode(chosen))
+                load_file(file, data_dir=directory)
+                slip = bootstrap_admin(login="bench-admin", name="Bench", data_dir=directory).slip
+                assert slip is not None
+                with _serving(settings, directory) as gateway_url:
+                    yield BenchSystem(directory, server.url, gateway_url, settings, chosen,
+                                      slip.activation_code)  # fmt: skip
         finally:
-            for name, value in previous.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
             server.stop()
-
-
-_ENV: Final = ("NATS_URL", "NATS_STREAM", "TALLY_PASSWORD_HASH")
 
 
 @contextmanager
