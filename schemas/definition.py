@@ -24,6 +24,8 @@ FORMAT: Final = "tally.election-definition.v1"
 ELECTION_CODE_PATTERN: Final = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 TERYT_PATTERN: Final = r"^[0-9]{6}$"
 PRECINCT_REF_PATTERN: Final = r"^[0-9]{6}-[1-9][0-9]*$"
+POWIAT_PATTERN: Final = r"^[0-9]{4}$"
+VOIVODESHIP_PATTERN: Final = r"^[0-9]{2}$"
 COMMITTEE_CODE_PATTERN: Final = r"^[A-Za-z0-9]+([._-][A-Za-z0-9]+)*$"
 NATIONAL_AREA: Final = "PL"
 
@@ -266,7 +268,45 @@ class SenateContest(_Def, frozen=True, kw_only=True, tag="senate", tag_field="ki
     districts: Annotated[tuple[SenateDistrict, ...], msgspec.Meta(min_length=1)]
 
 
-ContestDefinition = CouncilContest | MayorContest | PresidentContest | SenateContest
+class CountyCouncilContest(_Def, frozen=True, kw_only=True, tag="county-council", tag_field="kind"):
+    """Rada powiatu: lists (D'Hondt) in multi-member districts of whole precincts of the powiat's
+    gminas. A city with powiat rights has none (its city council is the powiat's council)."""
+
+    powiat: Annotated[
+        str, msgspec.Meta(pattern=POWIAT_PATTERN, description="the powiat's 4-digit TERYT (WWPP)")
+    ]
+    seats: Positive
+    form: Literal["2024"] = "2024"
+    districts: Annotated[tuple[CouncilDistrict, ...], msgspec.Meta(min_length=1)]
+
+
+class RegionalAssemblyContest(
+    _Def, frozen=True, kw_only=True, tag="regional-assembly", tag_field="kind"
+):
+    """Sejmik województwa: lists (D'Hondt) in multi-member districts of the voivodeship."""
+
+    voivodeship: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=VOIVODESHIP_PATTERN, description="the voivodeship's 2-digit TERYT (WW)"
+        ),
+    ]
+    seats: Positive
+    form: Literal["2024"] = "2024"
+    districts: Annotated[tuple[CouncilDistrict, ...], msgspec.Meta(min_length=1)]
+
+
+RegionalContest = CountyCouncilContest | RegionalAssemblyContest
+"""The two contests above the gmina on a local ballot day; only Polish citizens vote in them."""
+
+ContestDefinition = (
+    CouncilContest
+    | MayorContest
+    | PresidentContest
+    | SenateContest
+    | CountyCouncilContest
+    | RegionalAssemblyContest
+)
 
 
 class ElectionDefinition(_Def, frozen=True, kw_only=True):

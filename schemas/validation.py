@@ -75,8 +75,10 @@ RoundNumber = Annotated[int, msgspec.Meta(ge=1, le=2)]
 ContestKey = Annotated[
     str,
     msgspec.Meta(
-        pattern=r"^(council|mayor|president|senate):([0-9]{6}|PL)$",
-        description="<kind>:<area>, e.g. 'mayor:021501' or 'president:PL'",
+        pattern=r"^((council|mayor):[0-9]{6}|county-council:[0-9]{4}"
+        r"|regional-assembly:[0-9]{2}|(president|senate):PL)$",
+        description="<kind>:<area>, e.g. 'mayor:021501', 'county-council:0215', "
+        "'regional-assembly:02' or 'president:PL'",
     ),
 ]
 

@@ -45,6 +45,12 @@ def configure_logging(*, level: str | None = None, fmt: str | None = None) -> No
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric_level),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=_current_stderr,
         cache_logger_on_first_use=False,
     )
+
+
+def _current_stderr(*_args: object) -> structlog.PrintLogger:
+    """A logger on the standard error of the moment: whoever configured logging may have seen
+    another stream (a test's capture, a daemon's redirection) that is closed by now."""
+    return structlog.PrintLogger(sys.stderr)

@@ -196,6 +196,7 @@ def _siblings(
 
 
 def _contest_keys(election: Election, teryt: str) -> set[str]:
-    """Contests that may cover the unit: its own local ones and the national ones."""
+    """Contests that may cover the unit: its own, its powiat's, its voivodeship's, the nation's."""
     keys = {contest for load in election.loads for contest in load.contests}
-    return {k for k in keys if k.split(":", 1)[1] in (teryt, NATIONAL_AREA)}
+    areas = (teryt, teryt[:4], teryt[:2], NATIONAL_AREA)
+    return {k for k in keys if k.split(":", 1)[1] in areas}

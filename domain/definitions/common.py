@@ -6,13 +6,24 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from domain.ids import contest_key
-from schemas.definition import NATIONAL_AREA, CouncilContest, MayorContest
+from schemas.definition import (
+    NATIONAL_AREA,
+    CouncilContest,
+    CountyCouncilContest,
+    MayorContest,
+    RegionalAssemblyContest,
+)
 from schemas.problems import Problem
 
 if TYPE_CHECKING:
     from collections.abc import Hashable, Iterable, Iterator, Mapping
 
-    from schemas.definition import ContestDefinition, ElectionDefinition, UnitDefinition
+    from schemas.definition import (
+        ContestDefinition,
+        ElectionDefinition,
+        RegionalContest,
+        UnitDefinition,
+    )
 
 
 @dataclass(frozen=True)
@@ -52,11 +63,27 @@ def contest_kind(contest: ContestDefinition) -> str:
     return str(type(contest).__struct_config__.tag)
 
 
+def area_of(contest: ContestDefinition) -> str:
+    """The territory a contest elects for: a gmina, a powiat, a voivodeship or the country."""
+    if isinstance(contest, CouncilContest | MayorContest):
+        return contest.gmina
+    if isinstance(contest, CountyCouncilContest):
+        return contest.powiat
+    if isinstance(contest, RegionalAssemblyContest):
+        return contest.voivodeship
+    return NATIONAL_AREA
+
+
 def contest_key_of(contest: ContestDefinition) -> str:
-    area = contest.gmina if isinstance(contest, CouncilContest | MayorContest) else NATIONAL_AREA
-    return contest_key(contest_kind(contest), area)
+    return contest_key(contest_kind(contest), area_of(contest))
 
 
 def covered_units(contest: CouncilContest | MayorContest) -> tuple[str, ...]:
     """The units whose precincts vote in a local contest: its gmina unless it lists them."""
     return contest.units or (contest.gmina,)
+
+
+def regional_units(contest: RegionalContest) -> tuple[str, ...]:
+    """The gmina units whose precincts vote in a powiat or voivodeship contest, in file order."""
+    units = (ref.split("-")[0] for district in contest.districts for ref in district.precincts)
+    return tuple(dict.fromkeys(units))

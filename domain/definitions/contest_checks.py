@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING, Final
 
-from domain.definitions.common import Known, contest_key_of, covered_units, duplicates
+from domain.definitions.common import (
+    Known,
+    area_of,
+    contest_key_of,
+    covered_units,
+    duplicates,
+    regional_units,
+)
 from domain.definitions.teryt import ABROAD, SHIPS, is_city_with_powiat_rights
 from schemas.definition import (
     Candidate,
@@ -13,15 +20,19 @@ from schemas.definition import (
     CouncilContest,
     CouncilDistrict,
     CouncilSystem,
+    CountyCouncilContest,
     ListCandidate,
     MayorContest,
     PresidentContest,
+    RegionalAssemblyContest,
     SenateContest,
 )
 from schemas.problems import Problem
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
+
+    from schemas.definition import RegionalContest
 
 SINGLE_MEMBER_LIMIT: Final = (
     20_000  # inhabitants; above it (and in cities with powiat rights) lists
@@ -41,6 +52,8 @@ def check_contests(contests: tuple[ContestDefinition, ...], known: Known) -> Ite
             yield from _council(contest, path, known)
         elif isinstance(contest, SenateContest):
             yield from _senate(contest, path, known)
+        elif isinstance(contest, CountyCouncilContest | RegionalAssemblyContest):
+            yield from _regional(contest, path, known)
         else:
             if isinstance(contest, MayorContest):
                 yield from _unknown_units(contest, path, known)
@@ -64,6 +77,27 @@ def _unknown_units(
 def _council(contest: CouncilContest, path: str, known: Known) -> Iterator[Problem]:
     yield from _unknown_units(contest, path, known)
     yield from _council_system(contest, path, known)
+    yield from _districts(contest, path, known, set(covered_units(contest)))
+    yield from _coverage(contest, covered_units(contest), path, known)
+
+
+def _regional(contest: RegionalContest, path: str, known: Known) -> Iterator[Problem]:
+    """A powiat's or voivodeship's council: lists in districts of the area's gminas' precincts."""
+    area = area_of(contest)
+    inside = {
+        teryt
+        for teryt in regional_units(contest)
+        if teryt.startswith(area)
+        and not (isinstance(contest, CountyCouncilContest) and is_city_with_powiat_rights(teryt))
+        and teryt not in (ABROAD, SHIPS)
+    }
+    yield from _districts(contest, path, known, inside)
+    yield from _coverage(contest, sorted(inside), path, known)
+
+
+def _districts(
+    contest: CouncilContest | RegionalContest, path: str, known: Known, units: set[str]
+) -> Iterator[Problem]:
     yield from duplicates(
         (d.number for d in contest.districts),
         path + ".districts[{}].number",
@@ -77,9 +111,10 @@ def _council(contest: CouncilContest, path: str, known: Known) -> Iterator[Probl
             message=f"the council has {contest.seats} seats but its districts add up to "
             f"{sum(d.seats for d in contest.districts)}",
         )
+    single = isinstance(contest, CouncilContest) and contest.system is CouncilSystem.SINGLE_MEMBER
     for index, district in enumerate(contest.districts):
-        yield from _district(contest, district, f"{path}.districts[{index}]", known)
-    yield from _coverage(contest, path, known)
+        district_path = f"{path}.districts[{index}]"
+        yield from _district(single, units, district, district_path, known)
     yield from _list_numbers(contest, path)
 
 
@@ -102,9 +137,12 @@ def _council_system(contest: CouncilContest, path: str, known: Known) -> Iterato
 
 
 def _district(
-    contest: CouncilContest, district: CouncilDistrict, path: str, known: Known
+    single: bool,  # noqa: FBT001 - the district's system, computed once by the caller
+    units: set[str],
+    district: CouncilDistrict,
+    path: str,
+    known: Known,
 ) -> Iterator[Problem]:
-    single = contest.system is CouncilSystem.SINGLE_MEMBER
     if single and district.seats != 1:
         yield Problem(
             path=f"{path}.seats",
@@ -124,7 +162,6 @@ def _district(
         "definition.district.precinct_twice",
         "precinct {} is listed twice",
     )
-    units = set(covered_units(contest))
     for index, ref in enumerate(district.precincts):
         teryt, number = ref.split("-")
         unit = known.units.get(teryt)
@@ -132,7 +169,8 @@ def _district(
             yield Problem(
                 path=f"{path}.precincts[{index}]",
                 rule="definition.district.unknown_unit",
-                message=f"{ref} is in unit {teryt}, which this council does not cover",
+                message=f"{ref} is in unit {teryt}, which this council does not cover "
+                "(a county council never covers a city with powiat rights)",
             )
         elif unit is not None and int(number) not in {p.number for p in unit.precincts}:
             yield Problem(
@@ -154,9 +192,11 @@ def _district(
         yield from _positions(candidate_list.candidates, f"{list_path}.candidates")
 
 
-def _coverage(contest: CouncilContest, path: str, known: Known) -> Iterator[Problem]:
+def _coverage(
+    contest: CouncilContest | RegionalContest, units: Iterable[str], path: str, known: Known
+) -> Iterator[Problem]:
     covered = {ref for district in contest.districts for ref in district.precincts}
-    for teryt in covered_units(contest):
+    for teryt in units:
         unit = known.units.get(teryt)
         if unit is None or teryt in (ABROAD, SHIPS):
             continue
@@ -170,7 +210,7 @@ def _coverage(contest: CouncilContest, path: str, known: Known) -> Iterator[Prob
                 )
 
 
-def _list_numbers(contest: CouncilContest, path: str) -> Iterator[Problem]:
+def _list_numbers(contest: CouncilContest | RegionalContest, path: str) -> Iterator[Problem]:
     numbers: dict[str, set[int]] = defaultdict(set)
     committees: dict[int, set[str]] = defaultdict(set)
     first_path: dict[str, str] = {}

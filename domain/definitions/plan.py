@@ -14,7 +14,14 @@ from domain.definitions.common import Known, contest_key_of, covered_units
 from domain.election import Election
 from domain.unit import Unit
 from schemas import definition_events as ev
-from schemas.definition import CouncilContest, ElectionDefinition, MayorContest, SenateContest
+from schemas.definition import (
+    CouncilContest,
+    CountyCouncilContest,
+    ElectionDefinition,
+    MayorContest,
+    RegionalAssemblyContest,
+    SenateContest,
+)
 
 if TYPE_CHECKING:
     from eventsourcing.domain import Aggregate
@@ -48,7 +55,7 @@ def referenced_units(definition: ElectionDefinition) -> set[str]:
     for contest in definition.contests:
         if isinstance(contest, CouncilContest | MayorContest):
             units.update(covered_units(contest))
-        if isinstance(contest, CouncilContest):
+        if isinstance(contest, CouncilContest | CountyCouncilContest | RegionalAssemblyContest):
             units.update(ref.split("-")[0] for d in contest.districts for ref in d.precincts)
         if isinstance(contest, SenateContest):
             units.update(teryt for d in contest.districts for teryt in d.units)

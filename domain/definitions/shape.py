@@ -7,16 +7,25 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
-from domain.definitions.common import contest_key_of, contest_kind, covered_units
+from domain.definitions.common import (
+    area_of,
+    contest_key_of,
+    contest_kind,
+    covered_units,
+    regional_units,
+)
 from schemas.definition import (
     NATIONAL_AREA,
     Candidate,
     ContestDefinition,
     CouncilContest,
     CouncilDistrict,
+    CouncilSystem,
+    CountyCouncilContest,
     ListDefinition,
     MayorContest,
     PresidentContest,
+    RegionalAssemblyContest,
     SenateContest,
     SenateDistrict,
 )
@@ -24,6 +33,8 @@ from schemas.definition_events import ContestDefined, DistrictShape
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from schemas.definition import RegionalContest
 
 
 @dataclass(frozen=True)
@@ -60,11 +71,14 @@ def contest_shape(election: str, contest: ContestDefinition) -> ContestDefined:
             area=contest.gmina,
             units=covered_units(contest),
             system=contest.system.value,
-            seats=contest.seats,
-            districts=[
-                DistrictShape(number=d.number, seats=d.seats, precincts=d.precincts)
-                for d in contest.districts
-            ],
+            **_seats(contest),
+        )
+    if isinstance(contest, CountyCouncilContest | RegionalAssemblyContest):
+        return shape(
+            area=area_of(contest),
+            units=regional_units(contest),
+            system=CouncilSystem.PROPORTIONAL.value,
+            **_seats(contest),
         )
     if isinstance(contest, MayorContest):
         return shape(area=contest.gmina, units=covered_units(contest), office=contest.office.value)
@@ -74,6 +88,16 @@ def contest_shape(election: str, contest: ContestDefinition) -> ContestDefined:
             districts=[DistrictShape(number=d.number, units=d.units) for d in contest.districts],
         )
     return shape(area=NATIONAL_AREA)
+
+
+def _seats(contest: CouncilContest | RegionalContest) -> dict[str, object]:
+    return {
+        "seats": contest.seats,
+        "districts": [
+            DistrictShape(number=d.number, seats=d.seats, precincts=d.precincts)
+            for d in contest.districts
+        ],
+    }
 
 
 def ballot_entries(contest: ContestDefinition, path: str) -> Iterator[BallotEntry]:
@@ -90,7 +114,7 @@ def ballot_entries(contest: ContestDefinition, path: str) -> Iterator[BallotEntr
 
 
 def list_entries(contest: ContestDefinition, path: str) -> Iterator[ListEntryAt]:
-    if not isinstance(contest, CouncilContest):
+    if not isinstance(contest, CouncilContest | CountyCouncilContest | RegionalAssemblyContest):
         return
     for d_index, district in enumerate(contest.districts):
         for index, definition in enumerate(district.lists):

@@ -4,10 +4,15 @@ On one ballot day every contest counts the same voters. A precinct voting in sev
 districts splits them: the council protocols together count what the mayor's counts alone (C2). The
 catalogue sees one protocol at a time; the others come in ``RuleContext.siblings``. A rule only
 judges when it can: the council sum only once every voting council district's protocol is there.
+
+Only Polish citizens vote for the rada powiatu and the sejmik (tiers above the gmina), so those
+protocols are compared with part A of the gmina's (C3, rule R607) and left out of R601-R606.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from domain.rules.catalogue import rule
@@ -19,12 +24,18 @@ if TYPE_CHECKING:
     from domain.rules.context import RuleContext
 
 COUNCIL = "council"
+TIERS: dict[str, int] = {"county-council": 1, "regional-assembly": 2}
+"""Contests above the gmina by level; every other contest of the day is level 0."""
 
 
 def _values(p: ProtocolContent, c: RuleContext, name: str) -> tuple[list[int], int | None]:
     """The field in the protocols without districts, and the council districts' sum if whole."""
     own = getattr(p, name)
-    others = [s for s in c.siblings if getattr(s.content, name) is not None]
+    others = [
+        s
+        for s in c.siblings
+        if getattr(s.content, name) is not None and s.contest_kind not in TIERS
+    ]
     singles = [getattr(s.content, name) for s in others if s.contest_kind != COUNCIL]
     council = {s.district: getattr(s.content, name) for s in others if s.contest_kind == COUNCIL}
     if c.contest_kind == COUNCIL:
@@ -63,6 +74,37 @@ def council_districts_add_up(p: ProtocolContent, c: RuleContext) -> Iterator[dic
     partial = bool(c.districts_without_vote & set(c.council_districts))
     if council > single or (council < single and not partial):
         yield {"council": council, "single": single}
+
+
+@rule("R607", reads=("eligible_voters",), severity=Severity.ERROR,
+      source="C3 (rada powiatu = sejmik = part A of the gmina's contests; in separate precincts "
+             "gmina ≤ powiat ≤ sejmik)",
+      pl="Uprawnieni obywatele polscy różnią się między wyborami gminy, powiatu i województwa "
+         "({values})",
+      en="Eligible Polish citizens differ between the gmina's, powiat's and voivodeship's "
+         "contests ({values})")  # fmt: skip
+def polish_voters_equal_across_tiers(
+    p: ProtocolContent, c: RuleContext
+) -> Iterator[dict[str, object]]:
+    tiers: dict[int, set[int]] = defaultdict(set)
+    protocols = [(c.contest_kind, p), *((s.contest_kind, s.content) for s in c.siblings)]
+    for kind, content in protocols:
+        # Council districts split a precinct's voters between them: R602 sums those.
+        if kind != COUNCIL and content.eligible_voters is not None:
+            part_a = content.eligible_voters - (content.eligible_voters_eu or 0)
+            tiers[TIERS.get(kind, 0)].add(part_a)
+    if len(tiers) < 2 or not tiers.keys() & set(TIERS.values()):
+        return
+    levels = [tiers[level] for level in sorted(tiers)]
+    if c.standard:
+        broken = len(set().union(*levels)) > 1
+    else:
+        # Voters of a hospital or a prison may live in another gmina or powiat.
+        broken = any(len(values) > 1 for values in levels) or any(
+            max(lower) > min(higher) for lower, higher in itertools.pairwise(levels)
+        )
+    if broken:
+        yield {"values": " / ".join(",".join(map(str, sorted(v))) for v in levels)}
 
 
 def _should_agree(code: str, name: str, source: str, pl: str, en: str) -> Callable[..., object]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from domain.rules.context import RuleContext
 
 E, HW, W = Severity.ERROR, Severity.HARD_WARNING, Severity.WARNING
+ABOVE_GMINA = frozenset({"county-council", "regional-assembly"})
 
 
 @rule("R501", reads=("ballots_issued_eu", "eligible_voters_eu"), severity=E, source="SR0008",
@@ -76,3 +77,13 @@ def eu_within_estimate(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str,
 def eu_reaches_estimate(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
     if c.estimate_eu is not None:
         yield from broken(num(p.eligible_voters_eu) < c.estimate_eu, estimate=c.estimate_eu)
+
+
+@rule("R507", reads=("eligible_voters_eu",), severity=E,
+      source="§1.4: EU citizens vote only for the rada gminy and the wójt",
+      pl="Obywatele UE ({eligible_voters_eu}) nie głosują w wyborach do rady powiatu i sejmiku",
+      en="EU citizens ({eligible_voters_eu}) do not vote for the rada powiatu or the "
+         "sejmik")  # fmt: skip
+def no_eu_voters_above_gmina(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
+    if c.contest_kind in ABOVE_GMINA:
+        yield from broken(num(p.eligible_voters_eu) > 0 or (p.ballots_issued_eu or 0) > 0)

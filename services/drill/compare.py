@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from domain.definitions.common import contest_key_of
 from projections.protocol_state import numbers
-from schemas.definition import CouncilContest, ElectionDefinition, SenateContest
+from schemas.definition import (
+    CouncilContest,
+    CountyCouncilContest,
+    ElectionDefinition,
+    RegionalAssemblyContest,
+    SenateContest,
+)
 from schemas.protocol import COUNT_FIELDS
 
 if TYPE_CHECKING:
@@ -100,7 +106,7 @@ def vote_labels(definition: ElectionDefinition) -> dict[tuple[str, int], dict[st
     labels: dict[tuple[str, int], dict[str, str]] = {}
     for contest in definition.contests:
         key = contest_key_of(contest)
-        if isinstance(contest, CouncilContest):
+        if isinstance(contest, CouncilContest | CountyCouncilContest | RegionalAssemblyContest):
             for district in contest.districts:
                 names = {f"c.{c.position}": c.name for c in district.candidates}
                 for lst in district.lists:

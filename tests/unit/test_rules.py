@@ -47,6 +47,14 @@ def council_sibling(district: int, **changes: Any) -> Sibling:
     return Sibling(contest_kind="council", district=district, content=content)
 
 
+def regional_sibling(kind: str, eligible_voters: int) -> Sibling:
+    """A powiat or sejmik protocol of the precinct: Polish citizens only."""
+    content = council_lists(
+        eligible_voters=eligible_voters, eligible_voters_eu=None, ballots_issued_eu=None
+    )
+    return Sibling(contest_kind=kind, content=content)
+
+
 def lists_with(number: int, **changes: Any) -> tuple[ListVotes, ...]:
     lists = council_lists().lists
     return tuple(msgspec.structs.replace(v, **changes) if v.number == number else v for v in lists)
@@ -115,6 +123,8 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ("R504", MAYOR, {"eligible_voters_eu": 500}, {"eligible_voters_eu": 499}),
     ("R505", MAYOR, {"eligible_voters_eu": 21}, {"eligible_voters_eu": 20}),
     ("R506", MAYOR, {"eligible_voters_eu": 19}, {"eligible_voters_eu": 20}),
+    ("R507", MAYOR, {"ctx": {"contest_kind": "county-council"}},
+     {"eligible_voters_eu": 0, "ballots_issued_eu": 0, "ctx": {"contest_kind": "county-council"}}),
     ("R601", MAYOR, {"ctx": {"siblings": (Sibling(contest_kind="senate",
                                                   content=local_mayor(eligible_voters=999)),)}},
      {"ctx": {"siblings": (Sibling(contest_kind="senate", content=local_mayor()),)}}),
@@ -131,6 +141,9 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
         council_sibling(1, packages_sent=19),)}}, {}),
     ("R606", MAYOR, {"ctx": {"council_districts": (1,), "siblings": (
         council_sibling(1, ballots_from_envelopes=13),)}}, {}),
+    ("R607", MAYOR, {"ctx": {"siblings": (regional_sibling("county-council", 981),)}},
+     {"ctx": {"siblings": (regional_sibling("county-council", 980),
+                           regional_sibling("regional-assembly", 980))}}),
     ("R801", P15, {"ballots_issued_total": 520}, {}),
     ("R802", P15, {"voting_ended": dt.time(6, 59)}, {"voting_ended": dt.time(7)}),
 ]  # fmt: skip
@@ -155,6 +168,19 @@ def test_rule_fires_when_broken_and_not_at_the_edge(
     """The rule's code is among the findings of the broken protocol, not of the edge one."""
     assert code in fired(base, breaking)
     assert code not in fired(base, edge)
+
+
+def test_separate_precincts_may_count_more_voters_the_higher_the_tier() -> None:
+    """A hospital's patients may live outside the gmina (C3): gmina ≤ powiat ≤ sejmik holds."""
+    hospital = {"precinct_type": PrecinctType.HOSPITAL}
+    ordered = (regional_sibling("county-council", 990), regional_sibling("regional-assembly", 995))
+    assert "R607" not in fired(MAYOR, {"ctx": {**hospital, "siblings": ordered}})
+    reversed_ = (
+        regional_sibling("county-council", 990),
+        regional_sibling("regional-assembly", 985),
+    )
+    assert "R607" in fired(MAYOR, {"ctx": {**hospital, "siblings": reversed_}})
+    assert "R607" in fired(MAYOR, {"ctx": {"siblings": ordered}})
 
 
 def test_the_second_form_of_r407_and_r409_is_the_list_ballot() -> None:
