@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from projections.core import Event, View
 
 NAME: Final = "alerts"
-VERSION: Final = 1
+VERSION: Final = 2
 ALERTS, SOURCES, PROTOCOLS, PRECINCTS, GROUPS, UNITS, TURNOUTS = (
     "alerts",
     "sources",
@@ -55,6 +55,40 @@ def apply(view: View, event: Event) -> list[Change]:
     elif event.tag == "alert.acknowledged.v1":
         changes = _acknowledged(view, event)
     return changes
+
+
+ABOVE_GMINA: Final = frozenset({"county-council", "regional-assembly"})
+
+
+def _issued_by_contest(states: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    """Contest -> (ballots issued, of them to Polish citizens) in one precinct. A council's
+    districts each count part of the precinct's voters: they are added up, and judged only once
+    they count as many voters as the precinct's mayor protocol (all districts are in)."""
+    found: dict[str, tuple[int, int]] = {}
+    parts: dict[str, list[dict[str, int]]] = {}
+    whole_eligible = None
+    for state in states:
+        numbers = state["numbers"]
+        if numbers.get("ballots_issued") is None:
+            continue
+        if state["contest"].startswith("council:"):
+            parts.setdefault(state["contest"], []).append(numbers)
+            continue
+        if state["contest"].split(":")[0] not in ABOVE_GMINA:
+            whole_eligible = numbers.get("eligible_voters")
+        found[state["contest"]] = _issued(numbers)
+    for contest, districts in parts.items():
+        if whole_eligible is not None and (
+            sum(d.get("eligible_voters", 0) for d in districts) == whole_eligible
+        ):
+            sums = [_issued(d) for d in districts]
+            found[contest] = (sum(a for a, _ in sums), sum(b for _, b in sums))
+    return found
+
+
+def _issued(numbers: dict[str, int]) -> tuple[int, int]:
+    issued = numbers["ballots_issued"]
+    return issued, issued - numbers.get("ballots_issued_eu", 0)
 
 
 # Sources: one protocol, one turnout record, one precinct-round, one gmina group.
@@ -193,11 +227,12 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
         "precinct": int(number),
         "round": int(round_number),
     }
-    states = [writes.get(PROTOCOLS, p) for p in index["protocols"]]
-    issued = {s["contest"]: s["numbers"].get("ballots_issued") for s in states if s}
+    states = [s for s in (writes.get(PROTOCOLS, p) for p in index["protocols"]) if s]
+    issued = _issued_by_contest(states)
     raised: Raised = {}
-    for contest, value in issued.items():
-        if value is not None and value < index["max_issued"]:
+    for contest, (value, _) in issued.items():
+        # Only Polish citizens vote above the gmina; the turnout report counts everyone.
+        if contest.split(":")[0] not in ABOVE_GMINA and value < index["max_issued"]:
             raised |= _raise(
                 place | {"contest": contest},
                 detectors.Finding(
@@ -208,22 +243,26 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
                     f"{index['max_issued']}",
                 ),
             )
-    values = {v for v in issued.values() if v is not None}
-    if len(values) > 1:
+    polish = {contest: part_a for contest, (_, part_a) in issued.items()}
+    if len(set(polish.values())) > 1:
         raised |= _raise(
             place,
             detectors.Finding(
                 "issued-differs",
                 "warning",
                 "ballots_issued",
-                f"ballots issued differ between contests: {dict(sorted(issued.items()))}",
+                f"ballots issued (to Polish citizens) differ between contests: "
+                f"{dict(sorted(polish.items()))}",
             ),
         )
     _sync(writes, f"precinct:{precinct}", raised, seq)
 
 
 def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
-    group_key = f"{state['election']}|{state['contest']}|{state['round']}|{state['teryt']}"
+    group_key = (
+        f"{state['election']}|{state['contest']}|{state['round']}|{state['teryt']}"
+        f"{_ballot_scope(state)}"
+    )
     group = dict((writes.get(GROUPS, group_key) or {"precincts": {}})["precincts"])
     counted = state["status"] in ("accepted", "confirmed")
     name = f"{state['precinct']}/{state['district']}"
@@ -247,6 +286,14 @@ def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
     _sync(writes, f"group:{group_key}", raised, seq)
 
 
+def _ballot_scope(state: dict[str, Any]) -> str:
+    """Precincts are compared on one ballot: candidate ``c.1`` of one single-member council
+    district is not candidate ``c.1`` of the next, so such districts are groups of their own.
+    Lists are the same committees in every district of a council: one group per gmina."""
+    lists = any(name.startswith("l.") for name in state["numbers"])
+    return f"|{state['district']}" if state["district"] and not lists else ""
+
+
 def _swaps(
     writes: _Writes,
     state: dict[str, Any],
@@ -254,7 +301,10 @@ def _swaps(
     place: dict[str, Any],
 ) -> Raised:
     first = (
-        writes.get(GROUPS, f"{state['election']}|{state['contest']}|1|{state['teryt']}")
+        writes.get(
+            GROUPS,
+            f"{state['election']}|{state['contest']}|1|{state['teryt']}{_ballot_scope(state)}",
+        )
         or {"precincts": {}}
     )["precincts"]
     names = sorted({n for s in group.values() for n in s if n.startswith("c.")})

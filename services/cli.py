@@ -126,6 +126,23 @@ def _drill_commands(commands: Any) -> None:
     )
     import_pkw.add_argument("archives", type=Path, nargs="+", help="the zip (or csv) files")
     import_pkw.add_argument("--out", type=Path, required=True, help="the drill directory")
+    generate = drill_commands.add_parser(
+        "generate",
+        help="a synthetic national local election as a drill directory",
+        description="Write a drill directory for a synthetic local election: ~2,500 gminas and "
+        "~31,500 precincts (Warsaw ~850 in 18 districts), council, mayor, rada powiatu and "
+        "sejmik protocols, turnout reports at 12:00 and 17:00, mayor runoffs, explained "
+        "warnings, errors fixed before acceptance, corrections, and planted discrepancies of "
+        "every alert kind that tally drill run checks. The same seed writes the same files.",
+    )
+    generate.add_argument(
+        "--national", action="store_true", required=True, help="the whole country's shape"
+    )
+    generate.add_argument("--seed", type=int, required=True, help="the random seed")
+    generate.add_argument("--out", type=Path, required=True, help="the drill directory")
+    generate.add_argument(
+        "--gminas", type=int, help="only a national-shaped sample of about this many gminas"
+    )
     run = drill_commands.add_parser(
         "run",
         help="play a drill directory through the HTTP API and check every tally",
@@ -377,6 +394,14 @@ def _drill(args: argparse.Namespace) -> int:
             blind_share=args.blind_share,
             quiet=args.quiet,
         )
+
+    if args.drill_command == "generate":
+        from services.drill.national.generate import generate, summary_of, write
+
+        generated = generate(args.seed, args.gminas)
+        write(generated, args.out)
+        sys.stdout.write(json.dumps(summary_of(generated)) + "\n")
+        return 0
 
     report = import_pkw(args.archives, args.out)
     summary = {k: v for k, v in report.items() if k != "skipped_no_result"}

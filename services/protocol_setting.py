@@ -63,20 +63,24 @@ def protocol_setting(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) ->
         raise refused("$.key.contest", "protocol.unknown_contest", key.contest)
     _check_place(contest, key)
     council = contest if key.contest == f"council:{key.teryt}" else _council(get, key)
+    council_districts = tuple(_council_districts(council, key))
+    # The pre-election estimates count the whole precinct: a council district holding only part
+    # of its voters (a precinct voting in several districts) is not judged against them.
+    whole = contest is not council or len(council_districts) < 2
     context = RuleContext(
         contest_kind=contest.shape.kind,
         district=key.district,
         precinct_type=precinct.type,
         postal=precinct.postal,
-        estimate=precinct.eligible_voters or None,
-        estimate_eu=precinct.eligible_voters_eu,
-        ballots_planned=precinct.ballots_planned,
+        estimate=(precinct.eligible_voters or None) if whole else None,
+        estimate_eu=precinct.eligible_voters_eu if whole else None,
+        ballots_planned=precinct.ballots_planned if whole else None,
         candidates=frozenset(_positions(contest, key)),
         struck_off=frozenset(_struck_off(contest, key.district)),
         lists=_ballot_lists(contest, key.district),
         yes_no=contest.yes_no_ballot(key.round),
         siblings=tuple(_siblings(get, election, key)),
-        council_districts=tuple(_council_districts(council, key)),
+        council_districts=council_districts,
         districts_without_vote=frozenset(_without_vote(council, key)),
     )
     return Setting(election, voting, unit, precinct, contest, context)

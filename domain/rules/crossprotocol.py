@@ -30,6 +30,8 @@ TIERS: dict[str, int] = {"county-council": 1, "regional-assembly": 2}
 
 def _values(p: ProtocolContent, c: RuleContext, name: str) -> tuple[list[int], int | None]:
     """The field in the protocols without districts, and the council districts' sum if whole."""
+    if c.contest_kind in TIERS:
+        return [], None
     own = getattr(p, name)
     others = [
         s

@@ -2,7 +2,8 @@
 
 ``definition.json`` (the election), ``protocols.jsonl`` (one ``SubmitProtocol`` per line, in the
 order the precincts are listed), optionally ``official.jsonl`` (the published totals per gmina
-unit) and ``import-report.json`` (what the import skipped and why).
+unit) and ``import-report.json`` (what the import skipped and why) and ``night.jsonl`` (a generated
+night's script: turnout reports, first attempts, corrections, planted discrepancies).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import msgspec
 
 from schemas.commands import SubmitProtocol
 from schemas.definition import ElectionDefinition
+from schemas.drill import NightEntry
+from services.drill.script import Script
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -31,6 +34,7 @@ class DrillDirectory:
     protocols: tuple[SubmitProtocol, ...]
     official: tuple[dict[str, Any], ...] | None
     skipped: tuple[dict[str, Any], ...]
+    script: Script
 
     @property
     def definition_file(self) -> Path:
@@ -63,6 +67,16 @@ class DrillDirectory:
             if official_file.exists()
             else None
         )
+        night_file = path / "night.jsonl"
+        decoder = msgspec.json.Decoder(NightEntry)
+        try:
+            script = (
+                Script.of(decoder.decode(line) for line in night_file.read_bytes().splitlines())
+                if night_file.exists()
+                else Script()
+            )
+        except msgspec.DecodeError as error:
+            raise DrillDirectoryError(f"{night_file}: {error}") from error
         report_file = path / "import-report.json"
         report = json.loads(report_file.read_text()) if report_file.exists() else {}
         return cls(
@@ -71,4 +85,5 @@ class DrillDirectory:
             protocols=tuple(protocols),
             official=official,
             skipped=tuple(report.get("skipped_no_result", ())),
+            script=script,
         )

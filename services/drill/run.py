@@ -37,6 +37,7 @@ from services.drill.directory import DrillDirectory
 from services.drill.lag import TallyWatch
 from services.drill.people import Desk, Team, enrol
 from services.drill.play import Night, Record
+from services.drill.script import planted_misses
 from services.drill.stage import Stage, staged
 from services.election_load import load_file
 from services.eventstore.settings import StoreSettings
@@ -105,7 +106,7 @@ def _play_and_check(
     watch.start()
     try:
         bar = ProgressBar("night", enabled=not quiet)
-        night = Night(stage.gateway_url, team, drill.protocols, speed=speed, clients=clients,
+        night = Night(stage.gateway_url, team, drill, speed=speed, clients=clients,
                       blind_share=blind_share, progress=bar.update)  # fmt: skip
         record = night.play()
         bar.finish()
@@ -129,15 +130,15 @@ def _play_and_check(
 def _caught_up(desk: Desk, drill: DrillDirectory, last: int) -> dict[str, list[dict[str, Any]]]:
     """The views' rows once each has reached the drill's last event."""
     election = drill.definition.election.code
-    places = sorted({(p.key.contest, p.key.round) for p in drill.protocols})
+    rounds = sorted({p.key.round for p in drill.protocols})
     deadline = time.monotonic() + CATCH_UP_TIMEOUT_S
     while True:
         rows: dict[str, list[dict[str, Any]]] = {"tallies": [], "alerts": []}
         positions = []
-        for contest, round_number in places:
+        for round_number in rounds:
             for flavour in ("accepted", "confirmed"):
-                answer = desk.client.view_all("tallies", election=election, contest=contest,
-                                          round=round_number, flavour=flavour)  # fmt: skip
+                answer = desk.client.view_all("tallies", election=election, round=round_number,
+                                              flavour=flavour)  # fmt: skip
                 positions.append(answer["position"])
                 rows["tallies"] += answer["rows"]
         answer = desk.client.view_all("alerts", election=election)
@@ -162,10 +163,11 @@ def _report(
     accepted_rows = [r for r in views["tallies"] if r["flavour"] == "accepted"]
     confirmed_rows = [r for r in views["tallies"] if r["flavour"] == "confirmed"]
     confirmed = record.confirmed_keys
+    final = drill.script.final(drill.protocols)
     differences = compare.tally_differences(
-        compare.sum_protocols(drill.protocols), compare.sum_view_rows(accepted_rows), "accepted"
+        compare.sum_protocols(final), compare.sum_view_rows(accepted_rows), "accepted"
     ) + compare.tally_differences(
-        compare.sum_protocols(p for p in drill.protocols if p.key in confirmed),
+        compare.sum_protocols(p for p in final if p.key in confirmed),
         compare.sum_view_rows(confirmed_rows),
         "confirmed",
     )
@@ -177,6 +179,7 @@ def _report(
     problems = [msgspec.to_builtins(p) for p in audit.problems]
     problems += [{"kind": "control-code", "message": m} for m in record.code_mismatches]
     problems += [{"kind": "command-failed", "message": m} for m in record.failed]
+    problems += planted_misses(drill.script.expected, views["alerts"], record.refused_at)
     official = compare.official_comparison(
         tallies,
         drill.official or (),
@@ -198,6 +201,9 @@ def _report(
             "confirmed": record.confirmed,
             "confirmed_blind": record.confirmed_blind,
             "commands": record.commands,
+            "turnout_reports": record.turnout_reports,
+            "first_attempts_refused": record.attempts_refused,
+            "corrections": record.corrections,
             "skipped_by_import": len(drill.skipped),
         },
         "findings_by_rule": dict(sorted(record.findings_by_rule.items())),
@@ -210,6 +216,10 @@ def _report(
             "differences": differences + problems,
             "events": audit.events,
             "views_compared": audit.views_compared,
+            "planted": {
+                "expected": len(drill.script.expected),
+                "missed": sum(p["kind"] == "planted-not-alerted" for p in problems),
+            },
         },
         "official": official | {"given": drill.official is not None},
     }

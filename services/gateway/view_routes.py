@@ -49,12 +49,12 @@ async def _rows(
     opt=OPT,
     responses=ANSWERS,
     summary="Sums of the current versions: per gmina; for national contests also per powiat, "
-    "województwo and country. flavour: accepted or confirmed",
+    "województwo and country. flavour: accepted or confirmed; without contest, every contest",
 )
 async def tallies(
     request: Request[Any, Any, Any],
     election: FromQuery[str],
-    contest: FromQuery[str],
+    contest: FromQuery[str | None] = None,
     flavour: FromQuery[str] = "accepted",
     round_number: Annotated[int, QueryParameter(name="round")] = 1,
     level: FromQuery[str] = "gmina",
@@ -65,7 +65,10 @@ async def tallies(
     if code is not None:
         where["code"] = code
     query = ViewQuery(
-        view="tally", table="tallies", prefix=f"{flavour}|{election}|{contest}|", where=where
+        view="tally",
+        table="tallies",
+        prefix=f"{flavour}|{election}|{contest}|" if contest else f"{flavour}|{election}|",
+        where=where,
     )
     return await _rows(request, query, after)
 

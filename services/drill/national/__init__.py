@@ -1,0 +1,1 @@
+"""A synthetic national local election for drills: territory, ballots, counts, plants."""
