@@ -23,6 +23,12 @@ from schemas.protocol import Severity
 if TYPE_CHECKING:
     from projections.core import Event, View
 
+KINDS: Final = (
+    "warning-accepted", "hard-warning", "corrected-after-confirmation", "implausible-number",
+    "issued-below-turnout", "turnout-over-100", "ballot-stock", "issued-differs", "outlier",
+    "runoff-swap",
+)  # fmt: skip
+"""Every kind of alert the detectors raise (the drill plants one of each)."""
 NAME: Final = "alerts"
 VERSION: Final = 2
 ALERTS, SOURCES, PROTOCOLS, PRECINCTS, GROUPS, UNITS, TURNOUTS = (

@@ -241,9 +241,11 @@ def _summary(report: dict[str, Any], stage: Stage) -> None:
         f"alerts {report['alerts_by_kind']}",
         (
             f"verify: {'OK' if verified['ok'] else 'FAILED'} ({verified['events']} events, "
-            f"{len(verified['differences'])} differences)"
+            f"{len(verified['differences'])} differences; planted discrepancies "
+            f"{verified['planted']['expected']}, missed {verified['planted']['missed']})"
         ),
     ]
+    lines += [f"  {json.dumps(d, ensure_ascii=False)[:300]}" for d in verified["differences"][:10]]
     if official["given"]:
         lines.append(
             f"official totals: {official['equal']} of {official['compared']} units equal, "

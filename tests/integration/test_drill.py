@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from projections import alerts
 from services.drill.pkw_import import import_pkw
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, cli_env, pid_alive
@@ -104,3 +105,47 @@ def test_a_paced_drill_on_the_embedded_default_fails_on_a_difference(tmp_path: P
         json.loads(line) for line in done.stderr.splitlines() if "drill.stage_ready" in line
     )
     assert not pid_alive(ready["pid"])
+
+
+@pytest.mark.slow
+def test_a_generated_national_sample_drills_clean_and_every_plant_is_caught(
+    tmp_path: Path,
+) -> None:
+    """`tally drill generate --national` (a sample of whole powiats) played end to end: turnout
+    reports, refused first attempts, corrections, runoffs; every tally equals the input and
+    every planted discrepancy is alerted (or refused at the door) — then one plant too many,
+    which nothing can catch, fails the drill."""
+    drill = tmp_path / "national"
+    made = subprocess.run(
+        [*TALLY, "drill", "generate", "--national", "--seed", "4", "--gminas", "12",
+         "--out", str(drill)],
+        env=cli_env(), capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert 0 == made.returncode, made.stderr[-3000:]
+    summary = json.loads(made.stdout)
+    assert summary["night"]["expect"] >= len(set(alerts.KINDS))
+    report_file = tmp_path / "report.json"
+    done = _drill(tmp_path, drill, "--report", str(report_file),
+                  NATS_URL=session_url(), NATS_STREAM=fresh_stream())  # fmt: skip
+    assert 0 == done.returncode, done.stdout + done.stderr[-3000:]
+    report = json.loads(report_file.read_text())
+    assert KEYS == set(report)
+    submissions = report["submissions"]
+    assert submissions["accepted"] == submissions["protocols"]
+    assert submissions["turnout_reports"] > 0
+    assert submissions["first_attempts_refused"] > 0
+    assert submissions["corrections"] > 0
+    assert {"ok": True, "differences": []} == {
+        k: report["verify"][k] for k in ("ok", "differences")
+    }
+    assert 0 == report["verify"]["planted"]["missed"]
+    assert set(alerts.KINDS) - {"turnout-over-100"} <= set(report["alerts_by_kind"])
+    contests = {row["contest"].split(":")[0] for row in report["tallies"]}
+    assert {"council", "mayor", "county-council", "regional-assembly"} <= contests
+
+    never = {"action": "expect", "kind": "outlier", "teryt": "020101", "precinct": 999}
+    with (drill / "night.jsonl").open("a") as night:
+        night.write(json.dumps(never) + "\n")
+    failed = _drill(tmp_path, drill, NATS_URL=session_url(), NATS_STREAM=fresh_stream())
+    assert 1 == failed.returncode, failed.stdout + failed.stderr[-3000:]
+    assert "planted-not-alerted" in failed.stdout + failed.stderr

@@ -65,11 +65,17 @@ class Log:
         contest: str = "president:PL",
         round_number: int = 1,
         findings: tuple[Finding, ...] = (),
+        district: int = 0,
     ) -> str:
         key = ProtocolKey(
-            election="p-2020", teryt=TERYT, precinct=precinct, contest=contest, round=round_number
+            election="p-2020",
+            teryt=TERYT,
+            precinct=precinct,
+            contest=contest,
+            district=district,
+            round=round_number,
         )
-        aggregate = f"{contest}/{round_number}/{precinct}"
+        aggregate = f"{contest}/{district}/{round_number}/{precinct}"
         self.add(
             "protocol.submitted.v1",
             aggregate,
@@ -124,7 +130,7 @@ def test_a_precinct_far_from_its_gmina_is_an_outlier() -> None:
     votes[TRZASKOWSKI - 1] += moved
     log.add(
         "protocol.corrected.v1",
-        f"president:PL/1/{odd['precinct']}",
+        f"president:PL/0/1/{odd['precinct']}",
         ev.ProtocolCorrected(
             version=2,
             content=content(odd, candidates=votes),
@@ -277,3 +283,60 @@ def test_warnings_hard_warnings_corrections_and_acknowledgement() -> None:
     )
     (acknowledged,) = log.alerts("acknowledged")
     assert ("OKW called back", [4, 5]) == (acknowledged["note"], acknowledged["events"])
+
+
+def split_precinct(log: Log, record: dict[str, Any], *, second_issued_delta: int = 0) -> None:
+    """A precinct voting in two council districts: each district counts part of its voters."""
+    eligible, issued = record["eligible_voters"], record["ballots_issued"]
+    first = {"eligible_voters": eligible // 2, "ballots_issued": issued // 2}
+    second = {
+        "eligible_voters": eligible - eligible // 2,
+        "ballots_issued": issued - issued // 2 + second_issued_delta,
+    }
+    log.submit(record["precinct"], content(record, **first), contest=f"council:{TERYT}",
+               district=1)  # fmt: skip
+    assert set() == log.kinds()  # one district in: nothing to compare yet
+    log.submit(record["precinct"], content(record, **second), contest=f"council:{TERYT}",
+               district=2)  # fmt: skip
+
+
+def test_council_districts_of_a_precinct_are_added_up_before_comparing() -> None:
+    """Two districts' parts that add up to the mayor's numbers raise nothing; parts that add up
+    to two ballots more are an issued-differs alert."""
+    record = precincts()[0]
+    log = Log()
+    log.submit(record["precinct"], content(record), contest=f"mayor:{TERYT}")
+    split_precinct(log, record)
+    assert set() == log.kinds()
+    log = Log()
+    log.submit(record["precinct"], content(record), contest=f"mayor:{TERYT}")
+    split_precinct(log, record, second_issued_delta=2)
+    assert {("issued-differs", record["precinct"])} == log.kinds()
+
+
+def test_contests_above_the_gmina_count_polish_citizens_only() -> None:
+    """The rada powiatu's protocol counts no EU citizens: ballots issued to Polish citizens
+    are compared, and it is never held against a turnout report that counts everyone."""
+    record = precincts()[0]
+    issued = record["ballots_issued"]
+    log = Log()
+    log.submit(record["precinct"], content(record, ballots_issued_eu=3, eligible_voters_eu=5),
+               contest=f"mayor:{TERYT}")  # fmt: skip
+    log.submit(record["precinct"], content(record, ballots_issued=issued - 3),
+               contest="county-council:0201", district=1)  # fmt: skip
+    assert set() == log.kinds()
+    log.submit(record["precinct"], content(record, ballots_issued=issued - 4),
+               contest="regional-assembly:02", district=1)  # fmt: skip
+    assert {("issued-differs", record["precinct"])} == log.kinds()
+
+
+def test_single_member_districts_are_compared_on_their_own_ballot() -> None:
+    """Candidate 1 of one single-member district is another person than candidate 1 of the
+    next: wildly different shares across districts are no outlier."""
+    log = Log()
+    for district, record in enumerate(precincts(), start=1):
+        total = record["valid_votes"]
+        first = total * (district % 10) // 10
+        body = content(record, candidates=[first, total - first], candidates_total=total)
+        log.submit(record["precinct"], body, contest=f"council:{TERYT}", district=district)
+    assert set() == {kind for kind, _ in log.kinds()} - {"implausible-number"}

@@ -113,7 +113,7 @@ def _implausible_proxy(night: Night, key: ProtocolKey) -> list[NightEntry]:
     proxy = round(issued * 0.05) + 40
     keys = _precinct(night, key)
     council = [k for k in keys if k.contest.startswith("council:")]
-    shares = dict(zip(council, counts.split(proxy, len(council)), strict=True))
+    shares = dict(zip(council, counts.split(proxy, len(council)) if council else [], strict=True))
     for other in keys:
         part = night.protocols[other].content
         value = shares.get(other, proxy)
@@ -245,13 +245,26 @@ def _runoff_swaps(night: Night) -> list[NightEntry]:
         a, b = (sum(night.protocols[k].content.candidates[i].votes for k in keys) for i in (0, 1))
         if abs(a - b) < 0.25 * (a + b):
             continue
-        key = keys[0]
+        leader = 0 if a > b else 1
+        agreeing = [k for k in keys if _leader(night, k) == leader]
+        if not agreeing:
+            continue
+        key = agreeing[0]
         content = night.protocols[key].content
         first, second = content.candidates
         swapped = (replace(first, votes=second.votes), replace(second, votes=first.votes))
         _set(night, key, replace(content, candidates=swapped))
         entries.append(_expect("runoff-swap", key, "the two candidates swapped", contest=contest))
     return entries
+
+
+def _leader(night: Night, runoff: ProtocolKey) -> int:
+    """Which of the runoff pair (0 or 1) led in this precinct's first round: a swap is only
+    visible where the first round here agrees with the gmina."""
+    pair = [v.position for v in night.protocols[runoff].content.candidates]
+    first = night.protocols[replace(runoff, round=1)].content.candidates
+    votes = {v.position: v.votes for v in first}
+    return 0 if votes[pair[0]] > votes[pair[1]] else 1
 
 
 def _invalid_ballots(night: Night, key: ProtocolKey) -> list[NightEntry]:
