@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from eventsourcing.domain import Aggregate, event
 
@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from uuid import UUID
 
     from schemas.definition import CommitteeDefinition, ElectionDefinition, ElectionInfo
+
+
+COMMITTEES_PER_EVENT: Final = 500
+"""About 50 KB of names per event, far below a NATS message's limit."""
 
 
 @tag("election")
@@ -30,6 +34,10 @@ class Election(Aggregate):
     @tag("election.committee_registered.v1")
     class CommitteeRegistered(Aggregate.Event):
         data: ev.CommitteeRegistered
+
+    @tag("election.committees_registered.v1")
+    class CommitteesRegistered(Aggregate.Event):
+        data: ev.CommitteesRegistered
 
     @tag("election.definition_loaded.v1")
     class DefinitionLoaded(Aggregate.Event):
@@ -69,9 +77,10 @@ class Election(Aggregate):
     def update(self, definition: ElectionDefinition) -> None:
         if definition.election != self.info:
             self._change_details(ev.ElectionDetailsChanged(election=definition.election))
-        for committee in definition.committees:
-            if committee.code not in self.committees:
-                self._register_committee(ev.CommitteeRegistered(committee=committee))
+        new = [c for c in definition.committees if c.code not in self.committees]
+        for start in range(0, len(new), COMMITTEES_PER_EVENT):
+            group = tuple(new[start : start + COMMITTEES_PER_EVENT])
+            self._register_committees(ev.CommitteesRegistered(committees=group))
 
     def record_load(self, loaded: ev.DefinitionLoaded) -> None:
         self._record_load(loaded)
@@ -83,6 +92,10 @@ class Election(Aggregate):
     @event(CommitteeRegistered)
     def _register_committee(self, data: ev.CommitteeRegistered) -> None:
         self.committees[data.committee.code] = data.committee
+
+    @event(CommitteesRegistered)
+    def _register_committees(self, data: ev.CommitteesRegistered) -> None:
+        self.committees |= {committee.code: committee for committee in data.committees}
 
     @event(DefinitionLoaded)
     def _record_load(self, data: ev.DefinitionLoaded) -> None:

@@ -33,7 +33,16 @@ class ElectionDetailsChanged(_Payload, frozen=True, kw_only=True):
 
 
 class CommitteeRegistered(_Payload, frozen=True, kw_only=True):
+    """One committee (stores written before committees were registered in groups)."""
+
     committee: CommitteeDefinition
+
+
+class CommitteesRegistered(_Payload, frozen=True, kw_only=True):
+    """Committees a load adds, in file order: a national local election has thousands, more
+    than one atomic save of single events could hold."""
+
+    committees: tuple[CommitteeDefinition, ...]
 
 
 class DefinitionLoaded(_Payload, frozen=True, kw_only=True):

@@ -62,7 +62,7 @@ ALLOWED = [
      ["contest.runoff_candidates_set.v1"]),
     ("a committee registers",
      lambda d: d["committees"].append({"code": "KWW-D", "name": "Komitet D"}),
-     ["election.committee_registered.v1"]),
+     ["election.committees_registered.v1"]),
 ]  # fmt: skip
 
 
@@ -186,3 +186,15 @@ def test_a_mayor_with_one_candidate_standing_is_a_yes_no_ballot() -> None:
         mutated(small_gmina(), lambda d: d["contests"][1].update(runoff=[1, 2]))
     ).contests["mayor:021501"]
     assert ((1, 2), False) == (runoff.standing(2), runoff.yes_no_ballot(2))
+
+
+def test_thousands_of_committees_fit_one_atomic_save() -> None:
+    """A national local election registers a committee per gmina: grouped, the election's
+    events stay far below the 1,000 messages of one atomic batch."""
+    document = small_gmina()
+    document["committees"] += [{"code": f"KWW-{n}", "name": f"Komitet {n}"} for n in range(2500)]
+    plan = plan_load(decode(document), Recorded(), digest="d")
+    assert [] == plan.problems
+    election = next(a for a in plan.changed if type(a).__name__ == "Election")
+    assert len(election.pending_events) < 10
+    assert 2500 + 3 == len(election.committees)
