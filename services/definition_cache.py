@@ -1,10 +1,12 @@
 """Definitions read once and kept: elections, units and contests change only when a definition
 file is loaded, yet every protocol command reads several of them.
 
-Each cached aggregate remembers the stream sequence of its last event. Before it is used, one
-Direct Get asks whether its subject has anything after that sequence: if not (the usual case),
-the cached aggregate is current; if so, it is read again. So a load is seen by the very next
-command, and a command costs one small request per definition instead of a full read.
+Every load that changes anything ends with an event on its election
+(``election.definition_loaded.v1``), saved after all the load's other events. So a command first
+asks, with one Direct Get, whether its election has anything after the sequence the cache saw; if
+so, the whole cache is dropped and definitions are read again as they are needed. A completed load
+is seen by the very next command, and a command costs one small request instead of one per
+definition it reads.
 """
 
 from __future__ import annotations
@@ -27,18 +29,31 @@ class DefinitionCache:
         self._app = app
         recorder: NatsApplicationRecorder = app.recorder  # type: ignore[assignment]
         self._recorder = recorder
-        self._entries: dict[UUID, tuple[Any, int]] = {}
+        self._entries: dict[UUID, Any] = {}
+        self._elections: dict[UUID, int] = {}
+        """Election id -> the sequence of its last event when the cache was (re)filled."""
         self._lock = threading.Lock()
 
+    def refresh(self, election: UUID) -> None:
+        """Called before a command reads definitions of ``election``."""
+        with self._lock:
+            seen = self._elections.get(election)
+        if seen is not None and not self._newer(election, seen):
+            return
+        aggregate, last = self._read(election)
+        with self._lock:
+            self._entries.clear()
+            self._elections[election] = last
+            self._entries[election] = aggregate
+
     def get(self, aggregate_id: UUID) -> Any:
-        """The current aggregate, or None if it has no events."""
+        """The aggregate as of the last refresh, or None if it has no events."""
         with self._lock:
-            entry = self._entries.get(aggregate_id)
-        if entry is not None and not self._newer(aggregate_id, entry[1]):
-            return entry[0]
-        aggregate, last = self._read(aggregate_id)
+            if aggregate_id in self._entries:
+                return self._entries[aggregate_id]
+        aggregate, _ = self._read(aggregate_id)
         with self._lock:
-            self._entries[aggregate_id] = (aggregate, last)
+            self._entries[aggregate_id] = aggregate
         return aggregate
 
     def _newer(self, aggregate_id: UUID, last: int) -> bool:

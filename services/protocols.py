@@ -17,7 +17,7 @@ from domain.alert_review import AlertReview
 from domain.clock import Clock, SystemClock
 from domain.contest import Contest
 from domain.election import Election
-from domain.ids import protocol_id, turnout_id
+from domain.ids import election_id, protocol_id, turnout_id
 from domain.protocol import Protocol
 from domain.protocol_refusal import ProtocolRefusedError, refusal, refused
 from domain.rules import profile_for
@@ -78,6 +78,8 @@ class Protocols(Application[UUID]):
                context: CommandContext) -> Outcome:  # fmt: skip
         """Run one command; a domain refusal or a lost race is an answer, not an exception."""
         try:
+            if not isinstance(command, AcknowledgeAlert):
+                self._definitions.refresh(election_id(command.key.election))
             if isinstance(command, ReportTurnout | CorrectTurnout):
                 return self._turnout(command, context)
             if isinstance(command, AcknowledgeAlert):
@@ -93,6 +95,7 @@ class Protocols(Application[UUID]):
     def validate(self, command: SubmitProtocol) -> ValidationReport | Outcome:
         """Judge a protocol in its recorded setting without writing anything."""
         try:
+            self._definitions.refresh(election_id(command.key.election))
             setting = protocol_setting(self._get, command.key)
             _check_form(setting.contest.shape.form, command.content.form)
         except ProtocolRefusedError as refused:

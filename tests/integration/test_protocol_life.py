@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -252,3 +253,24 @@ def test_turnout_reports_on_time_late_early_and_corrected(
     assert turnout is not None
     assert 305 == turnout.reports[dt.time(17)].report.ballots_issued
     assert turnout.reports[dt.time(17)].late
+
+
+def test_a_completed_load_is_seen_by_the_very_next_command(app: Protocols, tmp_path: Path) -> None:
+    """Definitions are cached between commands; a later file that adds a precinct (to the unit
+    and to a council district) takes effect for the next command without a restart."""
+    submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
+    assert "accepted" == app.handle(submission, OPERATOR).status  # the cache is warm now
+    elsewhere = msgspec.structs.replace(submission.key, precinct=16)
+    moved = SubmitProtocol(key=elsewhere, content=submission.content)
+    assert ["protocol.unknown_precinct"] == refused_rules(app.handle(moved, OPERATOR))
+
+    document = json.loads((EXAMPLES / "gmina-zielonka.json").read_text(encoding="utf-8"))
+    unit = document["units"][0]
+    unit["precincts"].append({**unit["precincts"][1], "number": 16})
+    council = next(c for c in document["contests"] if c["kind"] == "council")
+    council["districts"][0]["precincts"].append(f"{unit['teryt']}-16")
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps(document), encoding="utf-8")
+    assert "recorded" == load_file(later, data_dir=tmp_path).status
+
+    assert "accepted" == app.handle(moved, OPERATOR).status
