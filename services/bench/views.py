@@ -27,6 +27,7 @@ from services.bench.synthetic import append_protocols
 from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
 from services.natsserver import EmbeddedNats, free_port
+from services.projector.group import RunnerGroup
 from services.projector.runner import Runner
 from services.projector.service import events_log
 from services.protocols import Protocols
@@ -71,16 +72,24 @@ def run_views_benchmark(*, as_json: bool, protocols: int) -> int:
 
 
 async def rebuild_all(url: str, stream: str, directory: Path) -> dict[str, float]:
+    """Seconds to rebuild each view alone, then ``all`` of them from one reading of the log (as
+    ``tally serve`` and ``tally projections rebuild all`` do), each into a fresh store."""
     settings = StoreSettings(url=url, stream=stream)
     nc = await connect(settings, name="tally-bench-views")
     timings: dict[str, float] = {}
     try:
         events = events_log(nc, settings)
         for projection in projections.ALL:
-            runner = Runner.open(projection, directory, events, nc)
+            runner = Runner.open(projection, directory / "alone", events, nc)
             started = time.perf_counter()
             await runner.catch_up()
             timings[runner.view] = time.perf_counter() - started
+            runner.store.close()
+        runners = [Runner.open(p, directory / "together", events, nc) for p in projections.ALL]
+        started = time.perf_counter()
+        await RunnerGroup(runners, events, nc).catch_up()
+        timings["all"] = time.perf_counter() - started
+        for runner in runners:
             runner.store.close()
     finally:
         await nc.drain()

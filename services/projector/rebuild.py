@@ -15,6 +15,7 @@ from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
 from services.natsaccess import nats_url
 from services.progressbar import ProgressBar
+from services.projector.group import RunnerGroup
 from services.projector.runner import Runner
 from services.projector.service import events_log
 
@@ -36,17 +37,20 @@ async def _rebuild(settings: StoreSettings, chosen: list, directory: Path, *, qu
     nc = await connect(settings, name="tally-rebuild")
     try:
         events = events_log(nc, settings)
-        for projection in chosen:
-            runner = Runner.open(projection, directory, events, nc)
+        runners = [Runner.open(projection, directory, events, nc) for projection in chosen]
+        for runner in runners:
             runner.store.reset()
-            started = time.perf_counter()
-
-            bar = ProgressBar(runner.view, enabled=not quiet)
-            position = await runner.catch_up(partial(bar.update, detail="events"))
-            bar.finish()
-            elapsed = time.perf_counter() - started
+        started = time.perf_counter()
+        bar = ProgressBar(", ".join(r.view for r in runners), enabled=not quiet)
+        # One reading of the log feeds every chosen view.
+        position = await RunnerGroup(runners, events, nc).catch_up(
+            partial(bar.update, detail="events")
+        )
+        bar.finish()
+        elapsed = time.perf_counter() - started
+        for runner in runners:
             runner.store.close()
-            sys.stdout.write(f"{runner.view}: rebuilt to sequence "
-                             f"{position} in {elapsed:.1f} s\n")  # fmt: skip
+            sys.stdout.write(f"{runner.view}: rebuilt to sequence {position} "
+                             f"in {elapsed:.1f} s\n")  # fmt: skip
     finally:
         await nc.drain()

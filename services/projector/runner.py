@@ -3,19 +3,16 @@
 It reads from the view's committed position on, in stream order, in batches of up to 1,000
 (batched Direct Get by sequence: no consumer state to keep, the position lives with the view),
 folds each batch with the projection's pure ``apply`` and commits the row changes together with
-the batch's last sequence. Killed anywhere, it resumes after the last commit. Caught up, it
-follows the stream live, woken by a core NATS subscription on the events subjects (with a 1 s
-poll behind it), and after every commit announces what changed on ``tally.v1.views.<view>``.
+the batch's last sequence. Killed anywhere, it resumes after the last commit. After every commit
+it announces what changed on ``tally.v1.views.<view>``. Several views read the log once through a
+``RunnerGroup``, which also follows the stream live.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 import msgspec
-import structlog
 
 from projections.core import Put, fold_batch, view_name
 from services.projector.decode import to_event
@@ -27,10 +24,9 @@ if TYPE_CHECKING:
 
     from nats.aio.client import Client
 
-    from projections.core import Change, Projection
+    from projections.core import Change, Event, Projection
     from services.eventstore.eventlog import EventLog
 
-log = structlog.get_logger("projector")
 
 BATCH: Final = 1000
 ANNOUNCE_PREFIX: Final = "tally.v1.views."
@@ -66,35 +62,19 @@ class Runner:
             messages, pending = await self.events.read_range(position + 1, BATCH)
             if not messages:
                 return position
-            events = [to_event(message) for message in messages]
-            changes, position = fold_batch(self.projection, self.store, events, position)
-            self.store.commit(changes, position)
-            await self._announce(changes, position)
+            position = await self.apply([to_event(message) for message in messages])
             if progress is not None:
                 progress(position, position + pending)
             if pending == 0:
                 return position
 
-    async def follow(self, stop: asyncio.Event) -> None:
-        """Catch up, then keep the view current until ``stop`` is set."""
-        wake = asyncio.Event()
-
-        async def on_event(_: Any) -> None:
-            wake.set()
-
-        subscription = await self._nc.subscribe(self.events.subject_prefix + ">", cb=on_event)
-        try:
-            while not stop.is_set():
-                wake.clear()
-                position = await self.catch_up()
-                log.debug("projector.caught_up", view=self.view, position=position)
-                waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-                await asyncio.wait(waiters, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
-                for waiter in waiters:
-                    waiter.cancel()
-        finally:
-            with contextlib.suppress(Exception):
-                await subscription.unsubscribe()
+    async def apply(self, events: list[Event]) -> int:
+        """Fold the events after the committed position, commit them with the new position
+        and announce the changed rows; returns the position."""
+        changes, position = fold_batch(self.projection, self.store, events, self.store.position())
+        self.store.commit(changes, position)
+        await self._announce(changes, position)
+        return position
 
     async def _announce(self, changes: list[Change], position: int) -> None:
         changed: dict[str, list[str]] = {}

@@ -17,6 +17,7 @@ from domain.clock import SystemClock
 from projections.core import view_name
 from services.eventstore.connection import connect
 from services.eventstore.eventlog import EventLog
+from services.projector.group import RunnerGroup
 from services.projector.runner import Runner
 
 if TYPE_CHECKING:
@@ -99,20 +100,14 @@ class ProjectorService:
         self._nc = await connect(self.settings, name="tally-projector")
         events = events_log(self._nc, self.settings)
         for projection in projections.ALL:
-            runner = Runner.open(projection, self.directory, events, self._nc)
-            self.runners[projection.NAME] = runner
-            self._tasks.append(asyncio.create_task(self._follow(runner)))
+            self.runners[projection.NAME] = Runner.open(
+                projection, self.directory, events, self._nc
+            )
+        group = RunnerGroup(list(self.runners.values()), events, self._nc)
+        self._tasks.append(asyncio.create_task(group.follow(self._stop)))
         await self._nc.subscribe(QUERY_SUBJECT, queue=QUERY_QUEUE, cb=self._query)
         log.info("projector.started", views=[view_name(p) for p in projections.ALL],
                  store=str(self.directory / "views.sqlite"))  # fmt: skip
-
-    async def _follow(self, runner: Runner) -> None:
-        while not self._stop.is_set():
-            try:
-                await runner.follow(self._stop)
-            except Exception:
-                log.exception("projector.failed", view=runner.view)
-                await asyncio.sleep(1.0)  # the position is committed: resume from it
 
     async def stop(self) -> None:
         self._stop.set()
