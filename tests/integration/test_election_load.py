@@ -112,7 +112,7 @@ def test_a_load_too_big_for_one_batch_is_saved_in_several(app: Elections) -> Non
     document["contests"] = []
     plan = app.plan(decode(document), digest="big")
     assert [] == plan.problems
-    assert 1100 + 5 == plan.event_count  # units, election, 3 committees, definition_loaded
+    assert 1100 + 3 == plan.event_count  # units, election, its committees, definition_loaded
     assert 2 == app.record(plan, CONTEXT)
     assert 0 == app.plan(decode(document), digest="big").event_count
 
@@ -131,7 +131,7 @@ def test_the_cli_loads_the_examples_once_and_refuses_a_broken_file(tmp_path: Pat
     example = str(EXAMPLES / "gmina-zielonka.json")
     first = _cli(example, env=env)
     assert 0 == first.returncode, first.stderr
-    assert "recorded 62 event(s) on 4 aggregate(s) of election przyklad-2026" in first.stdout
+    assert "recorded 59 event(s) on 4 aggregate(s) of election przyklad-2026" in first.stdout
     again = _cli(example, "--json", env=env)
     assert 0 == again.returncode
     assert "unchanged" == json.loads(again.stdout)["status"]
@@ -187,7 +187,7 @@ def test_with_serve_running_the_cli_uses_its_server(tmp_path: Path) -> None:
         )
         assert 0 == loaded.returncode, loaded.stderr
         assert "natsaccess.embedded_started" not in loaded.stderr
-        assert 62 == len(read_stream(ready["nats_url"], "TALLY"))
+        assert 59 == len(read_stream(ready["nats_url"], "TALLY"))
     finally:
         serve.process.send_signal(signal.SIGTERM)
         assert 0 == serve.finish()
