@@ -12,7 +12,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Final
 
-DETECTORS_VERSION: Final = "2026.1"
+DETECTORS_VERSION: Final = "2026.2"
 BALLOT_STOCK: Final = (0.5, 0.8)
 """Shares of the ballots delivered (the planned print run) whose crossing raises an alert."""
 PLAUSIBLE: Final = {"certificate": (0.2, 20), "proxy": (0.05, 10), "invalid_ballots": (0.05, 10)}

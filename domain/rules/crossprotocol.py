@@ -117,6 +117,8 @@ def _should_agree(code: str, name: str, source: str, pl: str, en: str) -> Callab
           en=f"{en} differs between this precinct's protocols ({{values}})")  # fmt: skip
     def agree(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
         singles, council = _values(p, c, name)
+        if c.districts_without_vote & set(c.council_districts):
+            council = None  # voters of a district without a vote get no council ballot (art. 380)
         values = set(singles) | ({council} if council is not None else set())
         if len(values) > 1:
             yield {"values": ", ".join(map(str, sorted(values)))}

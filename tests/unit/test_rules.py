@@ -170,6 +170,16 @@ def test_rule_fires_when_broken_and_not_at_the_edge(
     assert code not in fired(base, edge)
 
 
+def test_districts_without_a_vote_leave_the_council_sums_short() -> None:
+    """Where one of the precinct's council districts has no vote (art. 380), its voters get the
+    mayor's ballot and no council ballot: fewer council ballots issued is no discrepancy."""
+    short = {"council_districts": (1, 2), "districts_without_vote": frozenset({2}),
+             "siblings": (council_sibling(1, ballots_issued=300, proxy=3),)}  # fmt: skip
+    assert {"R603", "R604"}.isdisjoint(fired(MAYOR, {"ctx": short}))
+    whole = {"council_districts": (1,), "siblings": (council_sibling(1, ballots_issued=300),)}
+    assert "R603" in fired(MAYOR, {"ctx": whole})
+
+
 def test_separate_precincts_may_count_more_voters_the_higher_the_tier() -> None:
     """A hospital's patients may live outside the gmina (C3): gmina ≤ powiat ≤ sejmik holds."""
     hospital = {"precinct_type": PrecinctType.HOSPITAL}
