@@ -56,11 +56,18 @@ def test_views_survive_repeated_kill_9_and_equal_a_clean_rebuild(tmp_path: Path)
             append_protocols(app, 1 + round_number * 1000, 1000)
             total += 3000
             projector = ServeProcess(live, env, "--only", "projections")
-            time.sleep(rng.uniform(1.5, 3.0))
+            # Kill it once it has committed part of this round (a batch is 1,000 events).
+            deadline = time.monotonic() + 60
+            views = live / "views" / "views.sqlite"
+            while position(views, worst=False) <= total - 3000 and time.monotonic() < deadline:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.05))
             projector.process.send_signal(signal.SIGKILL)
             projector.finish()
             kills.append(position(live / "views" / "views.sqlite", worst=False))
         projector = ServeProcess(live, env, "--only", "projections")
+        # The views may be complete already: let it start (and take SIGTERM) before stopping it.
+        projector.wait_for("serve.ready")
         deadline = time.monotonic() + 120
         while position(live / "views" / "views.sqlite") < total and time.monotonic() < deadline:
             time.sleep(0.2)
