@@ -52,6 +52,9 @@ class Election(Aggregate):
         self.info = data.election
         self.committees: dict[str, CommitteeDefinition] = {}
         self.loads: list[ev.DefinitionLoaded] = []
+        self.contests_by_area: dict[str, set[str]] = {}
+        """Area (gmina, powiat, voivodeship, PL) -> the contests the loads recorded there: a
+        command finds its precinct's contests without scanning the country's."""
 
     @classmethod
     def define(cls, info: ElectionInfo) -> Election:
@@ -100,3 +103,5 @@ class Election(Aggregate):
     @event(DefinitionLoaded)
     def _record_load(self, data: ev.DefinitionLoaded) -> None:
         self.loads.append(data)
+        for key in data.contests:
+            self.contests_by_area.setdefault(key.split(":", 1)[1], set()).add(key)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 from projections import detectors
 from projections.core import Change, Put
 from projections.protocol_state import PROTOCOL_TAGS, next_state
+from schemas.definition import TIERS_ABOVE_GMINA
 from schemas.protocol import Severity
 
 if TYPE_CHECKING:
@@ -63,9 +64,6 @@ def apply(view: View, event: Event) -> list[Change]:
     return changes
 
 
-ABOVE_GMINA: Final = frozenset({"county-council", "regional-assembly"})
-
-
 def _issued_by_contest(states: list[dict[str, Any]]) -> dict[str, tuple[int, int]]:
     """Contest -> (ballots issued, of them to Polish citizens) in one precinct. A council's
     districts each count part of the precinct's voters: they are added up, and judged only once
@@ -80,7 +78,7 @@ def _issued_by_contest(states: list[dict[str, Any]]) -> dict[str, tuple[int, int
         if state["contest"].startswith("council:"):
             parts.setdefault(state["contest"], []).append(numbers)
             continue
-        if state["contest"].split(":")[0] not in ABOVE_GMINA:
+        if state["contest"].split(":")[0] not in TIERS_ABOVE_GMINA:
             whole_eligible = numbers.get("eligible_voters")
         found[state["contest"]] = _issued(numbers)
     for contest, districts in parts.items():
@@ -238,7 +236,7 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
     raised: Raised = {}
     for contest, (value, _) in issued.items():
         # Only Polish citizens vote above the gmina; the turnout report counts everyone.
-        if contest.split(":")[0] not in ABOVE_GMINA and value < index["max_issued"]:
+        if contest.split(":")[0] not in TIERS_ABOVE_GMINA and value < index["max_issued"]:
             raised |= _raise(
                 place | {"contest": contest},
                 detectors.Finding(

@@ -28,6 +28,8 @@ POWIAT_PATTERN: Final = r"^[0-9]{4}$"
 VOIVODESHIP_PATTERN: Final = r"^[0-9]{2}$"
 COMMITTEE_CODE_PATTERN: Final = r"^[A-Za-z0-9]+([._-][A-Za-z0-9]+)*$"
 NATIONAL_AREA: Final = "PL"
+COUNTY_COUNCIL: Final = "county-council"
+REGIONAL_ASSEMBLY: Final = "regional-assembly"
 
 Text = Annotated[str, msgspec.Meta(min_length=1, max_length=500, pattern=r"\S")]
 Name = Annotated[
@@ -268,7 +270,7 @@ class SenateContest(_Def, frozen=True, kw_only=True, tag="senate", tag_field="ki
     districts: Annotated[tuple[SenateDistrict, ...], msgspec.Meta(min_length=1)]
 
 
-class CountyCouncilContest(_Def, frozen=True, kw_only=True, tag="county-council", tag_field="kind"):
+class CountyCouncilContest(_Def, frozen=True, kw_only=True, tag=COUNTY_COUNCIL, tag_field="kind"):
     """Rada powiatu: lists (D'Hondt) in multi-member districts of whole precincts of the powiat's
     gminas. A city with powiat rights has none (its city council is the powiat's council)."""
 
@@ -281,7 +283,7 @@ class CountyCouncilContest(_Def, frozen=True, kw_only=True, tag="county-council"
 
 
 class RegionalAssemblyContest(
-    _Def, frozen=True, kw_only=True, tag="regional-assembly", tag_field="kind"
+    _Def, frozen=True, kw_only=True, tag=REGIONAL_ASSEMBLY, tag_field="kind"
 ):
     """Sejmik województwa: lists (D'Hondt) in multi-member districts of the voivodeship."""
 
@@ -298,6 +300,8 @@ class RegionalAssemblyContest(
 
 RegionalContest = CountyCouncilContest | RegionalAssemblyContest
 """The two contests above the gmina on a local ballot day; only Polish citizens vote in them."""
+TIERS_ABOVE_GMINA: Final = {COUNTY_COUNCIL: 1, REGIONAL_ASSEMBLY: 2}
+"""Contest kind -> level above the gmina (powiat 1, voivodeship 2); every other kind is level 0."""
 
 ContestDefinition = (
     CouncilContest

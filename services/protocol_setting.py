@@ -11,6 +11,7 @@ from domain.election import Election
 from domain.ids import contest_id, election_id, protocol_id, unit_id
 from domain.protocol import Protocol
 from domain.protocol_refusal import refused
+from domain.rules.context import precinct_estimates
 from domain.unit import Unit
 from schemas.definition import NATIONAL_AREA, CouncilSystem
 from schemas.validation import BallotList, RuleContext, Sibling
@@ -64,17 +65,12 @@ def protocol_setting(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) ->
     _check_place(contest, key)
     council = contest if key.contest == f"council:{key.teryt}" else _council(get, key)
     council_districts = tuple(_council_districts(council, key))
-    # The pre-election estimates count the whole precinct: a council district holding only part
-    # of its voters (a precinct voting in several districts) is not judged against them.
-    whole = contest is not council or len(council_districts) < 2
     context = RuleContext(
         contest_kind=contest.shape.kind,
         district=key.district,
         precinct_type=precinct.type,
         postal=precinct.postal,
-        estimate=(precinct.eligible_voters or None) if whole else None,
-        estimate_eu=precinct.eligible_voters_eu if whole else None,
-        ballots_planned=precinct.ballots_planned if whole else None,
+        **precinct_estimates(precinct, contest.shape.kind, council_districts),
         candidates=frozenset(_positions(contest, key)),
         struck_off=frozenset(_struck_off(contest, key.district)),
         lists=_ballot_lists(contest, key.district),
@@ -201,6 +197,5 @@ def _siblings(
 
 def _contest_keys(election: Election, teryt: str) -> set[str]:
     """Contests that may cover the unit: its own, its powiat's, its voivodeship's, the nation's."""
-    keys = {contest for load in election.loads for contest in load.contests}
     areas = (teryt, teryt[:4], teryt[:2], NATIONAL_AREA)
-    return {k for k in keys if k.split(":", 1)[1] in areas}
+    return set().union(*(election.contests_by_area.get(area, ()) for area in areas))

@@ -16,6 +16,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from domain.rules.catalogue import rule
+from schemas.definition import TIERS_ABOVE_GMINA
 from schemas.protocol import ProtocolContent, Severity
 
 if TYPE_CHECKING:
@@ -24,19 +25,17 @@ if TYPE_CHECKING:
     from domain.rules.context import RuleContext
 
 COUNCIL = "council"
-TIERS: dict[str, int] = {"county-council": 1, "regional-assembly": 2}
-"""Contests above the gmina by level; every other contest of the day is level 0."""
 
 
 def _values(p: ProtocolContent, c: RuleContext, name: str) -> tuple[list[int], int | None]:
     """The field in the protocols without districts, and the council districts' sum if whole."""
-    if c.contest_kind in TIERS:
+    if c.contest_kind in TIERS_ABOVE_GMINA:
         return [], None
     own = getattr(p, name)
     others = [
         s
         for s in c.siblings
-        if getattr(s.content, name) is not None and s.contest_kind not in TIERS
+        if getattr(s.content, name) is not None and s.contest_kind not in TIERS_ABOVE_GMINA
     ]
     singles = [getattr(s.content, name) for s in others if s.contest_kind != COUNCIL]
     council = {s.district: getattr(s.content, name) for s in others if s.contest_kind == COUNCIL}
@@ -94,8 +93,8 @@ def polish_voters_equal_across_tiers(
         # Council districts split a precinct's voters between them: R602 sums those.
         if kind != COUNCIL and content.eligible_voters is not None:
             part_a = content.eligible_voters - (content.eligible_voters_eu or 0)
-            tiers[TIERS.get(kind, 0)].add(part_a)
-    if len(tiers) < 2 or not tiers.keys() & set(TIERS.values()):
+            tiers[TIERS_ABOVE_GMINA.get(kind, 0)].add(part_a)
+    if len(tiers) < 2 or not tiers.keys() & set(TIERS_ABOVE_GMINA.values()):
         return
     levels = [tiers[level] for level in sorted(tiers)]
     if c.standard:

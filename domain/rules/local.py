@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from domain.rules.catalogue import rule
 from domain.rules.values import broken, num
+from schemas.definition import TIERS_ABOVE_GMINA
 from schemas.protocol import ProtocolContent, Severity
 
 if TYPE_CHECKING:
@@ -14,7 +15,6 @@ if TYPE_CHECKING:
     from domain.rules.context import RuleContext
 
 E, HW, W = Severity.ERROR, Severity.HARD_WARNING, Severity.WARNING
-ABOVE_GMINA = frozenset({"county-council", "regional-assembly"})
 
 
 @rule("R501", reads=("ballots_issued_eu", "eligible_voters_eu"), severity=E, source="SR0008",
@@ -85,5 +85,5 @@ def eu_reaches_estimate(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str
       en="EU citizens ({eligible_voters_eu}) do not vote for the rada powiatu or the "
          "sejmik")  # fmt: skip
 def no_eu_voters_above_gmina(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
-    if c.contest_kind in ABOVE_GMINA:
+    if c.contest_kind in TIERS_ABOVE_GMINA:
         yield from broken(num(p.eligible_voters_eu) > 0 or (p.ballots_issued_eu or 0) > 0)

@@ -56,28 +56,22 @@ def planted_misses(
 ) -> list[dict[str, object]]:
     """The planted discrepancies nothing caught: no alert of the kind at the place, or (for
     those the rules stop at the door) no refusal by the named rule."""
-    raised = {
-        (a["kind"], a["gmina"], str(a.get("precinct", "")).split("/")[0], a.get("round"))
-        for a in alerts
-    }
-    with_contest = {
-        (
-            a["kind"],
-            a["gmina"],
-            str(a.get("precinct", "")).split("/")[0],
-            a.get("round"),
-            a.get("contest"),
-        )
-        for a in alerts
-    }
+    rows = list(alerts)
+    raised = {_place(a) for a in rows}
+    raised_in = {(*_place(a), a.get("contest")) for a in rows}
     missing = []
     for e in expected:
+        place = (e.kind, e.teryt, str(e.precinct), e.round)
         if e.refused_by:
             caught = e.refused_by in refused.get((e.teryt, e.precinct), set())
-        elif e.contest:
-            caught = (e.kind, e.teryt, str(e.precinct), e.round, e.contest) in with_contest
         else:
-            caught = (e.kind, e.teryt, str(e.precinct), e.round) in raised
+            caught = (*place, e.contest) in raised_in if e.contest else place in raised
         if not caught:
             missing.append({"kind": "planted-not-alerted", "message": msgspec.to_builtins(e)})
     return missing
+
+
+def _place(alert: dict[str, object]) -> tuple[object, ...]:
+    """Kind, gmina, precinct number, round (outliers name the precinct "<number>/<district>")."""
+    precinct = str(alert.get("precinct", "")).split("/")[0]
+    return (alert["kind"], alert["gmina"], precinct, alert.get("round"))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
+from schemas.commands import SubmitProtocol
 from schemas.definition import (
     FORMAT,
     ElectionDefinition,
@@ -32,7 +33,6 @@ from services.drill.national.judge import Judge
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from schemas.commands import SubmitProtocol
     from schemas.definition import ContestDefinition, PrecinctDefinition
 
 ELECTION_DAY: Final = dt.date(2026, 4, 12)
@@ -131,9 +131,7 @@ def _judged(
                 kept.append(msgspec.structs.replace(entry, refused_by=errors[0]))
         elif isinstance(entry, CorrectionEntry):
             explained = judge.explained(
-                msgspec.convert(
-                    {"key": entry.key, "content": entry.content}, type=type(protocols[0])
-                ),
+                SubmitProtocol(key=entry.key, content=entry.content),
                 siblings(entry),
             )
             kept.append(msgspec.structs.replace(entry, content=explained.content))

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Final
 
 import msgspec
 
-from domain.definitions.common import contest_key_of
+from domain.definitions.common import contest_key_of, contest_kind
 from domain.rules import profile_for, validate
+from domain.rules.context import precinct_estimates
 from schemas.definition import (
     CouncilContest,
     CountyCouncilContest,
@@ -66,20 +67,17 @@ class Judge:
         ref = f"{key.teryt}-{key.precinct}"
         council_key = self._council_of.get(ref, "")
         districts = tuple(self._council_districts[ref])
-        whole = not isinstance(contest, CouncilContest) or len(districts) < 2
         context = RuleContext(
-            contest_kind=str(type(contest).__struct_config__.tag),
+            contest_kind=contest_kind(contest),
             district=key.district,
             precinct_type=precinct.type,
-            estimate=(precinct.eligible_voters or None) if whole else None,
-            estimate_eu=precinct.eligible_voters_eu if whole else None,
-            ballots_planned=precinct.ballots_planned if whole else None,
+            **precinct_estimates(precinct, contest_kind(contest), districts),
             candidates=frozenset(_positions(contest, key)),
             lists=_lists(contest, key.district),
             yes_no=isinstance(contest, MayorContest) and len(contest.candidates) == 1,
             siblings=tuple(
                 Sibling(
-                    contest_kind=str(type(self._contests[s.key.contest]).__struct_config__.tag),
+                    contest_kind=contest_kind(self._contests[s.key.contest]),
                     district=s.key.district,
                     content=s.content,
                 )

@@ -22,7 +22,7 @@ from schemas.definition import (
     RegionalAssemblyContest,
 )
 from schemas.drill import TurnoutEntry
-from schemas.protocol import TurnoutContent
+from schemas.protocol import ProtocolContent, TurnoutContent
 from schemas.validation import ProtocolKey
 from services.drill.national import counts
 
@@ -54,10 +54,8 @@ class Night:
     turnout: list[TurnoutEntry] = field(default_factory=list)
     runoffs: dict[str, tuple[int, int]] = field(default_factory=dict)
 
-    def add(self, key: ProtocolKey, content: object) -> None:
-        self.protocols[key] = msgspec.convert(
-            {"key": key, "content": content}, SubmitProtocol, from_attributes=True
-        )
+    def add(self, key: ProtocolKey, content: ProtocolContent) -> None:
+        self.protocols[key] = SubmitProtocol(key=key, content=content)
 
 
 def ballots(rng: random.Random, contest: ContestDefinition) -> dict[int, Ballot]:
