@@ -39,7 +39,10 @@ def position(path: Path, *, worst: bool = True) -> int:
             if worst
             else "SELECT MAX(seq), 1 FROM positions"
         )
-        seq, views = db.execute(query).fetchone()
+        try:
+            seq, views = db.execute(query).fetchone()
+        except sqlite3.OperationalError:  # the projector is still creating its tables
+            return 0
         return int(seq or 0) if views == 5 or not worst else 0
 
 
