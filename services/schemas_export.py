@@ -13,6 +13,7 @@ review; ``--check`` (run in CI) fails when the committed files are not what the 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import typing
 from pathlib import Path
@@ -100,7 +101,39 @@ def _events_schema() -> dict[str, Any]:
 
 
 def _dump(schema: dict[str, Any]) -> str:
-    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    normalised = _normalised_descriptions(schema)
+    return json.dumps(normalised, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+# Values under these keys are data (a default, an example), not schemas: left as they are.
+_DATA_KEYS = frozenset({"default", "examples", "enum", "const"})
+
+
+def _normalised_descriptions(node: Any) -> Any:
+    """Descriptions as prose: paragraphs kept, every run of white space inside one made a space.
+
+    They come from docstrings, whose line wrapping and indentation are source-code layout that
+    msgspec releases treat differently (0.23 strips the indentation 0.22 kept); normalising them
+    here means a library upgrade changes a committed schema only when a contract changes.
+    """
+    if isinstance(node, list):
+        return [_normalised_descriptions(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    normalised: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "description" and isinstance(value, str):
+            normalised[key] = _prose(value)
+        elif key in _DATA_KEYS:
+            normalised[key] = value
+        else:
+            normalised[key] = _normalised_descriptions(value)
+    return normalised
+
+
+def _prose(text: str) -> str:
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(paragraph.split()) for paragraph in paragraphs)
 
 
 def export_command(*, check: bool, directory: Path | None = None) -> int:

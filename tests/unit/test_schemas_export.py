@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from services.schemas_export import SCHEMA_DIR, export_command, generated
+import msgspec
+
+from services.schemas_export import SCHEMA_DIR, _dump, export_command, generated
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,3 +37,45 @@ def test_the_events_schema_names_every_stored_event_type() -> None:
         "contest.list_registered.v1",
         "election.definition_loaded.v1",
     } <= set(events["properties"])
+
+
+class _Indented(msgspec.Struct):
+    """First line of a description that wraps
+        onto an indented second line.
+
+        A second paragraph.
+    """
+
+    count: int
+
+
+class _Flush(msgspec.Struct):
+    """First line of a description that wraps
+onto an indented second line.
+
+A second paragraph."""
+
+    count: int
+
+
+def test_descriptions_do_not_depend_on_docstring_layout() -> None:
+    """Indentation and line wrapping of a docstring never reach a committed schema."""
+
+    def description(kind: type) -> str:
+        schema = json.loads(_dump(msgspec.json.schema(kind)))
+        described: str = next(iter(schema["$defs"].values()))["description"]
+        return described
+
+    assert description(_Flush) == description(_Indented)
+    assert (
+        "First line of a description that wraps onto an indented second line.\n\n"
+        "A second paragraph."
+    ) == description(_Flush)
+
+
+def test_data_values_named_description_are_left_alone() -> None:
+    """A default that happens to hold a "description" key is data, not schema prose."""
+    schema = {"default": {"description": "two\n  lines"}, "description": "one\n  two"}
+    assert {"default": {"description": "two\n  lines"}, "description": "one two"} == json.loads(
+        _dump(schema)
+    )
