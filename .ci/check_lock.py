@@ -36,7 +36,9 @@ _PIN = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>[^\s;\\]+)\s*(?:;(?P
 
 
 class Pin:
-    def __init__(self, name: str, version: str, marker: str | None, hashes: tuple[str, ...]) -> None:
+    def __init__(
+        self, name: str, version: str, marker: str | None, hashes: tuple[str, ...]
+    ) -> None:
         self.name = canonicalize_name(name)
         self.version = version
         self.marker = Marker(marker.strip()) if marker else None
@@ -129,7 +131,9 @@ def check_closure(
 ) -> None:
     applicable = {name for name, pin in pins.items() if pin.applies()}
     closure = needed(requirements)
-    problems.extend(f"{lock.name}: {name} is needed but not pinned" for name in closure - applicable)
+    problems.extend(
+        f"{lock.name}: {name} is needed but not pinned" for name in closure - applicable
+    )
     problems.extend(
         f"{lock.name}: {name} is pinned but nothing needs it" for name in applicable - closure
     )
@@ -141,7 +145,9 @@ def check_runtime_is_dev_subset(
     for name, pin in runtime.items():
         other = dev.get(name)
         if other is None or not pin.same(other):
-            problems.append(f"{RUNTIME_LOCK.name}: {name}=={pin.version} differs from {DEV_LOCK.name}")
+            problems.append(
+                f"{RUNTIME_LOCK.name}: {name}=={pin.version} differs from {DEV_LOCK.name}"
+            )
 
 
 def check_installed(dev: dict[str, Pin], problems: list[str]) -> None:
@@ -157,12 +163,12 @@ def check_installed(dev: dict[str, Pin], problems: list[str]) -> None:
         if version and canonicalize_name(name) not in TOOLING | {PROJECT}:
             installed[canonicalize_name(name)] = version
     wanted = {name: pin.version for name, pin in dev.items() if pin.applies()}
-    for name in sorted(installed.keys() | wanted.keys()):
-        if installed.get(name) != wanted.get(name):
-            problems.append(
-                f"installed {name}=={installed.get(name, '(none)')}, "
-                f"{DEV_LOCK.name} says {wanted.get(name, '(none)')}"
-            )
+    problems.extend(
+        f"installed {name}=={installed.get(name, '(none)')}, "
+        f"{DEV_LOCK.name} says {wanted.get(name, '(none)')}"
+        for name in sorted(installed.keys() | wanted.keys())
+        if installed.get(name) != wanted.get(name)
+    )
 
 
 def main() -> int:
