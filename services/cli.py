@@ -126,6 +126,15 @@ def _drill_commands(commands: Any) -> None:
     )
     import_pkw.add_argument("archives", type=Path, nargs="+", help="the zip (or csv) files")
     import_pkw.add_argument("--out", type=Path, required=True, help="the drill directory")
+    import_pkw.add_argument(
+        "--round", type=int, choices=(1, 2), default=None, dest="round_number",
+        help="which round the archives are (default: inferred, and said in the report)",
+    )  # fmt: skip
+    import_pkw.add_argument(
+        "--first-round", type=Path, default=None, metavar="DIR",
+        help="round 1's drill directory: a runoff's definition then extends round 1's, so it "
+        "loads over a recorded round 1",
+    )  # fmt: skip
     generate = drill_commands.add_parser(
         "generate",
         help="a synthetic national local election as a drill directory",
@@ -381,7 +390,7 @@ def _audit(args: argparse.Namespace) -> int:
 def _drill(args: argparse.Namespace) -> int:
     import json
 
-    from services.drill.pkw_import import import_pkw
+    from services.drill.pkw_import import PkwImportError, import_pkw
 
     if args.drill_command == "run":
         from services.drill.run import run_command
@@ -403,9 +412,15 @@ def _drill(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(summary_of(generated)) + "\n")
         return 0
 
-    report = import_pkw(args.archives, args.out)
-    summary = {k: v for k, v in report.items() if k != "skipped_no_result"}
-    summary["skipped_no_result"] = len(report["skipped_no_result"])
+    try:
+        report = import_pkw(
+            args.archives, args.out, round_number=args.round_number, first_round=args.first_round
+        )
+    except PkwImportError as error:
+        sys.stdout.write(json.dumps({"error": str(error)}, ensure_ascii=False) + "\n")
+        return 1
+    listed = ("skipped_no_result", "skipped_unreadable", "unreadable")
+    summary = {k: len(v) if k in listed else v for k, v in report.items()}
     sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
     return 0
 

@@ -30,7 +30,7 @@ __all__ = [
     "validate_turnout",
 ]
 
-RULES_VERSION: Final = "2026.2"
+RULES_VERSION: Final = "2026.3"
 
 _SECTIONS = (accounting, postal, ballotbox, votes, local, crossprotocol, turnout, form)
 

@@ -41,19 +41,25 @@ def valid_ballots_split_into_votes(
 
 
 @rule("R303", reads=("invalid_votes", "invalid_votes_multiple_marks", "invalid_votes_no_mark",
-                     "invalid_votes_struck_off_only"), severity=E,
-      source="2025 p13 = p13a + p13b + p13c (brief §2.3)",
-      pl="Głosy nieważne ({invalid_votes}) to nie suma głosów nieważnych z trzech przyczyn "
+                     "invalid_votes_struck_off_only"), requires=("invalid_votes",), severity=E,
+      source="2025 p13 = p13a + p13b + p13c (brief §2.3); a reason left blank did not apply",
+      pl="Głosy nieważne ({invalid_votes}) to nie suma głosów nieważnych z podanych przyczyn "
          "({reasons})",
-      en="Invalid votes ({invalid_votes}) are not the sum of their three reasons "
+      en="Invalid votes ({invalid_votes}) are not the sum of the reasons given "
          "({reasons})")  # fmt: skip
 def invalid_votes_add_up(p: ProtocolContent, c: RuleContext) -> Iterator[dict[str, object]]:
-    reasons = (
-        num(p.invalid_votes_multiple_marks)
-        + num(p.invalid_votes_no_mark)
-        + num(p.invalid_votes_struck_off_only)
-    )
-    yield from broken(reasons != num(p.invalid_votes), reasons=reasons)
+    given = [
+        value
+        for value in (
+            p.invalid_votes_multiple_marks,
+            p.invalid_votes_no_mark,
+            p.invalid_votes_struck_off_only,
+        )
+        if value is not None
+    ]
+    if not given:
+        return  # no breakdown given: nothing to add up
+    yield from broken(sum(given) != num(p.invalid_votes), reasons=sum(given))
 
 
 @rule("R304", reads=("ballots_from_box", "ballots_issued", "ballot_envelopes_in_box"), severity=W,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from domain.rules.catalogue import rule
-from domain.rules.forms import BALLOT_COUNTS, OPTIONAL, POINTS
+from domain.rules.forms import BALLOT_COUNTS, OPTIONAL, POINTS, REQUIRED
 from domain.rules.values import broken
 from schemas.protocol import COUNT_FIELDS, ProtocolContent, Severity
 
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 def expected_counts(form: str, context: RuleContext) -> tuple[frozenset[str], frozenset[str]]:
     """(required, allowed) counts of ``form`` for the context's ballot."""
-    required = set(POINTS.get(form, {}))
-    allowed = set(required) | set(OPTIONAL.get(form, ()))
+    required = set(REQUIRED.get(form, ()))
+    allowed = set(POINTS.get(form, {})) | set(OPTIONAL.get(form, ()))
     if context.yes_no:
         required |= set(BALLOT_COUNTS["yes-no"])
         allowed |= set(BALLOT_COUNTS["yes-no"])

@@ -79,10 +79,17 @@ POINTS: Final[dict[str, dict[str, str]]] = {
 }
 """Form -> semantic field -> point number on the paper form."""
 
+INVALID_VOTE_REASONS: Final = tuple(_REASONS_2020)
+"""The "w tym" lines under invalid votes. A reason nobody had may be left blank: PKW publishes
+the struck-off-only reason blank in a round where nobody was struck off (2020's runoff)."""
 OPTIONAL: Final[dict[str, frozenset[str]]] = {
     form: frozenset({"candidates_total"}) for form in POINTS
 } | {"2024": frozenset({"candidates_total", "eligible_voters_eu", "ballots_issued_eu"})}
 """Counts a form may carry but need not: the 'Razem' line; EU voters (local elections)."""
+REQUIRED: Final[dict[str, frozenset[str]]] = {
+    form: frozenset(points) - frozenset(INVALID_VOTE_REASONS) for form, points in POINTS.items()
+}
+"""Counts a form must carry: its points, but for the reasons of invalid votes (optional)."""
 
 BALLOT_COUNTS: Final = {"yes-no": ("votes_yes", "votes_no")}
 """Counts that belong to one ballot shape only."""

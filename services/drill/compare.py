@@ -179,7 +179,8 @@ def official_comparison(
         if explained:
             difference["explanation"] = (
                 f"PKW's total for {unit} includes {len(gaps)} precinct(s) its precinct file "
-                "publishes without a result ('-'; the drill skips them, never guesses): "
+                "publishes without a result ('-') or with a value that cannot be read (the drill "
+                "skips them, never guesses): "
                 + "; ".join(f"{p['precinct']} {p['address']}" for p in gaps)
             )
         differences.append(difference)

@@ -84,6 +84,6 @@ class DrillDirectory:
             definition=definition,
             protocols=tuple(protocols),
             official=official,
-            skipped=tuple(report.get("skipped_no_result", ())),
+            skipped=(*report.get("skipped_no_result", ()), *report.get("skipped_unreadable", ())),
             script=script,
         )

@@ -1,5 +1,10 @@
 """One long-lived asyncio loop in a thread, so synchronous callers (the eventsourcing library's
 recorders) share one NATS connection: a coroutine is handed over per call, never a loop per call.
+
+The thread is a daemon: a program that never calls ``close()`` must still exit. Whoever owns the
+loop closes what runs on it at interpreter exit (``datastore.close_open_datastores``), while the
+thread still runs; after that, a call finds the loop stopped and is refused instead of waiting
+for ever on a loop that will never run again.
 """
 
 from __future__ import annotations
@@ -15,6 +20,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class LoopStoppedError(RuntimeError):
+    """The loop thread no longer runs (stopped, or the interpreter is shutting down)."""
+
+
 class LoopThread:
     def __init__(self, name: str) -> None:
         self.loop = asyncio.new_event_loop()
@@ -26,12 +35,19 @@ class LoopThread:
         self.loop.run_forever()
         self.loop.close()
 
-    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and self.loop.is_running()
+
+    def run(self, coroutine: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
         """Run a coroutine on the loop and wait for its result from this (another) thread."""
         if threading.current_thread() is self._thread:
             coroutine.close()
             raise RuntimeError("LoopThread.run called from its own loop: that would deadlock")
-        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result()
+        if not self.running:
+            coroutine.close()
+            raise LoopStoppedError(f"the {self._thread.name} loop is not running")
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
 
     def stop(self) -> None:
         if self.loop.is_running():

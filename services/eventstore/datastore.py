@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import threading
+import weakref
 from typing import TYPE_CHECKING, TypeVar
 
 import structlog
@@ -10,7 +13,7 @@ from eventsourcing.persistence import OperationalError
 
 from domain.clock import SystemClock
 from services.eventstore import streams
-from services.eventstore.bridge import LoopThread
+from services.eventstore.bridge import LoopStoppedError, LoopThread
 from services.eventstore.connection import connect
 from services.eventstore.eventlog import EventLog
 from services.eventstore.tracking import TrackingStore
@@ -27,6 +30,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 log = structlog.get_logger("eventstore.datastore")
 
+# Datastores not closed yet. A program that never calls close() (the library's own modules do not
+# require it) is closed here at exit, while the loop threads still run: its connection is drained
+# and nothing keeps the interpreter waiting.
+_open: weakref.WeakSet[NatsDatastore] = weakref.WeakSet()
+
+
+@atexit.register
+def close_open_datastores() -> None:
+    for datastore in list(_open):
+        datastore.close()
+
 
 class NatsDatastore:
     def __init__(self, settings: StoreSettings, clock: Clock | None = None) -> None:
@@ -35,6 +49,7 @@ class NatsDatastore:
         self.clock: Clock = clock or SystemClock()
         self._loop = LoopThread(name=f"eventstore-{settings.stream}")
         self._lock = threading.Lock()
+        self._closed = False
         self._ensured: set[str] = set()
         try:
             self.nc: Client = self._loop.run(
@@ -53,6 +68,7 @@ class NatsDatastore:
             request_timeout_s=settings.request_timeout_s,
             append_timeout_s=settings.append_timeout_s,
         )
+        _open.add(self)
 
     def _event_log(self, stream: str, prefix: str) -> EventLog:
         return EventLog(
@@ -103,6 +119,25 @@ class NatsDatastore:
         return streams.tracking_bucket_config(self.layout, replicas=self.settings.replicas)
 
     def close(self) -> None:
-        if self.nc.is_connected or self.nc.is_reconnecting:
-            self.run(self.nc.drain())
-        self._loop.stop()
+        """Drain the connection (bounded: a server that is away is not waited for) and stop."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        _open.discard(self)
+        try:
+            self._loop.run(self._shut_connection())
+        except LoopStoppedError:
+            pass  # the interpreter is past the point where the loop could run: nothing to drain
+        finally:
+            self._loop.stop()
+
+    async def _shut_connection(self) -> None:
+        nc = self.nc
+        if nc.is_connected:
+            try:
+                await asyncio.wait_for(nc.drain(), timeout=self.settings.request_timeout_s)
+            except Exception as error:
+                log.warning("eventstore.drain_failed", error=repr(error), url=self.settings.url)
+        if not nc.is_closed:
+            await nc.close()

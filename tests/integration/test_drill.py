@@ -149,3 +149,54 @@ def test_a_generated_national_sample_drills_clean_and_every_plant_is_caught(
     failed = _drill(tmp_path, drill, NATS_URL=session_url(), NATS_STREAM=fresh_stream())
     assert 1 == failed.returncode, failed.stdout + failed.stderr[-3000:]
     assert "planted-not-alerted" in failed.stdout + failed.stderr
+
+
+RUNOFF = sorted(
+    (Path(__file__).resolve().parents[1] / "data" / "pkw-2020-r2-synthetic").glob("*.zip")
+)
+
+
+def _load(definition: Path, stream: str) -> dict:
+    done = subprocess.run(
+        [*TALLY, "election", "load", str(definition), "--json"],
+        env=cli_env(NATS_URL=session_url(), NATS_STREAM=stream),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert 0 == done.returncode, done.stdout + done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
+def test_a_runoff_loads_over_its_recorded_first_round(tmp_path: Path) -> None:
+    """Round 1 recorded, then the runoff's directory (made with --first-round): the same
+    election, only the runoff pair added."""
+    import_pkw(EXCERPT, tmp_path / "r1")
+    import_pkw(RUNOFF, tmp_path / "r2", first_round=tmp_path / "r1")
+    stream = fresh_stream()
+    assert "recorded" == _load(tmp_path / "r1" / "definition.json", stream)["status"]
+    second = _load(tmp_path / "r2" / "definition.json", stream)
+    assert ("recorded", 2) == (second["status"], second["events"])  # the pair and the load's record
+
+
+@pytest.mark.slow
+def test_a_runoff_drills_end_to_end_as_round_2(tmp_path: Path) -> None:
+    """PKW's layout of a runoff (the struck-off reason blank everywhere): every precinct
+    accepted and confirmed as round 2, every tally equal to the input and to PKW's totals."""
+    drill = tmp_path / "runoff"
+    import_pkw(EXCERPT, tmp_path / "r1")
+    import_pkw(RUNOFF, drill, first_round=tmp_path / "r1")
+    report_file = tmp_path / "report.json"
+    done = _drill(tmp_path, drill, "--max", "--report", str(report_file),
+                  NATS_URL=session_url(), NATS_STREAM=fresh_stream())  # fmt: skip
+    assert 0 == done.returncode, done.stdout + done.stderr[-3000:]
+    report = json.loads(report_file.read_text())
+    assert {2} == {row["round"] for row in report["tallies"]}
+    assert (211, 211, 211) == (report["submissions"]["protocols"],
+                               report["submissions"]["accepted"],
+                               report["submissions"]["confirmed"])  # fmt: skip
+    assert report["verify"]["ok"]
+    assert (5, 5) == (report["official"]["compared"], report["official"]["equal"])
+    wesola = next(row for row in report["tallies"] if row["gmina_teryt"] == "146515")
+    assert set(wesola["votes"]) == {"Andrzej Sebastian DUDA", "Rafał Kazimierz TRZASKOWSKI"}

@@ -9,6 +9,7 @@ import msgspec
 import pytest
 
 from domain.rules import RULES, profile_for, validate, validate_turnout
+from domain.rules.forms import INVALID_VOTE_REASONS
 from schemas.definition import PrecinctType
 from schemas.protocol import CandidateVotes, ListVotes, TurnoutContent
 from schemas.validation import Sibling, TurnoutContext
@@ -198,6 +199,20 @@ def test_the_second_form_of_r407_and_r409_is_the_list_ballot() -> None:
     extra = ListVotes(number=9, total=0, candidates=())
     assert "R407" in fired(LISTS, {"lists": (*council_lists().lists, extra)})
     assert "R409" in fired(LISTS, {"lists": council_lists().lists[:2]})
+
+
+def test_a_reason_of_invalid_votes_left_blank_did_not_apply() -> None:
+    """A "w tym" reason nobody had may be blank (PKW's 2020 runoff): the form is complete, and
+    the reasons given add up to the invalid votes; with no breakdown at all there is no sum."""
+    base = BUILDERS[P25][0]()
+    assert base.invalid_votes is not None
+    struck = base.invalid_votes_struck_off_only or 0
+    blank = {"invalid_votes_struck_off_only": None,
+             "invalid_votes_no_mark": (base.invalid_votes_no_mark or 0) + struck}  # fmt: skip
+    assert {"R303", "R801"}.isdisjoint(fired(P25, blank))
+    assert "R303" in fired(P25, {**blank, "invalid_votes_no_mark": base.invalid_votes_no_mark})
+    nothing = dict.fromkeys(INVALID_VOTE_REASONS)
+    assert {"R303", "R801"}.isdisjoint(fired(P25, nothing))
 
 
 TURNOUT_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
