@@ -19,6 +19,9 @@ from schemas.problems import Problem
 T = TypeVar("T")
 
 SYNTAX: typing.Final = "json.syntax"
+TOO_DEEP: typing.Final = "json.too_deep"
+MAX_DEPTH: typing.Final = 32
+"""Nesting no document Tally takes comes near (a definition file nests about 8 deep)."""
 TYPE: typing.Final = "schema.type"
 UNKNOWN_FIELD: typing.Final = "schema.unknown_field"
 MISSING_FIELD: typing.Final = "schema.missing_field"
@@ -37,6 +40,8 @@ def decode_json(data: bytes, type_: type[T]) -> T:
         document = msgspec.json.decode(data)
     except msgspec.DecodeError as error:
         raise DecodeError([Problem(path="$", rule=SYNTAX, message=str(error))]) from None
+    except RecursionError:
+        raise DecodeError([_too_deep()]) from None
     return convert(document, type_)
 
 
@@ -44,6 +49,8 @@ def convert(document: object, type_: type[T]) -> T:
     try:
         return msgspec.convert(document, type_)
     except msgspec.ValidationError:
+        if _deeper_than(document, MAX_DEPTH):
+            raise DecodeError([_too_deep()]) from None
         problems: list[Problem] = []
         _walk(document, type_, "$", problems)
         if not problems:  # the walk is coarser than msgspec; never lose its verdict
@@ -52,6 +59,24 @@ def convert(document: object, type_: type[T]) -> T:
             except msgspec.ValidationError as error:
                 problems.append(_leaf_problem(error, "$"))
         raise DecodeError(sorted(problems)) from None
+
+
+def _too_deep() -> Problem:
+    return Problem(path="$", rule=TOO_DEEP, message=f"nested more than {MAX_DEPTH} levels deep")
+
+
+def _deeper_than(document: object, limit: int) -> bool:
+    """Whether arrays and objects nest more than ``limit`` deep (checked without recursion)."""
+    pending: list[tuple[object, int]] = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            if depth > limit:
+                return True
+            pending.extend((child, depth + 1) for child in value)
+    return False
 
 
 def _walk(value: object, annotation: Any, path: str, problems: list[Problem]) -> None:

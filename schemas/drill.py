@@ -58,3 +58,28 @@ class ExpectEntry(_Entry, frozen=True, kw_only=True, tag="expect", tag_field="ac
 
 
 NightEntry = TurnoutEntry | AttemptEntry | CorrectionEntry | ExpectEntry
+
+
+class OfficialTotals(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """``official.jsonl``: one gmina unit's published totals (fields by schema name, votes by the
+    candidate's name as the publisher spells it)."""
+
+    gmina_teryt: str
+    fields: dict[str, Annotated[int, msgspec.Meta(ge=0)]]
+    votes: dict[str, Annotated[int, msgspec.Meta(ge=0)]]
+
+
+class SkippedPrecinct(msgspec.Struct, frozen=True, kw_only=True):
+    """A precinct an import left out (no published result, or a value it could not read)."""
+
+    gmina_teryt: str
+    precinct: int | str | None
+    address: str = ""
+
+
+class ImportReport(msgspec.Struct, frozen=True, kw_only=True):
+    """What a drill reads back of ``import-report.json``: the precincts left out. The report holds
+    more (the round and why, unreadable values, refusals by rule), for people."""
+
+    skipped_no_result: tuple[SkippedPrecinct, ...] = ()
+    skipped_unreadable: tuple[SkippedPrecinct, ...] = ()

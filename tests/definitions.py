@@ -8,7 +8,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from domain.contest import Contest
 from domain.decoding import decode_json
+from domain.definitions.plan import Recorded, plan_load
+from domain.election import Election
+from domain.unit import Unit
 from schemas.definition import ElectionDefinition
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -125,3 +129,19 @@ def mutated(document: dict[str, Any], change: Any) -> dict[str, Any]:
     copied = copy.deepcopy(document)
     change(copied)
     return copied
+
+
+def recorded_from(document: dict[str, Any]) -> Recorded:
+    """What the event store would hold after loading ``document``."""
+    plan = plan_load(decode(document), Recorded(), digest="first")
+    assert [] == plan.problems
+    recorded = Recorded()
+    for aggregate in plan.changed:
+        aggregate.collect_events()
+        if isinstance(aggregate, Election):
+            recorded.election = aggregate
+        elif isinstance(aggregate, Unit):
+            recorded.units[aggregate.teryt] = aggregate
+        elif isinstance(aggregate, Contest):
+            recorded.contests[aggregate.shape.contest] = aggregate
+    return recorded

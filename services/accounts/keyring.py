@@ -9,7 +9,9 @@ serve`` on the embedded default creates ``<data dir>/secret.keys`` (mode 600) on
 from __future__ import annotations
 
 import base64
+import binascii
 import os
+import re
 import secrets
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 KEY_BYTES = 32
+_KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class KeyringError(Exception):
@@ -32,7 +35,10 @@ def _b64(data: bytes) -> str:
 
 
 def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    try:
+        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except binascii.Error as error:
+        raise ValueError(str(error)) from None
 
 
 class Keyring:
@@ -47,12 +53,26 @@ class Keyring:
 
     @classmethod
     def parse(cls, text: str) -> Keyring:
+        """Keys from ``id=base64key`` entries, one per line or comma-separated; a malformed entry
+        is a KeyringError naming its place (never the key material)."""
         keys = []
-        for raw in text.replace(",", "\n").splitlines():
+        for number, raw in enumerate(text.replace(",", "\n").splitlines(), start=1):
             entry = raw.strip()
-            if entry and not entry.startswith("#"):
-                key_id, _, encoded = entry.partition("=")
-                keys.append((key_id.strip(), _unb64(encoded.strip())))
+            if not entry or entry.startswith("#"):
+                continue
+            key_id, equals, encoded = entry.partition("=")
+            key_id, encoded = key_id.strip(), encoded.strip()
+            if not equals or not _KEY_ID.fullmatch(key_id):
+                raise KeyringError(
+                    f"secret keys, entry {number}: expected id=base64key with an id of letters, "
+                    "digits, '-' or '_'"
+                )
+            try:
+                keys.append((key_id, _unb64(encoded)))
+            except ValueError as error:  # binascii.Error is a ValueError
+                raise KeyringError(
+                    f"secret key {key_id!r} (entry {number}) is not base64: {error}"
+                ) from None
         return cls(keys)
 
     @classmethod

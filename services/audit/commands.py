@@ -21,7 +21,7 @@ from services.projector.store import ViewStore
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from schemas.audit import LogRecord
+    from schemas.audit import AuditProblem, LogRecord
 
 EXIT_PROBLEMS = 1
 
@@ -43,7 +43,7 @@ def export_command(path: Path, *, data_dir: Path) -> int:
 
 def replay_command(*, until: str | None, export: Path | None, data_dir: Path, as_json: bool) -> int:
     records = [r for r in _records(export, data_dir) if _before(r, until)]
-    rebuilt = fold_views(records, {})
+    rebuilt, unfolded = fold_views(records, {})
     tallies = [
         row
         for (table, _), row in sorted(rebuilt[view_name_of("tally")][0].rows.items())
@@ -51,10 +51,9 @@ def replay_command(*, until: str | None, export: Path | None, data_dir: Path, as
     ]
     last = records[-1].seq if records else 0
     if as_json:
-        sys.stdout.write(
-            msgspec.json.encode({"position": last, "tallies": tallies}).decode() + "\n"
-        )
-        return 0
+        answer = {"position": last, "tallies": tallies, "problems": unfolded}
+        sys.stdout.write(msgspec.json.encode(answer).decode() + "\n")
+        return EXIT_PROBLEMS if unfolded else 0
     sys.stdout.write(f"as of sequence {last}:\n")
     for row in tallies:
         votes = {k: v for k, v in row["numbers"].items() if k.startswith(("c.", "l."))}
@@ -63,7 +62,13 @@ def replay_command(*, until: str | None, export: Path | None, data_dir: Path, as
             f"r{row['round']} {row['level']:<11} {row['code']:<7} "
             f"precincts={row['precincts']} votes={votes}\n"
         )
-    return 0
+    _write_problems(unfolded)
+    return EXIT_PROBLEMS if unfolded else 0
+
+
+def _write_problems(problems: list[AuditProblem] | tuple[AuditProblem, ...]) -> None:
+    for problem in problems:
+        sys.stdout.write(f"  seq {problem.seq}: [{problem.kind}] {problem.message}\n")
 
 
 def view_name_of(name: str) -> str:
@@ -86,7 +91,8 @@ def verify(*, export: Path | None, data_dir: Path, views: Path | None) -> AuditR
     records = _records(export, data_dir)
     problems, events, aggregates = check_log(records)
     live, positions = _live_views(views or data_dir / "views" / "views.sqlite")
-    problems += compare_views(fold_views(records, positions), live)
+    rebuilt, unfolded = fold_views(records, positions)
+    problems += unfolded + compare_views(rebuilt, live)
     return AuditReport(
         events=events,
         aggregates=aggregates,
@@ -108,8 +114,7 @@ def verify_command(
             f"{report.events} events, {report.aggregates} aggregates, "
             f"views {dict(report.views_compared)}: {verdict}\n"
         )
-        for problem in report.problems:
-            sys.stdout.write(f"  seq {problem.seq}: [{problem.kind}] {problem.message}\n")
+        _write_problems(report.problems)
     return EXIT_PROBLEMS if problems else 0
 
 

@@ -7,18 +7,17 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from domain.decoding import DecodeError, decode_json
 from schemas.audit import LogRecord
 from services.eventstore.connection import connect
 from services.eventstore.jsapi import StoredMessage, direct_get_batch
+from services.jsonfiles import UnreadableFileError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
     from services.eventstore.settings import StoreSettings
-
-_DECODER = msgspec.json.Decoder(LogRecord)
-
 
 def live_records(settings: StoreSettings) -> list[LogRecord]:
     return asyncio.run(_read_all(settings))
@@ -61,10 +60,16 @@ def to_message(record: LogRecord) -> StoredMessage:
 
 
 def file_records(path: Path) -> Iterator[LogRecord]:
+    """The records of an export, one per line; a line that is not one is refused with its
+    number (an export is evidence: nothing in it is skipped or repaired)."""
     with path.open("rb") as lines:
-        for line in lines:
-            if line.strip():
-                yield _DECODER.decode(line)
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield decode_json(line, LogRecord)
+            except DecodeError as error:
+                raise UnreadableFileError(path, error.problems, line=number) from None
 
 
 def write_records(path: Path, records: list[LogRecord]) -> None:

@@ -58,9 +58,13 @@ def check_log(records: Iterable[LogRecord]) -> tuple[list[AuditProblem], int, in
 def _check_chain(record: LogRecord, last: dict[str, _Last]) -> list[AuditProblem]:
     headers = record.headers
     aggregate = headers.get(envelope.AGGREGATE_ID, "")
-    version = int(headers.get(envelope.AGGREGATE_VERSION, "0"))
+    written = headers.get(envelope.AGGREGATE_VERSION, "0")
+    version = int(written) if written.isdigit() else 0
     previous = last.get(aggregate)
     problems = []
+    if not written.isdigit():
+        problems.append(AuditProblem(seq=record.seq, kind="envelope", message=(
+            f"{aggregate}: aggregate version {written!r} is not a number")))  # fmt: skip
     if version != (previous.version + 1 if previous else 1):
         after = f"version {previous.version} (sequence {previous.seq})" if previous else "nothing"
         problems.append(AuditProblem(seq=record.seq, kind="version", message=(
@@ -75,23 +79,39 @@ def _check_chain(record: LogRecord, last: dict[str, _Last]) -> list[AuditProblem
     return problems
 
 
+Rebuilt = dict[str, tuple[MemoryView, dict[tuple[str, str], int]]]
+
+
 def fold_views(
     records: Iterable[LogRecord], positions: Mapping[str, int]
-) -> dict[str, tuple[MemoryView, dict[tuple[str, str], int]]]:
+) -> tuple[Rebuilt, list[AuditProblem]]:
     """Every projection rebuilt in memory up to ``positions[view]`` (all when absent), with the
-    sequence that last changed each row."""
+    sequence that last changed each row; and the events that could not be folded, each a problem
+    at its sequence (a payload that is not its type's, an envelope the folds cannot read)."""
     folded: dict[str, tuple[Any, MemoryView, dict[tuple[str, str], int]]] = {
         view_name(p): (p, MemoryView(), {}) for p in projections.ALL
     }
+    problems: list[AuditProblem] = []
     for record in records:
-        event = to_event(to_message(record))
+        try:
+            event = to_event(to_message(record))
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            problems.append(AuditProblem(seq=record.seq, kind="payload", message=(
+                f"the payload is not a {record.headers.get(envelope.EVENT_TYPE, '?')}: "
+                f"{error}")))  # fmt: skip
+            continue
         for name, (projection, view, touched) in folded.items():
             if record.seq > positions.get(name, record.seq):
                 continue
-            changes = projection.apply(view, event)
+            try:
+                changes = projection.apply(view, event)
+            except (ValueError, KeyError, TypeError) as error:
+                problems.append(AuditProblem(seq=record.seq, kind="fold", message=(
+                    f"{name} cannot fold this event: {error!r}")))  # fmt: skip
+                continue
             view.commit(changes, record.seq)
             touched.update(((c.table, c.key), record.seq) for c in changes)
-    return {name: (view, touched) for name, (_, view, touched) in folded.items()}
+    return {name: (view, touched) for name, (_, view, touched) in folded.items()}, problems
 
 
 def _as_stored(row: Any) -> Any:
@@ -100,7 +120,7 @@ def _as_stored(row: Any) -> Any:
 
 
 def compare_views(
-    rebuilt: dict[str, tuple[MemoryView, dict[tuple[str, str], int]]],
+    rebuilt: Rebuilt,
     live: Mapping[str, dict[tuple[str, str], dict[str, Any]]],
 ) -> list[AuditProblem]:
     problems = []

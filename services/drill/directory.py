@@ -8,7 +8,6 @@ night's script: turnout reports, first attempts, corrections, planted discrepanc
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,8 +15,9 @@ import msgspec
 
 from schemas.commands import SubmitProtocol
 from schemas.definition import ElectionDefinition
-from schemas.drill import NightEntry
+from schemas.drill import ImportReport, NightEntry, OfficialTotals
 from services.drill.script import Script
+from services.jsonfiles import UnreadableFileError, read_json, read_json_lines
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,48 +42,33 @@ class DrillDirectory:
 
     @classmethod
     def read(cls, path: Path) -> DrillDirectory:
+        """The directory's files, each decoded strictly; a damaged one is a DrillDirectoryError
+        naming the file, the line and what is wrong."""
         try:
-            definition = msgspec.json.decode(
-                (path / "definition.json").read_bytes(), type=ElectionDefinition
-            )
-            lines = (path / "protocols.jsonl").read_bytes().splitlines()
+            definition = read_json(path / "definition.json", ElectionDefinition)
+            protocols = read_json_lines(path / "protocols.jsonl", SubmitProtocol)
+            official = _optional(path / "official.jsonl", OfficialTotals)
+            night = _optional(path / "night.jsonl", NightEntry)
+            report_file = path / "import-report.json"
+            report = read_json(report_file, ImportReport) if report_file.exists() else None
         except FileNotFoundError as error:
             raise DrillDirectoryError(
                 f"{path} is not a drill directory: {error.filename} is missing"
             ) from error
-        except msgspec.ValidationError as error:
-            raise DrillDirectoryError(f"{path / 'definition.json'}: {error}") from error
-        protocols = []
-        for number, line in enumerate(lines, start=1):
-            try:
-                protocols.append(msgspec.json.decode(line, type=SubmitProtocol))
-            except msgspec.DecodeError as error:
-                raise DrillDirectoryError(
-                    f"{path / 'protocols.jsonl'} line {number}: {error}"
-                ) from error
-        official_file = path / "official.jsonl"
-        official = (
-            tuple(json.loads(line) for line in official_file.read_text().splitlines())
-            if official_file.exists()
-            else None
-        )
-        night_file = path / "night.jsonl"
-        decoder = msgspec.json.Decoder(NightEntry)
-        try:
-            script = (
-                Script.of(decoder.decode(line) for line in night_file.read_bytes().splitlines())
-                if night_file.exists()
-                else Script()
-            )
-        except msgspec.DecodeError as error:
-            raise DrillDirectoryError(f"{night_file}: {error}") from error
-        report_file = path / "import-report.json"
-        report = json.loads(report_file.read_text()) if report_file.exists() else {}
+        except (UnreadableFileError, OSError) as error:
+            raise DrillDirectoryError(str(error)) from error
+        skipped = (*report.skipped_no_result, *report.skipped_unreadable) if report else ()
         return cls(
             path=path,
             definition=definition,
             protocols=tuple(protocols),
-            official=official,
-            skipped=(*report.get("skipped_no_result", ()), *report.get("skipped_unreadable", ())),
-            script=script,
+            official=None if official is None else tuple(msgspec.to_builtins(official)),
+            skipped=tuple(msgspec.to_builtins(skipped)),
+            script=Script.of(night or ()),
         )
+
+
+def _optional(path: Path, kind: Any) -> list[Any] | None:
+    """The lines of an optional file (``kind`` may be a tagged union, not only a class)."""
+    lines: list[Any] | None = read_json_lines(path, kind) if path.exists() else None
+    return lines

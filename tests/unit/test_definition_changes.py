@@ -7,27 +7,8 @@ from typing import Any
 import pytest
 
 from domain import tags
-from domain.contest import Contest
 from domain.definitions.plan import Plan, Recorded, plan_load
-from domain.election import Election
-from domain.unit import Unit
-from tests.definitions import decode, mutated, small_city, small_gmina
-
-
-def recorded_from(document: dict[str, Any]) -> Recorded:
-    """What the event store would hold after loading ``document``."""
-    plan = plan_load(decode(document), Recorded(), digest="first")
-    assert [] == plan.problems
-    recorded = Recorded()
-    for aggregate in plan.changed:
-        aggregate.collect_events()
-        if isinstance(aggregate, Election):
-            recorded.election = aggregate
-        elif isinstance(aggregate, Unit):
-            recorded.units[aggregate.teryt] = aggregate
-        elif isinstance(aggregate, Contest):
-            recorded.contests[aggregate.shape.contest] = aggregate
-    return recorded
+from tests.definitions import decode, mutated, recorded_from, small_city, small_gmina
 
 
 def reload(base: dict[str, Any], change: Any) -> Plan:
