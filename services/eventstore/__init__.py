@@ -10,6 +10,9 @@ Other settings: ``NATS_CREDS`` (a creds file) or ``NATS_USER``/``NATS_PASSWORD``
 (1; 3 in a cluster); ``NATS_DUPLICATE_WINDOW`` (600 s); ``NATS_REQUEST_TIMEOUT`` (5 s);
 ``NATS_APPEND_TIMEOUT`` (60 s: how long a save keeps trying through an outage); ``CREATE_TABLE``
 (create missing streams; default yes); ``ORIGINATOR_ID_TYPE`` (``uuid`` or ``text``).
+
+``close()`` is optional, as with the library's own modules: what is still open when the
+interpreter exits is drained then (``datastore.close_open_datastores``).
 """
 
 from __future__ import annotations
