@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from domain.rules import ACROSS_PROTOCOLS
 from schemas.problems import Problem
 from schemas.protocol import Severity
 
@@ -31,8 +32,16 @@ def refused(path: str, rule: str, message: str) -> ProtocolRefusedError:
 
 
 def rule_refusals(findings: tuple[Finding, ...], explanations: Mapping[str, str]) -> list[Problem]:
-    """Errors, and warnings the commission has not explained in writing, refuse a version."""
-    problems = []
+    """Errors, warnings the commission has not explained in writing, and explanations of rules
+    that did not fire (a position on nothing is a mistake, or a place to hide text) refuse a
+    version. A rule across the precinct's protocols may be explained before it fires: it fires
+    only once the sibling protocol it compares with is in."""
+    explainable = {finding.code for finding in findings} | ACROSS_PROTOCOLS
+    problems = [
+        refusal(f"$.content.explanations.{code}", "protocol.explanation.not_fired",
+                f"explanations are for the rules these numbers break; {code} does not fire")
+        for code in sorted(explanations) if code not in explainable
+    ]  # fmt: skip
     for finding in findings:
         field = f"$.content.{finding.fields[0]}" if finding.fields else "$.content"
         if finding.severity is Severity.ERROR:

@@ -16,6 +16,9 @@ import msgspec
 
 Count = Annotated[int, msgspec.Meta(ge=0)]
 Remark = Annotated[str, msgspec.Meta(max_length=4000)]
+RuleCode = Annotated[str, msgspec.Meta(pattern=r"^R[0-9]{3}$")]
+Explanation = Annotated[str, msgspec.Meta(max_length=2000)]
+"""The commission's written position on one warning: several lines if need be."""
 
 COUNT_FIELDS: Final = (
     # Part I: ballot accounting.
@@ -126,8 +129,9 @@ class ProtocolContent(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_
     voting_started: dt.time | None = None
     voting_ended: dt.time | None = None
     notes: Notes = Notes()
-    explanations: dict[str, Remark] = {}
-    """The commission's written position on each warning it accepts, by rule code."""
+    explanations: Annotated[dict[RuleCode, Explanation], msgspec.Meta(max_length=100)] = {}
+    """The commission's written position on each warning it accepts, by rule code: only for
+    rules that fired on these numbers."""
 
 
 class TurnoutContent(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

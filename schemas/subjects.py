@@ -14,6 +14,7 @@ PREFIX: Final = "tally.v1"
 QUEUE: Final = "tally-commands"
 IDEMPOTENCY_KEY: Final = "Idempotency-Key"
 STATUS: Final = "Tally-Status"
+RETRY_AFTER: Final = "Tally-Retry-After"
 
 SUBMIT: Final = f"{PREFIX}.protocol.submit"
 CORRECT: Final = f"{PREFIX}.protocol.correct"
@@ -39,3 +40,4 @@ ACCESS_DENIED: Final = f"{PREFIX}.security.access_denied"
 SESSION_TOKEN: Final = "Tally-Session"  # noqa: S105 - a header name, not a secret
 CLIENT_ADDRESS: Final = "Tally-Client-Address"
 ACTOR_GMINA: Final = "Tally-Actor-Gmina"
+ACTOR_PRECINCTS: Final = "Tally-Actor-Precincts"

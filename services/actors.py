@@ -14,6 +14,9 @@ import socket
 import uuid
 from typing import Final
 
+from domain.authorization import Actor
+from schemas import envelope, subjects
+from schemas.accounts import Role
 from schemas.envelope import CommandContext
 
 LOCAL_OPERATOR_ROLE: Final = "local-operator"
@@ -30,4 +33,23 @@ def local_operator() -> CommandContext:
         role=LOCAL_OPERATOR_ROLE,
         channel=CLI_CHANNEL,
         correlation_id=str(uuid.uuid4()),
+    )
+
+
+def account_actor(headers: dict[str, str]) -> Actor | None:
+    """The authenticated account the gateway vouches for in a request's headers; None when the
+    request names no account (anonymous) or names it in a way that does not read."""
+    actor = headers.get(envelope.ACTOR, "")
+    if not actor.startswith("account:"):
+        return None
+    written = headers.get(subjects.ACTOR_PRECINCTS, "")
+    numbers = [p for p in written.split(",") if p]
+    role = headers.get(envelope.ROLE, "")
+    if not all(p.isdigit() for p in numbers) or role not in Role.__members__.values():
+        return None
+    return Actor(
+        login=actor.removeprefix("account:"),
+        role=Role(role),
+        gmina=headers.get(subjects.ACTOR_GMINA) or None,
+        precincts=tuple(int(p) for p in numbers),
     )

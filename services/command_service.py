@@ -26,6 +26,7 @@ from faststream import FastStream, Response
 from faststream.nats import NatsBroker, NatsMessage
 from faststream.specification import AsyncAPI
 
+from domain.authorization import Permission, refusal
 from domain.clock import Clock, SystemClock
 from domain.decoding import DecodeError, decode_json
 from schemas import envelope, subjects
@@ -42,14 +43,17 @@ from schemas.commands import (
     WithdrawConfirmation,
 )
 from schemas.envelope import CommandContext
+from schemas.problems import Problem
 from schemas.validation import ProtocolKey
 from services.accounts.passwords import Passwords
 from services.accounts.service import REQUESTS as AUTH_REQUESTS
 from services.accounts.service import AuthService
+from services.actors import account_actor
 from services.eventstore.connection import connect
 from services.eventstore.settings import DEFAULT_NATS_URL
 from services.idempotency import IdempotencyStore, request_hash
 from services.protocols import Protocols
+from services.replies import Reply
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -74,6 +78,22 @@ QUERIES: Final[dict[str, type[Any]]] = {
     subjects.VALIDATE: SubmitProtocol,
     subjects.GET_PROTOCOL: ProtocolKey,
 }
+PERMISSIONS: Final[dict[str, Permission]] = {
+    subjects.SUBMIT: Permission.SUBMIT,
+    subjects.CORRECT: Permission.CORRECT,
+    subjects.CONFIRM: Permission.CONFIRM,
+    subjects.APPROVE: Permission.APPROVE,
+    subjects.WITHDRAW: Permission.WITHDRAW,
+    subjects.REJECT: Permission.REJECT,
+    subjects.TURNOUT_REPORT: Permission.TURNOUT,
+    subjects.TURNOUT_CORRECT: Permission.TURNOUT,
+    subjects.ACKNOWLEDGE_ALERT: Permission.ACKNOWLEDGE,
+    subjects.VALIDATE: Permission.VALIDATE,
+    subjects.GET_PROTOCOL: Permission.READ,
+}
+"""What each request needs. Entry on the commission's behalf (channel ``proxy``) needs
+``Permission.PROXY`` instead of submit or correct."""
+PROXY_CHANNEL: Final = "proxy"
 STALE_CLAIM_S: Final = 90.0
 WORKERS: Final = int(os.environ.get("TALLY_COMMAND_WORKERS", "32"))
 """Requests one instance handles at once. A command spends most of its time waiting for the
@@ -124,15 +144,15 @@ class CommandService:
         self.protocols.close()
         await self.auth.stop()
 
-    async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> bytes:
+    async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> Reply:
         """The reply to one request; never raises."""
         started = time.perf_counter()
         context = context_of(headers)
         try:
-            reply = await self._answer(subject, body, context)
+            reply = await self._answer(subject, body, context, headers)
         except Exception:
             log.exception("commands.failed", subject=subject, correlation_id=context.correlation_id)
-            reply = msgspec.json.encode(Outcome(status="failed"))
+            reply = _outcome(Outcome(status="failed"))
         log.info(
             "commands.answered",
             subject=subject,
@@ -142,22 +162,60 @@ class CommandService:
         )
         return reply
 
-    async def _answer(self, subject: str, body: bytes, context: CommandContext) -> bytes:
+    async def _answer(
+        self, subject: str, body: bytes, context: CommandContext, headers: dict[str, str]
+    ) -> Reply:
         kind = COMMANDS.get(subject) or QUERIES[subject]
         try:
             request = decode_json(body, kind)
         except DecodeError as error:
-            return msgspec.json.encode(Outcome(status="invalid", problems=tuple(error.problems)))
-        if subject == subjects.VALIDATE:
-            return msgspec.json.encode(await asyncio.to_thread(self.protocols.validate, request))
-        if subject == subjects.GET_PROTOCOL:
-            view = await asyncio.to_thread(self.protocols.view, request)
-            return msgspec.json.encode(view if view is not None else Outcome(status="not-found"))
+            return _outcome(Outcome(status="invalid", problems=tuple(error.problems)))
+        forbidden = await self._forbidden(subject, request, context, headers)
+        if forbidden is not None:
+            return _outcome(forbidden)
+        if subject in QUERIES:
+            return await self._query(subject, request)
         if not context.idempotency_key:
-            return await self._run(request, context)
+            return _outcome(await self._run(request, context))
         return await self._idempotent(subject, request, context)
 
-    async def _idempotent(self, subject: str, request: Any, context: CommandContext) -> bytes:
+    async def _query(self, subject: str, request: Any) -> Reply:
+        if subject == subjects.VALIDATE:
+            report = await asyncio.to_thread(self.protocols.validate, request)
+            return Reply(msgspec.json.encode(report), "ok")
+        view = await asyncio.to_thread(self.protocols.view, request)
+        if view is None:
+            return _outcome(Outcome(status="not-found"))
+        return Reply(msgspec.json.encode(view), "ok")
+
+    async def _forbidden(
+        self, subject: str, request: Any, context: CommandContext, headers: dict[str, str]
+    ) -> Outcome | None:
+        """The place is checked here, on the command as decoded for execution, so no other
+        reading of the body can disagree with the one that runs: an operator acts only for
+        their own precincts, a coordinator only in their gmina (``domain.authorization``)."""
+        actor = account_actor(headers)
+        proxy = context.channel == PROXY_CHANNEL and subject in (subjects.SUBMIT, subjects.CORRECT)
+        permission = Permission.PROXY if proxy else PERMISSIONS[subject]
+        key = request if isinstance(request, ProtocolKey) else request.key
+        reason = (
+            "commands are taken from logged-in accounts only"
+            if actor is None
+            else refusal(actor, permission, key.teryt, getattr(key, "precinct", None))
+        )
+        if reason is None:
+            return None
+        login = actor.login if actor is not None else context.actor
+        await self.auth.record_access_denied(
+            login, reason, headers.get(subjects.CLIENT_ADDRESS, "unknown"), f"{subject} {key}"
+        )
+        log.info("commands.forbidden", subject=subject, actor=context.actor, reason=reason)
+        return Outcome(
+            status="forbidden",
+            problems=(Problem(path="$.key", rule="auth.forbidden", message=reason),),
+        )
+
+    async def _idempotent(self, subject: str, request: Any, context: CommandContext) -> Reply:
         assert self._idempotency is not None
         key, fingerprint = (
             context.idempotency_key,
@@ -166,16 +224,21 @@ class CommandService:
         claim = await self._idempotency.claim(key, fingerprint, self.clock.now())
         if claim.verdict == "replay":
             recorded = msgspec.json.decode(claim.outcome, type=Outcome)
-            return msgspec.json.encode(msgspec.structs.replace(recorded, replayed=True))
+            return _outcome(msgspec.structs.replace(recorded, replayed=True))
         if claim.verdict in ("conflict", "in-progress"):
-            return msgspec.json.encode(Outcome(status=claim.verdict))
-        reply = await self._run(request, context)
-        await self._idempotency.finish(key, fingerprint, reply, claim, self.clock.now())
+            return _outcome(Outcome(status=claim.verdict))
+        outcome = await self._run(request, context)
+        reply = _outcome(outcome)
+        await self._idempotency.finish(key, fingerprint, reply.body, claim, self.clock.now())
         return reply
 
-    async def _run(self, request: Any, context: CommandContext) -> bytes:
-        outcome = await asyncio.to_thread(self.protocols.handle, request, context)
-        return msgspec.json.encode(outcome)
+    async def _run(self, request: Any, context: CommandContext) -> Outcome:
+        outcome: Outcome = await asyncio.to_thread(self.protocols.handle, request, context)
+        return outcome
+
+
+def _outcome(outcome: Outcome) -> Reply:
+    return Reply(msgspec.json.encode(outcome), outcome.status)
 
 
 async def _raw(message: Any) -> bytes:
@@ -184,7 +247,7 @@ async def _raw(message: Any) -> bytes:
     return body
 
 
-Answer = Callable[[str, bytes, dict[str, str]], Awaitable[bytes]]
+Answer = Callable[[str, bytes, dict[str, str]], Awaitable[Reply]]
 
 
 def build_app(service: CommandService) -> FastStream:
@@ -202,7 +265,7 @@ def build_app(service: CommandService) -> FastStream:
 def asyncapi_json(url: str = DEFAULT_NATS_URL) -> str:
     """The AsyncAPI document of the command service (published; nothing connects)."""
 
-    async def unused(subject: str, body: bytes, headers: dict[str, str]) -> bytes:
+    async def unused(subject: str, body: bytes, headers: dict[str, str]) -> Reply:
         raise NotImplementedError
 
     broker = _broker(url, {}, unused, unused)
@@ -233,7 +296,7 @@ def _broker(url: str, credentials: dict[str, Any], answer: Answer, auth: Answer)
 def _subscribe(broker: NatsBroker, answer: Answer, subject: str, kind: type[Any]) -> None:
     async def handle(body: bytes, message: NatsMessage) -> Response:
         reply = await answer(subject, body, dict(message.headers))
-        return Response(reply, headers={subjects.STATUS: _status(reply)})
+        return Response(reply.body, headers=reply.headers)
 
     broker.subscriber(
         subject,
@@ -243,8 +306,3 @@ def _subscribe(broker: NatsBroker, answer: Answer, subject: str, kind: type[Any]
         title=subject,
         description=f"Request: {kind.__name__} (JSON).",
     )(handle)
-
-
-def _status(reply: bytes) -> str:
-    decoded = msgspec.json.decode(reply)
-    return str(decoded.get("status", "ok")) if isinstance(decoded, dict) else "ok"

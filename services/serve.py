@@ -25,6 +25,8 @@ from services.eventstore.settings import StoreSettings
 from services.eventstore.streams import StreamConfigError
 from services.gateway.app import OPENAPI_PATH, create_app
 from services.gateway.bus import CommandBus
+from services.gateway.clients import VARIABLE as PROXIES_VARIABLE
+from services.gateway.clients import trusted_proxies
 from services.natsserver import (
     EmbeddedNats,
     NatsServerError,
@@ -150,8 +152,11 @@ class Running:
 
     async def _start_http(self, host: str, port: int | None) -> dict[str, str]:
         port = port or (DEFAULT_HTTP_PORT if port_is_free(host, DEFAULT_HTTP_PORT) else free_port())
-        config = uvicorn.Config(create_app(CommandBus(self.settings)), host=host, port=port,
-                                log_config=None, access_log=False)  # fmt: skip
+        # Forwarded addresses are read by the gateway itself, from TALLY_TRUSTED_PROXIES only.
+        proxies = trusted_proxies(os.environ.get(PROXIES_VARIABLE, ""))
+        config = uvicorn.Config(create_app(CommandBus(self.settings), trusted_proxies=proxies),
+                                host=host, port=port, log_config=None, access_log=False,
+                                proxy_headers=False)  # fmt: skip
         self.http = _Http(config)
         self.task = asyncio.create_task(self.http.serve())
         while not self.http.started:

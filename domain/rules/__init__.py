@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from domain.rules import accounting, ballotbox, crossprotocol, form, local, postal, turnout, votes
+from domain.rules import (
+    accounting,
+    ballotbox,
+    capacity,
+    crossprotocol,
+    form,
+    local,
+    postal,
+    turnout,
+    votes,
+)
 from domain.rules.catalogue import RULES, Rule
 from domain.rules.profiles import PROFILES, Profile, profile_for
 from schemas.protocol import Finding, ProtocolContent, RulesStamp, Severity, TurnoutContent
@@ -19,6 +29,7 @@ if TYPE_CHECKING:
     from domain.rules.context import RuleContext, TurnoutContext
 
 __all__ = [
+    "ACROSS_PROTOCOLS",
     "PROFILES",
     "RULES",
     "RULES_VERSION",
@@ -32,7 +43,12 @@ __all__ = [
 
 RULES_VERSION: Final = "2026.3"
 
-_SECTIONS = (accounting, postal, ballotbox, votes, local, crossprotocol, turnout, form)
+_SECTIONS = (accounting, capacity, postal, ballotbox, votes, local, crossprotocol, turnout, form)
+ACROSS_PROTOCOLS: Final = frozenset(
+    code for code, rule in RULES.items() if rule.function.__module__ == crossprotocol.__name__
+)
+"""Rules comparing a protocol with the precinct's other protocols: whether they fire depends on
+which of those are in yet, so a commission may explain one in advance."""
 
 
 class Validation:

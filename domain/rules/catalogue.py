@@ -53,12 +53,19 @@ class Rule:
             Finding(
                 code=self.code,
                 severity=severity or self.severity,
-                fields=self.reads,
+                fields=_fields(values, self.reads),
                 message_pl=self.pl.format_map(_Values(content, values)),
                 message_en=self.en.format_map(_Values(content, values)),
             )
             for values in self.function(content, context)
         )
+
+
+def _fields(values: Mapping[str, object], reads: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields a violation is about: those it names (a rule over every count says which one
+    broke it), else what the rule reads."""
+    named = values.get("fields")
+    return tuple(str(name) for name in named) if isinstance(named, tuple) else reads
 
 
 class _Values(dict[str, object]):

@@ -21,7 +21,7 @@ from domain import totp
 from domain.account import Account, AccountError, AccountStatus
 from domain.authorization import Actor, may_manage
 from domain.decoding import DecodeError, decode_json
-from schemas import envelope, subjects
+from schemas import subjects
 from schemas.account_events import AccountCreated
 from schemas.accounts import (
     AccountAction,
@@ -31,7 +31,6 @@ from schemas.accounts import (
     CreateAccount,
     Enrollment,
     LogIn,
-    Role,
     Session,
     SessionGrant,
     StepUp,
@@ -41,8 +40,10 @@ from services.accounts.app import Accounts
 from services.accounts.codes import code_hash, new_activation_code
 from services.accounts.sessions import LIFETIME, SessionStore, token_key
 from services.accounts.throttle import LOCK_AT, Throttle
+from services.actors import account_actor
 from services.eventstore.connection import connect
 from services.kv import KvBucket
+from services.replies import Reply
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -77,18 +78,9 @@ REQUESTS: Final[dict[str, type[Any]]] = {
 }
 
 
-def actor_of(headers: dict[str, str]) -> Actor | None:
-    """The authenticated account the gateway vouches for (None for anonymous requests)."""
-    actor = headers.get(envelope.ACTOR, "")
-    if not actor.startswith("account:"):
-        return None
-    precincts = tuple(int(p) for p in headers.get("Tally-Actor-Precincts", "").split(",") if p)
-    return Actor(
-        login=actor.removeprefix("account:"),
-        role=Role(headers.get(envelope.ROLE, "auditor")),
-        gmina=headers.get(subjects.ACTOR_GMINA) or None,
-        precincts=precincts,
-    )
+def _reply(answer: AuthAnswer) -> Reply:
+    retry = answer.retry_after_s or (1 if answer.status == "error" else 0)
+    return Reply(msgspec.json.encode(answer), answer.status, retry)
 
 
 class AuthService:
@@ -126,12 +118,12 @@ class AuthService:
             await self._nc.drain()
         self.accounts.close()
 
-    async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> bytes:
+    async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> Reply:
         try:
             request = decode_json(body, REQUESTS[subject])
         except DecodeError as error:
             reason = "; ".join(f"{p.path}: {p.message}" for p in error.problems)
-            return msgspec.json.encode(AuthAnswer(status="invalid", reason=reason))
+            return _reply(AuthAnswer(status="invalid", reason=reason))
         try:
             answer = await self._dispatch(subject, request, headers)
         except AccountError as error:
@@ -139,7 +131,7 @@ class AuthService:
         except Exception:
             log.exception("accounts.failed", subject=subject)
             answer = AuthAnswer(status="error", reason="unexpected failure; retry")
-        return msgspec.json.encode(answer)
+        return _reply(answer)
 
     async def _dispatch(self, subject: str, request: Any, headers: dict[str, str]) -> AuthAnswer:
         address = headers.get(subjects.CLIENT_ADDRESS, "unknown")
@@ -149,16 +141,14 @@ class AuthService:
         if subject == subjects.ACTIVATE:
             return await self.activate(request)
         if subject == subjects.STEP_UP:
-            return await self.step_up(token, request.totp)
+            return await self.step_up(token, request.totp, address)
         if subject == subjects.LOGOUT:
             await self._sessions().close(token)
             return AuthAnswer(status="ok")
         if subject == subjects.ACCESS_DENIED:
-            await self._record(
-                request.login, "access-denied", request.reason, address, request.target
-            )
+            await self.record_access_denied(request.login, request.reason, address, request.target)
             return AuthAnswer(status="ok")
-        return await self._management(subject, request, actor_of(headers), address)
+        return await self._management(subject, request, account_actor(headers), address)
 
     async def _management(
         self, subject: str, request: Any, actor: Actor | None, address: str
@@ -276,7 +266,7 @@ class AuthService:
             await self._failed(account, login, address, now)
             return FAILED
         assert account is not None  # _credentials_hold is False without an account
-        await self._throttle().clear(login)
+        await self._throttle().clear(login, address)
         session = Session(
             account_id=str(account.id),
             login=login,
@@ -311,17 +301,28 @@ class AuthService:
             return False
         return await self._claim_step(str(real.id), step) if claim else True
 
-    async def step_up(self, token: str, code: str) -> AuthAnswer:
+    async def step_up(self, token: str, code: str, address: str) -> AuthAnswer:
+        """A fresh TOTP proof for this session, throttled and counted like a login: wrong codes
+        delay the next proof, lock the account at the tenth (ending its sessions) and are each
+        a security event."""
         now = self.clock.now()
         session = await self._sessions().get(token, now)
         if session is None:
             return AuthAnswer(status="forbidden", reason="log in first")
-        account = await asyncio.to_thread(self.accounts.account, session.login)
-        if account is None or account.totp_seed is None:
+        login = session.login
+        wait = await self._throttle().wait(login, address, now)
+        if wait:
+            return AuthAnswer(
+                status="throttled", reason="too many failed codes", retry_after_s=wait
+            )
+        account = await asyncio.to_thread(self.accounts.account, login)
+        step = None
+        if account is not None and account.totp_seed is not None:
+            step = totp.verify(self.keyring.open(account.totp_seed), code, now.timestamp())
+        if step is None or account is None or not await self._claim_step(str(account.id), step):
+            await self._failed(account, login, address, now, kind="step-up-failed")
             return FAILED
-        step = totp.verify(self.keyring.open(account.totp_seed), code, now.timestamp())
-        if step is None or not await self._claim_step(str(account.id), step):
-            return FAILED
+        await self._throttle().clear(login, address)
         await self._sessions().save(token, msgspec.structs.replace(session, totp_at=now))
         return AuthAnswer(status="ok")
 
@@ -335,7 +336,12 @@ class AuthService:
         return await self._totp_used.put(key, str(step).encode(), revision) is not None
 
     async def _failed(
-        self, account: Account | None, login: str, address: str, now: dt.datetime
+        self,
+        account: Account | None,
+        login: str,
+        address: str,
+        now: dt.datetime,
+        kind: str = "login-failed",
     ) -> None:
         """Count the failure now (it decides the next attempt); record it on the account after
         answering, so a failure for a known account takes no longer than for an unknown one."""
@@ -344,21 +350,27 @@ class AuthService:
             return
         if count >= LOCK_AT:
             await self._sessions().revoke_all(str(account.id), now)
-        task = asyncio.create_task(self._record_failure(account.login, count, address))
+        task = asyncio.create_task(self._record_failure(account.login, count, address, kind))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _record_failure(self, login: str, count: int, address: str) -> None:
+    async def _record_failure(self, login: str, count: int, address: str, kind: str) -> None:
         try:
             account = await asyncio.to_thread(self.accounts.account, login)
             if account is None:
                 return
-            account.record_security_event("login-failed", f"failure {count}", address)
+            account.record_security_event(kind, f"failure {count}", address)
             if count >= LOCK_AT:
                 account.lock("too many failed logins", count)
             await asyncio.to_thread(self._save, account, None)
         except Exception:
             log.exception("accounts.failure_not_recorded", login=login, count=count)
+
+    async def record_access_denied(
+        self, login: str, reason: str, address: str, target: str = ""
+    ) -> None:
+        """A refusal, kept as a security event of the account that was refused."""
+        await self._record(login, "access-denied", reason, address, target)
 
     async def _record(
         self, login: str, kind: str, reason: str, address: str, target: str = ""

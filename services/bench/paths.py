@@ -52,14 +52,17 @@ def command_over_nats(system: BenchSystem, chosen: list[ProtocolKey], concurrenc
 
 async def _requests(url: str, chosen: list[ProtocolKey], concurrency: int) -> Figures:
     nc = await nats.connect(url)
-    bodies = iter([msgspec.json.encode(SubmitProtocol(key=k, content=content(0))) for k in chosen])
+    requests = iter([(k, msgspec.json.encode(SubmitProtocol(key=k, content=content(0))))
+                     for k in chosen])  # fmt: skip
     latencies: list[float] = []
     failures: list[str] = []
 
     async def client() -> None:
-        for body in bodies:
-            headers = {ACTOR: "bench", ROLE: "local-operator", CHANNEL: "cli",
-                       CORRELATION_ID: str(uuid.uuid4()),
+        for key, body in requests:
+            # What the gateway sends for the precinct's own logged-in operator.
+            headers = {ACTOR: f"account:bench-{key.teryt}-{key.precinct}", ROLE: "operator",
+                       subjects.ACTOR_GMINA: key.teryt, subjects.ACTOR_PRECINCTS: str(key.precinct),
+                       CHANNEL: "online", CORRELATION_ID: str(uuid.uuid4()),
                        subjects.IDEMPOTENCY_KEY: str(uuid.uuid4())}  # fmt: skip
             started = time.perf_counter()
             reply = await nc.request(subjects.SUBMIT, body, timeout=30, headers=headers)

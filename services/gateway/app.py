@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any, Final
 import structlog
 from litestar import Litestar, MediaType, Request, get
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from services.command_service import asyncapi_json
 from services.gateway.auth import authorize
 from services.gateway.auth_routes import AUTH_ROUTES
+from services.gateway.documents import DocumentJson, OperationsPage
+from services.gateway.headers import security_headers
 from services.gateway.limits import inflight_limit
 from services.gateway.responses import EXCEPTION_HANDLERS
 from services.gateway.routes import ROUTES
@@ -23,11 +24,13 @@ if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
     from services.gateway.bus import CommandBus
+    from services.gateway.clients import Network
 
 log = structlog.get_logger("gateway")
 
 OPENAPI_PATH: Final = "/v1/schema"
-"""The OpenAPI document is served at ``/v1/schema/openapi.json`` (a browsable UI at /v1/schema)."""
+"""The OpenAPI document is served at ``/v1/schema/openapi.json``, a page of every operation at
+``/v1/schema`` (both made here: nothing is loaded from outside)."""
 MAX_BODY_BYTES: Final = 1_000_000
 MAX_INFLIGHT: Final = 256
 
@@ -40,13 +43,17 @@ async def asyncapi(request: Request[Any, Any, Any]) -> dict[str, Any]:
 
 
 def create_app(
-    bus: CommandBus, *, max_body_bytes: int = MAX_BODY_BYTES, max_inflight: int = MAX_INFLIGHT
+    bus: CommandBus,
+    *,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    max_inflight: int = MAX_INFLIGHT,
+    trusted_proxies: tuple[Network, ...] = (),
 ) -> Litestar:
     app = Litestar(
         route_handlers=[*ROUTES, *AUTH_ROUTES, *VIEW_ROUTES, asyncapi],
         guards=[authorize],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[inflight_limit(max_inflight), _access_log],
+        middleware=[security_headers, inflight_limit(max_inflight), _access_log],
         request_max_body_size=max_body_bytes,
         on_startup=[bus.start],
         on_shutdown=[bus.stop],
@@ -56,11 +63,12 @@ def create_app(
             description="Precinct protocols and turnout reports for precinct clients and "
             "coordinators. Errors are Outcome documents naming the field and the rule.",
             path=OPENAPI_PATH,
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[OperationsPage(), DocumentJson()],
         ),
         logging_config=None,
     )
     app.state.bus = bus
+    app.state.trusted_proxies = trusted_proxies
     app.state.asyncapi = json.loads(asyncapi_json())
     return app
 

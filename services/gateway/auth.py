@@ -3,19 +3,21 @@ opt out. Routes say what they need in ``opt``: ``public`` (health, documents, ac
 or a ``permission`` (``domain.authorization.Permission``).
 
 For everything else the hook requires a live session (``Authorization: Bearer <token>``), checks
-the role, the place (an operator's own precincts, a coordinator's gmina: read from the command's
-``key`` or the path) and, for commands that vouch for the paper, a TOTP code proven in the last 5
-minutes. A refusal is answered 403 and recorded as a security event on the account.
+the role, the place of a read (the path's precinct; every query parameter that names a place)
+and, for commands that vouch for the paper, a TOTP code proven in the last 5 minutes. A refusal is
+answered 403 and recorded as a security event on the account. A command's place is in its body:
+the command service checks it on the command as decoded for execution (never here, where a second
+reading of the body could disagree with the one that runs). A scoped reader's views are limited
+to the gmina decided here (``state.scope``), whatever else the query says.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
-from litestar import Request
 from litestar.exceptions import HTTPException
 
 from domain.authorization import Actor, Permission, needs_step_up, refusal
@@ -23,6 +25,7 @@ from domain.clock import SystemClock
 from schemas import subjects
 from schemas.accounts import Role
 from services.accounts.service import AccessDenied
+from services.gateway.clients import client_address
 
 if TYPE_CHECKING:
     from litestar.connection import ASGIConnection
@@ -30,38 +33,34 @@ if TYPE_CHECKING:
 
     from services.gateway.bus import CommandBus
 
-ANONYMOUS = "anonymous"
-STEP_UP_WINDOW = dt.timedelta(seconds=float(os.environ.get("TALLY_STEP_UP_S", "300")))
+ANONYMOUS: Final = "anonymous"
+STEP_UP_WINDOW: Final = dt.timedelta(seconds=float(os.environ.get("TALLY_STEP_UP_S", "300")))
 """How fresh a TOTP proof vouching commands need (``TALLY_STEP_UP_S``; drills may shorten it)."""
-DOCUMENTS = "/v1/schema"
-"""The OpenAPI document and its viewer (Litestar's own routes) are public like /health."""
-CLOCK = SystemClock()
+DOCUMENTS: Final = "/v1/schema"
+"""The OpenAPI document and its page are public like /health."""
+CLOCK: Final = SystemClock()
+UNSCOPED: Final = frozenset({Role.ADMIN, Role.AUDITOR})
+"""Roles that read everywhere; every other reader gets its own gmina's views only."""
 
 
 class AuthError(HTTPException):
-    """401/403 with the rule that refused, carried into the Outcome the client gets."""
+    """401/403 (or 400 for a query that names its place twice) with the rule that refused,
+    carried into the Outcome the client gets."""
 
     def __init__(self, status_code: int, rule: str, detail: str) -> None:
         super().__init__(status_code=status_code, detail=detail)
         self.rule = rule
 
 
-class _Place(msgspec.Struct):
-    teryt: str | None = None
-    precinct: int | None = None
-
-
-class _Keyed(msgspec.Struct):
-    key: _Place | None = None
-
-
 async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
     state = connection.state
     state.actor, state.role, state.gmina, state.precincts = ANONYMOUS, ANONYMOUS, "", ""
+    state.scope = None
+    _refuse_repeated(connection)
     if handler.opt.get("public") or connection.scope["path"].startswith(DOCUMENTS):
         return
     bus: CommandBus = connection.app.state.bus
-    token = connection.headers.get("authorization", "").removeprefix("Bearer ").strip()
+    token = bearer_token(connection.headers.get("authorization", ""))
     now = CLOCK.now()
     session = await bus.sessions.get(token, now) if token and bus.sessions else None
     if session is None:
@@ -69,12 +68,12 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     actor = Actor(login=session.login, role=Role(session.role), gmina=session.gmina,
                   precincts=session.precincts)  # fmt: skip
     permission = Permission(handler.opt["permission"])
-    teryt, precinct = await _place(connection)
+    teryt, precinct = _place(connection, actor)
     reason = refusal(actor, permission, teryt, precinct)
     if reason:
         await bus.request(subjects.ACCESS_DENIED, msgspec.json.encode(
             AccessDenied(login=actor.login, reason=reason, target=connection.url.path)),
-            {subjects.CLIENT_ADDRESS: _address(connection)})  # fmt: skip
+            {subjects.CLIENT_ADDRESS: address_of(connection)})  # fmt: skip
         raise AuthError(403, "auth.forbidden", reason)
     if needs_step_up(permission, session.totp_at, now, STEP_UP_WINDOW):
         raise AuthError(403, "auth.step_up_required",
@@ -82,32 +81,46 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     state.actor, state.role = f"account:{actor.login}", actor.role.value
     state.gmina, state.precincts = actor.gmina or "", ",".join(map(str, actor.precincts))
     state.session = token
+    if actor.role not in UNSCOPED:
+        state.scope = actor.gmina
 
 
-async def _place(connection: ASGIConnection) -> tuple[str | None, int | None]:  # type: ignore[type-arg]
-    """Where the request acts: the command's key, or the path of a read."""
+def _refuse_repeated(connection: ASGIConnection) -> None:  # type: ignore[type-arg]
+    """No route takes a parameter twice; a repeated one could be read differently by the check
+    and by the route, so it is refused before either reads it."""
+    query = connection.query_params
+    repeated = sorted({name for name in query if len(query.getall(name)) > 1})
+    if repeated:
+        names = ", ".join(repeated)
+        raise AuthError(400, "query.repeated", f"query parameter(s) given more than once: {names}")
+
+
+def bearer_token(authorization: str) -> str:
+    """The token of ``Authorization: Bearer <token>``; anything else is no token at all."""
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _place(connection: ASGIConnection, actor: Actor) -> tuple[str | None, int | None]:  # type: ignore[type-arg]
+    """Where a read acts: the path's precinct, or the place the query names.
+
+    Every parameter that names a place counts, not only the one a route reads: ``gmina`` and
+    ``code``. A scoped reader naming two different places, or a level above the gmina, names a
+    place that is not theirs (the refusal says which).
+    """
     params: dict[str, Any] = connection.path_params
     if "teryt" in params:
         return str(params["teryt"]), int(params["precinct"])
     query = connection.query_params
-    if "gmina" in query:
-        return str(query["gmina"]), None
-    if query.get("level") == "gmina" and "code" in query:
-        return str(query["code"]), None
-    if isinstance(connection, Request) and connection.method == "POST":
-        try:
-            keyed = msgspec.json.decode(await connection.body(), type=_Keyed)
-        except msgspec.DecodeError:
-            return None, None  # malformed: the route answers 400 and nothing runs
-        if keyed.key is not None:
-            return keyed.key.teryt, keyed.key.precinct
-    return None, None
-
-
-def _address(connection: ASGIConnection) -> str:  # type: ignore[type-arg]
-    client = connection.client
-    return client.host if client else "unknown"
+    named = {query[name] for name in ("gmina", "code") if name in query}
+    level = query.get("level", "gmina")
+    if len(named) > 1 or (named and level != "gmina" and actor.role not in UNSCOPED):
+        return f"{' and '.join(sorted(named))} at level {level}", None
+    return (named.pop() if named else None), None
 
 
 def address_of(connection: ASGIConnection) -> str:  # type: ignore[type-arg]
-    return _address(connection)
+    client = connection.client
+    peer = client.host if client else "unknown"
+    trusted = getattr(connection.app.state, "trusted_proxies", ())
+    return client_address(peer, connection.headers.get("x-forwarded-for", ""), trusted)

@@ -1,13 +1,17 @@
-"""Activation, login, step-up, logout and account management over HTTP."""
+"""Activation, login, step-up, logout and account management over HTTP.
+
+Bodies go to the accounts service as they came (it decodes them, strictly, once) and its answer
+comes back untouched. Answers carry session tokens and TOTP secrets: never cached anywhere
+(``Cache-Control: no-store``).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
-import msgspec
-from litestar import Request, Response, post
+from litestar import MediaType, Request, Response, post
 from litestar.openapi import ResponseSpec
-from litestar.params import JSONBody  # noqa: TC002 - Litestar reads handler signatures at runtime
 
 from domain.authorization import Permission
 from schemas import envelope, subjects
@@ -29,107 +33,79 @@ ANSWERS: Final = {
     for status, code in CODES.items()
     if code != 200
 }
+NO_STORE: Final = {"Cache-Control": "no-store"}
 
 
-def _auth_post(path: str, body: type[Any], summary: str, permission: Permission | None) -> post:
-    opt: dict[str, Any] = {"body": body}
-    opt |= {"permission": permission.value} if permission else {"public": True}
-    return post(path, opt=opt, summary=summary, status_code=200, responses=ANSWERS)
-
-
-async def _ask(request: Request[Any, Any, Any], subject: str, data: Any) -> Response[AuthAnswer]:
+async def _ask(request: Request[Any, Any, Any], subject: str) -> Response[Any]:
     state = request.state
     headers = {
         envelope.ACTOR: state.actor,
         envelope.ROLE: state.role,
         subjects.ACTOR_GMINA: state.gmina,
-        "Tally-Actor-Precincts": state.precincts,
+        subjects.ACTOR_PRECINCTS: state.precincts,
         subjects.CLIENT_ADDRESS: address_of(request),
         subjects.SESSION_TOKEN: getattr(state, "session", ""),
     }
     bus: CommandBus = request.app.state.bus
     try:
-        reply = await bus.request(subject, msgspec.json.encode(data), headers)
+        reply = await bus.ask(subject, await request.body(), headers)
     except ServiceUnavailableError as error:
         answer = AuthAnswer(status="error", reason=str(error))
-    else:
-        answer = msgspec.json.decode(reply, type=AuthAnswer)
-    code = CODES.get(answer.status, 503)
-    retry = answer.retry_after_s or (1 if code == 503 else 0)
+        return Response(answer, status_code=503, headers={**NO_STORE, "Retry-After": "1"})
+    code = CODES.get(reply.status, 503)
+    retry = reply.retry_after_s or (1 if code == 503 else 0)
     return Response(
-        answer, status_code=code, headers={"Retry-After": str(retry)} if retry else None
+        reply.body,
+        status_code=code,
+        media_type=MediaType.JSON,
+        headers={**NO_STORE, "Retry-After": str(retry)} if retry else NO_STORE,
     )
 
 
-@_auth_post(
-    "/v1/auth/activate",
-    Activate,
-    "Activate an account with its one-time code: set a password, get the TOTP secret",
-    None,
-)
-async def activate(
-    request: Request[Any, Any, Any], data: JSONBody[Activate]
-) -> Response[AuthAnswer]:
-    return await _ask(request, subjects.ACTIVATE, data)
+@dataclass(frozen=True)
+class AuthRoute:
+    path: str
+    subject: str
+    body: type[Any]
+    summary: str
+    name: str
+    permission: Permission | None = None
+    """None: public (activation and login need no session)."""
 
 
-@_auth_post("/v1/auth/login", LogIn, "Log in with password and TOTP code: a session token", None)
-async def login(request: Request[Any, Any, Any], data: JSONBody[LogIn]) -> Response[AuthAnswer]:
-    return await _ask(request, subjects.LOGIN, data)
+ROUTES: Final = (
+    AuthRoute("/v1/auth/activate", subjects.ACTIVATE, Activate,
+              "Activate an account with its one-time code: set a password, get the TOTP secret",
+              "activate"),
+    AuthRoute("/v1/auth/login", subjects.LOGIN, LogIn,
+              "Log in with password and TOTP code: a session token", "login"),
+    AuthRoute("/v1/auth/step-up", subjects.STEP_UP, StepUp,
+              "Prove a fresh TOTP code (needed every 5 minutes for corrections, confirmations, "
+              "approvals, rejections, withdrawals and proxy entry)", "step_up",
+              Permission.SESSION),
+    AuthRoute("/v1/auth/logout", subjects.LOGOUT, AccountAction, "End this session", "logout",
+              Permission.SESSION),
+    AuthRoute("/v1/accounts", subjects.CREATE_ACCOUNT, CreateAccount,
+              "Create an account: its one-time activation slip", "create_account",
+              Permission.MANAGE_ACCOUNTS),
+    AuthRoute("/v1/accounts/reset", subjects.RESET_ACCOUNT, AccountAction,
+              "Reset an account: a new activation slip; its sessions end", "reset_account",
+              Permission.MANAGE_ACCOUNTS),
+    AuthRoute("/v1/accounts/unlock", subjects.UNLOCK_ACCOUNT, AccountAction,
+              "Lift a lockout after failed logins", "unlock_account",
+              Permission.MANAGE_ACCOUNTS),
+)  # fmt: skip
 
 
-@_auth_post(
-    "/v1/auth/step-up",
-    StepUp,
-    "Prove a fresh TOTP code (needed every 5 minutes for "
-    "corrections, confirmations, approvals and proxy entry)",
-    Permission.SESSION,
-)
-async def step_up(request: Request[Any, Any, Any], data: JSONBody[StepUp]) -> Response[AuthAnswer]:
-    return await _ask(request, subjects.STEP_UP, data)
+def _route(route: AuthRoute) -> Any:
+    async def handler(request: Request[Any, Any, Any]) -> Response[Any]:
+        return await _ask(request, route.subject)
+
+    handler.__name__ = route.name
+    opt: dict[str, Any] = {"body": route.body, "reply": AuthAnswer}
+    opt |= {"permission": route.permission.value} if route.permission else {"public": True}
+    return post(route.path, name=route.name, operation_id=route.name, opt=opt,
+                summary=route.summary, status_code=200, responses=ANSWERS)(handler)  # fmt: skip
 
 
-@_auth_post("/v1/auth/logout", AccountAction, "End this session", Permission.SESSION)
-async def logout(
-    request: Request[Any, Any, Any], data: JSONBody[AccountAction]
-) -> Response[AuthAnswer]:
-    return await _ask(request, subjects.LOGOUT, data)
-
-
-@_auth_post(
-    "/v1/accounts",
-    CreateAccount,
-    "Create an account: its one-time activation slip",
-    Permission.MANAGE_ACCOUNTS,
-)
-async def create_account(
-    request: Request[Any, Any, Any], data: JSONBody[CreateAccount]
-) -> Response[AuthAnswer]:
-    return await _ask(request, subjects.CREATE_ACCOUNT, data)
-
-
-@_auth_post(
-    "/v1/accounts/reset",
-    AccountAction,
-    "Reset an account: a new activation slip; its sessions end",
-    Permission.MANAGE_ACCOUNTS,
-)
-async def reset_account(
-    request: Request[Any, Any, Any], data: JSONBody[AccountAction]
-) -> Response[AuthAnswer]:
-    return await _ask(request, subjects.RESET_ACCOUNT, data)
-
-
-@_auth_post(
-    "/v1/accounts/unlock",
-    AccountAction,
-    "Lift a lockout after failed logins",
-    Permission.MANAGE_ACCOUNTS,
-)
-async def unlock_account(
-    request: Request[Any, Any, Any], data: JSONBody[AccountAction]
-) -> Response[AuthAnswer]:
-    return await _ask(request, subjects.UNLOCK_ACCOUNT, data)
-
-
-AUTH_ROUTES = [activate, login, step_up, logout, create_account, reset_account, unlock_account]
+AUTH_ROUTES: Final = [_route(route) for route in ROUTES]

@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING
 
 import nats.errors
 
+from schemas import subjects
 from services.accounts.sessions import SessionStore
 from services.eventstore.connection import connect
 from services.kv import KvBucket
+from services.replies import Reply
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -48,11 +50,18 @@ class CommandBus:
         return self._nc is not None and self._nc.is_connected
 
     async def request(self, subject: str, body: bytes, headers: dict[str, str]) -> bytes:
+        return (await self.ask(subject, body, headers)).body
+
+    async def ask(self, subject: str, body: bytes, headers: dict[str, str]) -> Reply:
+        """The responder's reply as it sent it, with its status and Retry-After headers."""
         if self._nc is None:
             raise ServiceUnavailableError("the gateway is not connected to NATS")
         try:
             reply = await self._nc.request(subject, body, headers=headers, timeout=self.timeout_s)
         except (nats.errors.TimeoutError, nats.errors.NoRespondersError) as error:
             raise ServiceUnavailableError(f"no answer on {subject}: {error!r}") from error
-        data: bytes = reply.data
-        return data
+        answered = reply.headers or {}
+        retry = answered.get(subjects.RETRY_AFTER, "0")
+        return Reply(
+            reply.data, answered.get(subjects.STATUS, "ok"), int(retry) if retry.isdigit() else 0
+        )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
@@ -18,8 +17,10 @@ if TYPE_CHECKING:
 RETRY_AFTER: Final = {"Retry-After": "1"}
 STATUS_CODES: Final = {
     "accepted": 200,
+    "ok": 200,
     "refused": 422,
     "invalid": 400,
+    "forbidden": 403,
     "conflict": 409,
     "not-found": 404,
     "in-progress": 503,
@@ -71,11 +72,3 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ValidationException: _invalid_body,
     HTTPException: _http_error,
 }
-
-
-def decode_reply(reply: bytes, kind: type[Any]) -> Any:
-    """A query's reply: its view, or an ``Outcome`` when it carries a status."""
-    raw = msgspec.json.decode(reply)
-    if isinstance(raw, dict) and "status" in raw:
-        return msgspec.convert(raw, Outcome)
-    return msgspec.convert(raw, kind)

@@ -1,18 +1,26 @@
 """The v1 API. Commands are POSTed as the JSON types of ``schemas.commands``; every answer is an
 ``Outcome`` (queries: their view). Status codes: 200 accepted, 400 malformed (every problem with
-its JSON path), 404 not found, 409 idempotency key reused for another body, 413 body too large,
-422 refused by the rules or the protocol's state (field and rule code), 429 overloaded and 503
-unavailable (both with ``Retry-After``). ``Idempotency-Key`` makes a retry safe for 48 hours."""
+its JSON path), 403 not yours to do (role, gmina, precincts) or a fresh TOTP code needed, 404 not
+found, 409 idempotency key reused for another body, 413 body too large, 422 refused by the rules
+or the protocol's state (field and rule code), 429 overloaded and 503 unavailable (both with
+``Retry-After``). ``Idempotency-Key`` makes a retry safe for 48 hours.
+
+A command's body is forwarded to the command service as it came: the command service is the one
+place that decodes it (strictly: ``"3"`` is not a precinct number) and checks, on the command it
+is about to run, that the actor may act at that place. Its reply comes back untouched; its status
+header says which HTTP code it is.
+"""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 import msgspec
-from litestar import Request, Response, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar.openapi import ResponseSpec
-from litestar.params import FromPath, JSONBody  # noqa: TC002 - Litestar reads handler signatures at runtime
+from litestar.params import FromPath  # noqa: TC002 - Litestar reads handler signatures at runtime
 
 from domain.authorization import Permission
 from schemas import envelope, subjects
@@ -32,9 +40,9 @@ from schemas.commands import (
 from schemas.validation import ProtocolKey, ValidationReport
 from services.gateway.auth import address_of
 from services.gateway.bus import CommandBus, ServiceUnavailableError
-from services.gateway.responses import decode_reply, outcome_response, unavailable
+from services.gateway.responses import STATUS_CODES, unavailable
 
-CORRELATION_HEADER = "X-Correlation-Id"
+CORRELATION_HEADER: Final = "X-Correlation-Id"
 ONLINE, PROXY = "online", "proxy"
 
 
@@ -48,7 +56,7 @@ def _headers(request: Request[Any, Any, Any], channel: str) -> dict[str, str]:
         envelope.ACTOR: request.state.actor,
         envelope.ROLE: request.state.role,
         subjects.ACTOR_GMINA: request.state.gmina,
-        "Tally-Actor-Precincts": request.state.precincts,
+        subjects.ACTOR_PRECINCTS: request.state.precincts,
         subjects.CLIENT_ADDRESS: address_of(request),
         envelope.CHANNEL: channel,
         envelope.CORRELATION_ID: request.headers.get(CORRELATION_HEADER) or str(uuid.uuid4()),
@@ -59,23 +67,29 @@ def _headers(request: Request[Any, Any, Any], channel: str) -> dict[str, str]:
     return headers
 
 
-async def _command(
-    request: Request[Any, Any, Any], subject: str, data: Any, channel: str = ONLINE
-) -> Response[Outcome]:
+async def forward(
+    request: Request[Any, Any, Any], subject: str, body: bytes, channel: str = ONLINE
+) -> Response[Any]:
+    """Send ``body`` to the command service; answer with its reply as it came."""
     try:
-        reply = await _bus(request).request(
-            subject, msgspec.json.encode(data), _headers(request, channel)
-        )
+        reply = await _bus(request).ask(subject, body, _headers(request, channel))
     except ServiceUnavailableError as error:
         return unavailable(str(error))
-    return outcome_response(msgspec.json.decode(reply, type=Outcome))
+    code = STATUS_CODES.get(reply.status, 200 if reply.status == "ok" else 503)
+    retry = reply.retry_after_s or (1 if code == 503 else 0)
+    return Response(
+        reply.body,
+        status_code=code,
+        media_type=MediaType.JSON,
+        headers={"Retry-After": str(retry)} if retry else None,
+    )
 
 
 def _answers(*codes: int) -> dict[int, ResponseSpec]:
     return {code: ResponseSpec(data_container=Outcome, description=ANSWERS[code]) for code in codes}
 
 
-ANSWERS = {
+ANSWERS: Final = {
     400: "Malformed: every problem with its JSON path",
     401: "Not logged in, or the session ended",
     403: "Not allowed here (role, gmina, precincts) or a fresh TOTP code is needed (step-up)",
@@ -86,168 +100,72 @@ ANSWERS = {
     429: "Overloaded: retry after Retry-After seconds",
     503: "Unavailable or failed: retry after Retry-After seconds",
 }
-COMMAND_ANSWERS = _answers(400, 401, 403, 409, 413, 422, 429, 503)
+COMMAND_ANSWERS: Final = _answers(400, 401, 403, 409, 413, 422, 429, 503)
 
 
-def _post(path: str, body: type[Any], summary: str, permission: Permission) -> post:
+@dataclass(frozen=True)
+class Command:
+    """One POST endpoint: its path, the NATS subject it forwards to, and what it takes."""
+
+    path: str
+    subject: str
+    body: type[Any]
+    permission: Permission
+    summary: str
+    name: str
+    channel: str = ONLINE
+    reply: type[Any] = Outcome
+
+
+COMMANDS: Final = (
+    Command("/v1/protocols", subjects.SUBMIT, SubmitProtocol, Permission.SUBMIT,
+            "Submit a protocol (version 1)", "submit"),
+    Command("/v1/protocols/corrections", subjects.CORRECT, CorrectProtocol, Permission.CORRECT,
+            "Correct a protocol: a new version", "correct"),
+    Command("/v1/proxy/protocols", subjects.SUBMIT, SubmitProtocol, Permission.PROXY,
+            "Proxy entry: a coordinator submits for the OKW", "proxy_submit", PROXY),
+    Command("/v1/proxy/protocols/corrections", subjects.CORRECT, CorrectProtocol,
+            Permission.PROXY, "Proxy entry of a correction", "proxy_correct", PROXY),
+    Command("/v1/protocols/confirmations", subjects.CONFIRM, ConfirmProtocol, Permission.CONFIRM,
+            "Confirm the paper copy: its control code, or a blind entry of its numbers",
+            "confirm"),
+    Command("/v1/protocols/approvals", subjects.APPROVE, ApproveHardWarnings, Permission.APPROVE,
+            "Approve a version's hard warnings", "approve"),
+    Command("/v1/protocols/confirmation-withdrawals", subjects.WITHDRAW, WithdrawConfirmation,
+            Permission.WITHDRAW, "Withdraw a confirmation", "withdraw"),
+    Command("/v1/protocols/rejections", subjects.REJECT, RejectProtocol, Permission.REJECT,
+            "Reject a protocol, with a reason", "reject"),
+    Command("/v1/turnout-reports", subjects.TURNOUT_REPORT, ReportTurnout, Permission.TURNOUT,
+            "Report turnout at one of the round's hours", "report_turnout"),
+    Command("/v1/turnout-reports/corrections", subjects.TURNOUT_CORRECT, CorrectTurnout,
+            Permission.TURNOUT, "Correct a turnout report", "correct_turnout"),
+    Command("/v1/alerts/acknowledgements", subjects.ACKNOWLEDGE_ALERT, AcknowledgeAlert,
+            Permission.ACKNOWLEDGE,
+            "Acknowledge an alert of your gmina with a note (recorded as an event)",
+            "acknowledge_alert"),
+    Command("/v1/protocols/validations", subjects.VALIDATE, SubmitProtocol, Permission.VALIDATE,
+            "Judge a protocol in its recorded setting without writing anything", "validate",
+            reply=ValidationReport),
+)  # fmt: skip
+
+
+def _route(command: Command) -> Any:
+    async def handler(request: Request[Any, Any, Any]) -> Response[Any]:
+        return await forward(request, command.subject, await request.body(), command.channel)
+
+    handler.__name__ = command.name
     return post(
-        path,
-        opt={"body": body, "permission": permission.value},
-        summary=summary,
+        command.path,
+        name=command.name,
+        operation_id=command.name,
+        opt={"body": command.body, "reply": command.reply, "permission": command.permission.value},
+        summary=command.summary,
         status_code=200,
         responses=COMMAND_ANSWERS,
-    )
+    )(handler)
 
 
-@_post("/v1/protocols", SubmitProtocol, "Submit a protocol (version 1)", Permission.SUBMIT)
-async def submit(
-    request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
-) -> Response[Outcome]:
-    return await _command(request, subjects.SUBMIT, data)
-
-
-@_post(
-    "/v1/protocols/corrections",
-    CorrectProtocol,
-    "Correct a protocol: a new version",
-    Permission.CORRECT,
-)
-async def correct(
-    request: Request[Any, Any, Any], data: JSONBody[CorrectProtocol]
-) -> Response[Outcome]:
-    return await _command(request, subjects.CORRECT, data)
-
-
-@_post(
-    "/v1/proxy/protocols",
-    SubmitProtocol,
-    "Proxy entry: a coordinator submits for the OKW",
-    Permission.PROXY,
-)
-async def proxy_submit(
-    request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
-) -> Response[Outcome]:
-    return await _command(request, subjects.SUBMIT, data, PROXY)
-
-
-@_post(
-    "/v1/proxy/protocols/corrections",
-    CorrectProtocol,
-    "Proxy entry of a correction",
-    Permission.PROXY,
-)
-async def proxy_correct(
-    request: Request[Any, Any, Any], data: JSONBody[CorrectProtocol]
-) -> Response[Outcome]:
-    return await _command(request, subjects.CORRECT, data, PROXY)
-
-
-@_post(
-    "/v1/protocols/confirmations",
-    ConfirmProtocol,
-    "Confirm the paper copy: its control code, or a blind entry of its numbers",
-    Permission.CONFIRM,
-)
-async def confirm(
-    request: Request[Any, Any, Any], data: JSONBody[ConfirmProtocol]
-) -> Response[Outcome]:
-    return await _command(request, subjects.CONFIRM, data)
-
-
-@_post(
-    "/v1/protocols/approvals",
-    ApproveHardWarnings,
-    "Approve a version's hard warnings",
-    Permission.APPROVE,
-)
-async def approve(
-    request: Request[Any, Any, Any], data: JSONBody[ApproveHardWarnings]
-) -> Response[Outcome]:
-    return await _command(request, subjects.APPROVE, data)
-
-
-@_post(
-    "/v1/protocols/confirmation-withdrawals",
-    WithdrawConfirmation,
-    "Withdraw a confirmation",
-    Permission.WITHDRAW,
-)
-async def withdraw(
-    request: Request[Any, Any, Any], data: JSONBody[WithdrawConfirmation]
-) -> Response[Outcome]:
-    return await _command(request, subjects.WITHDRAW, data)
-
-
-@_post(
-    "/v1/protocols/rejections",
-    RejectProtocol,
-    "Reject a protocol, with a reason",
-    Permission.REJECT,
-)
-async def reject(
-    request: Request[Any, Any, Any], data: JSONBody[RejectProtocol]
-) -> Response[Outcome]:
-    return await _command(request, subjects.REJECT, data)
-
-
-@_post(
-    "/v1/turnout-reports",
-    ReportTurnout,
-    "Report turnout at one of the round's hours",
-    Permission.TURNOUT,
-)
-async def report_turnout(
-    request: Request[Any, Any, Any], data: JSONBody[ReportTurnout]
-) -> Response[Outcome]:
-    return await _command(request, subjects.TURNOUT_REPORT, data)
-
-
-@_post(
-    "/v1/turnout-reports/corrections",
-    CorrectTurnout,
-    "Correct a turnout report",
-    Permission.TURNOUT,
-)
-async def correct_turnout(
-    request: Request[Any, Any, Any], data: JSONBody[CorrectTurnout]
-) -> Response[Outcome]:
-    return await _command(request, subjects.TURNOUT_CORRECT, data)
-
-
-@_post(
-    "/v1/alerts/acknowledgements",
-    AcknowledgeAlert,
-    "Acknowledge an alert of your gmina with a note (recorded as an event)",
-    Permission.ACKNOWLEDGE,
-)
-async def acknowledge_alert(
-    request: Request[Any, Any, Any], data: JSONBody[AcknowledgeAlert]
-) -> Response[Outcome]:
-    return await _command(request, subjects.ACKNOWLEDGE_ALERT, data)
-
-
-@_post(
-    "/v1/protocols/validations",
-    SubmitProtocol,
-    "Judge a protocol in its recorded setting without writing anything",
-    Permission.VALIDATE,
-)
-async def validate(
-    request: Request[Any, Any, Any], data: JSONBody[SubmitProtocol]
-) -> Response[ValidationReport | Outcome]:
-    try:
-        reply = await _bus(request).request(
-            subjects.VALIDATE, msgspec.json.encode(data), _headers(request, ONLINE)
-        )
-    except ServiceUnavailableError as error:
-        return unavailable(str(error))  # type: ignore[return-value]
-    answer = decode_reply(reply, ValidationReport)
-    if isinstance(answer, Outcome):
-        return outcome_response(answer)  # type: ignore[return-value]
-    return Response(answer, status_code=200)
-
-
-PROTOCOL_PATH = (
+PROTOCOL_PATH: Final = (
     "/v1/protocols/{election:str}/{teryt:str}/{precinct:int}/{contest:str}/{district:int}/"
     "{round_number:int}"
 )
@@ -257,7 +175,7 @@ PROTOCOL_PATH = (
     PROTOCOL_PATH,
     summary="A protocol's current state and every version",
     responses=_answers(400, 401, 403, 404, 429, 503),
-    opt={"permission": Permission.READ.value},
+    opt={"permission": Permission.READ.value, "reply": ProtocolView},
 )
 async def protocol(
     request: Request[Any, Any, Any],
@@ -267,19 +185,10 @@ async def protocol(
     contest: FromPath[str],
     district: FromPath[int],
     round_number: FromPath[int],
-) -> Response[ProtocolView | Outcome]:
+) -> Response[Any]:
     key = ProtocolKey(election=election, teryt=teryt, precinct=precinct, contest=contest,
                       district=district, round=round_number)  # fmt: skip
-    try:
-        reply = await _bus(request).request(
-            subjects.GET_PROTOCOL, msgspec.json.encode(key), _headers(request, ONLINE)
-        )
-    except ServiceUnavailableError as error:
-        return unavailable(str(error))  # type: ignore[return-value]
-    answer = decode_reply(reply, ProtocolView)
-    if isinstance(answer, Outcome):
-        return outcome_response(answer)  # type: ignore[return-value]
-    return Response(answer, status_code=200)
+    return await forward(request, subjects.GET_PROTOCOL, msgspec.json.encode(key))
 
 
 @get("/health", opt={"public": True}, summary="Liveness and NATS connection")
@@ -289,19 +198,4 @@ async def health(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
                     status_code=200 if connected else 503)  # fmt: skip
 
 
-ROUTES = [
-    acknowledge_alert,
-    submit,
-    correct,
-    proxy_submit,
-    proxy_correct,
-    confirm,
-    approve,
-    withdraw,
-    reject,
-    report_turnout,
-    correct_turnout,
-    validate,
-    protocol,
-    health,
-]
+ROUTES: Final = [*(_route(command) for command in COMMANDS), protocol, health]

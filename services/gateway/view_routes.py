@@ -1,5 +1,7 @@
-"""Read endpoints over the projections: tallies, progress, turnout. A coordinator (or operator)
-names their gmina; auditors and admins read everything."""
+"""Read endpoints over the projections: tallies, progress, turnout, alerts, the audit trail. A
+coordinator (or operator) names their gmina and gets that gmina's rows only: each route filters by
+the scope the authorization hook decided (``request.state.scope``), never by a parameter of its
+own reading; auditors and admins read everything."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from litestar.params import FromQuery, QueryParameter
 
 from domain.authorization import Permission
 from schemas.commands import Outcome
+from schemas.problems import Problem
 from services.gateway.bus import CommandBus, ServiceUnavailableError
 from services.projector.service import QUERY_SUBJECT, ViewQuery, ViewRows
 
-OPT: Final = {"permission": Permission.VIEW.value}
+OPT: Final = {"permission": Permission.VIEW.value, "reply": ViewRows}
 ANSWERS: Final = {
-    400: ResponseSpec(data_container=ViewRows, description="bad query"),
+    400: ResponseSpec(data_container=Outcome, description="bad query: the parameter and rule"),
     401: ResponseSpec(data_container=Outcome, description="not logged in"),
     403: ResponseSpec(data_container=Outcome, description="outside your gmina"),
     429: ResponseSpec(data_container=Outcome, description="overloaded"),
@@ -28,9 +31,17 @@ ANSWERS: Final = {
 AFTER: Final = "continue after this row key: the `next` of the previous page"
 
 
+def _scoped(
+    request: Request[Any, Any, Any], level: str, code: str | None
+) -> tuple[str, str | None]:
+    """A scoped reader reads its own gmina's level only (the hook refused anything else)."""
+    scope: str | None = request.state.scope
+    return ("gmina", scope) if scope else (level, code)
+
+
 async def _rows(
     request: Request[Any, Any, Any], query: ViewQuery, after: str | None
-) -> Response[ViewRows]:
+) -> Response[Any]:
     """One page of rows; ``next`` in the answer says where the following page starts."""
     if after:
         query = msgspec.structs.replace(query, after=after)
@@ -41,7 +52,10 @@ async def _rows(
         rows = ViewRows(view=query.view, position=0, rows=[], error=str(error))
         return Response(rows, status_code=503, headers={"Retry-After": "1"})
     rows = msgspec.json.decode(reply, type=ViewRows)
-    return Response(rows, status_code=400 if rows.error else 200)
+    if rows.error:
+        problem = Problem(path="$", rule="view.query", message=rows.error)
+        return Response(Outcome(status="invalid", problems=(problem,)), status_code=400)
+    return Response(rows, status_code=200)
 
 
 @get(
@@ -60,7 +74,8 @@ async def tallies(
     level: FromQuery[str] = "gmina",
     code: FromQuery[str | None] = None,
     after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
-) -> Response[ViewRows]:
+) -> Response[Any]:
+    level, code = _scoped(request, level, code)
     where: dict[str, str | int] = {"round": round_number, "level": level}
     if code is not None:
         where["code"] = code
@@ -85,7 +100,8 @@ async def progress(
     election: FromQuery[str],
     gmina: FromQuery[str | None] = None,
     after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
-) -> Response[ViewRows]:
+) -> Response[Any]:
+    gmina = request.state.scope or gmina
     where: dict[str, str | int] = {"gmina": gmina} if gmina else {}
     query = ViewQuery(view="progress", table="progress", prefix=f"{election}|", where=where)
     return await _rows(request, query, after)
@@ -104,7 +120,8 @@ async def turnout(
     level: FromQuery[str] = "gmina",
     code: FromQuery[str | None] = None,
     after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
-) -> Response[ViewRows]:
+) -> Response[Any]:
+    level, code = _scoped(request, level, code)
     where: dict[str, str | int] = {"level": level}
     if code is not None:
         where["code"] = code
@@ -126,7 +143,8 @@ async def alerts(
     gmina: FromQuery[str | None] = None,
     alert_state: Annotated[str | None, QueryParameter(name="state")] = None,
     after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
-) -> Response[ViewRows]:
+) -> Response[Any]:
+    gmina = request.state.scope or gmina
     where: dict[str, str | int] = {"state": alert_state} if alert_state else {}
     prefix = f"{election}|{gmina}|" if gmina else f"{election}|"
     return await _rows(
@@ -136,7 +154,7 @@ async def alerts(
 
 @get(
     "/v1/audit",
-    opt={"permission": Permission.AUDIT.value},
+    opt={"permission": Permission.AUDIT.value, "reply": ViewRows},
     responses=ANSWERS,
     summary="The audit trail: every event in order (who, how, when, where, what changed); "
     "filter by gmina, precinct, actor; format=jsonl for JSON lines",
@@ -150,7 +168,8 @@ async def audit(
     until: FromQuery[str | None] = None,
     output: Annotated[str, QueryParameter(name="format")] = "json",
     after: Annotated[str | None, QueryParameter(description=AFTER)] = None,
-) -> Response[ViewRows] | Response[bytes]:
+) -> Response[Any]:
+    gmina = request.state.scope or gmina
     where: dict[str, str | int] = {
         name: value
         for name, value in (("gmina", gmina), ("precinct", precinct), ("actor", actor))
@@ -158,6 +177,8 @@ async def audit(
     }
     query = ViewQuery(view="audit", table="entries", where=where)
     response = await _rows(request, query, after)
+    if response.status_code != 200:
+        return response
     rows = [
         r
         for r in response.content.rows

@@ -11,7 +11,7 @@ import pytest
 from domain.rules import RULES, profile_for, validate, validate_turnout
 from domain.rules.forms import INVALID_VOTE_REASONS
 from schemas.definition import PrecinctType
-from schemas.protocol import CandidateVotes, ListVotes, TurnoutContent
+from schemas.protocol import CandidateVotes, ListVotes, Severity, TurnoutContent
 from schemas.validation import Sibling, TurnoutContext
 from tests.protocols import (
     candidate_context,
@@ -84,6 +84,8 @@ CASES: list[tuple[str, str, dict[str, Any], dict[str, Any]]] = [
     ("R119", P15, {"proxy": 500}, {"proxy": 499}),
     ("R120", P15, {"certificate": 500}, {"certificate": 499}),
     ("R121", P15, {"ballots_received": 881}, {"ballots_received": 880}),
+    ("R122", P15, {"proxy": 10_000_001}, {"proxy": 10_000_000}),
+    ("R123", P15, {"ballots_unused": 1101}, {"ballots_unused": 1100}),
     ("R201", P15, {"ctx": {"postal": False}}, {**NO_POSTAL, "ctx": {"postal": False}}),
     ("R202", P15, {"envelopes_received": 21}, {"envelopes_received": 20}),
     ("R203", P15, {"envelopes_no_statement": 18}, {"envelopes_no_statement": 17}),
@@ -199,6 +201,18 @@ def test_the_second_form_of_r407_and_r409_is_the_list_ballot() -> None:
     extra = ListVotes(number=9, total=0, candidates=())
     assert "R407" in fired(LISTS, {"lists": (*council_lists().lists, extra)})
     assert "R409" in fired(LISTS, {"lists": council_lists().lists[:2]})
+
+
+def test_impossible_numbers_name_the_field_that_holds_them() -> None:
+    """2^63 votes for a candidate, or a list beyond the ballots: refused, naming the place."""
+    content_builder, context_builder = BUILDERS[P15]
+    huge = content_builder(candidates=(CandidateVotes(position=1, votes=2**63),
+                                       *content_builder().candidates[1:]))  # fmt: skip
+    findings = validate(huge, context_builder(), profile_for("", "2015")).findings
+    beyond = [f for f in findings if f.code == "R122"]
+    assert [("candidates[1]",)] == [f.fields for f in beyond]
+    assert Severity.ERROR is beyond[0].severity
+    assert "candidates[1]" in beyond[0].message_en
 
 
 def test_a_reason_of_invalid_votes_left_blank_did_not_apply() -> None:
