@@ -45,6 +45,7 @@ class TallyClient:
         proxy: bool = False,
         token: str = "",
     ) -> None:
+        self.base_url = base_url
         self._http = httpx.Client(base_url=base_url, timeout=timeout)
         self._retries = retries
         self._prefix = "/v1/proxy" if proxy else "/v1"

@@ -122,7 +122,7 @@ class AuthService:
         try:
             request = decode_json(body, REQUESTS[subject])
         except DecodeError as error:
-            reason = "; ".join(f"{p.path}: {p.message}" for p in error.problems)
+            reason = "; ".join(f"{p.path} [{p.rule}] {p.message}" for p in error.problems)
             return _reply(AuthAnswer(status="invalid", reason=reason))
         try:
             answer = await self._dispatch(subject, request, headers)

@@ -1,4 +1,5 @@
-"""The gateway's shell: the overload limit answers 429 at once; every route is authorized."""
+"""The gateway's shell: the overload limit answers 429 at once; every route is authorized; only
+Bearer tokens count; forwarded addresses only from trusted proxies."""
 
 from __future__ import annotations
 
@@ -6,10 +7,15 @@ import asyncio
 import json
 from typing import Any
 
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from services.eventstore.settings import StoreSettings
 from services.gateway.app import create_app
-from services.gateway.auth import authorize
+from services.gateway.auth import authorize, bearer_token
 from services.gateway.bus import CommandBus
+from services.gateway.clients import TrustedProxiesError, client_address, trusted_proxies
 from services.gateway.limits import inflight_limit
 
 
@@ -54,3 +60,32 @@ def test_every_route_passes_the_authorization_hook() -> None:
     for handler in handlers:
         guards = [getattr(guard, "func", guard) for guard in handler.resolve_guards()]
         assert authorize in guards, handler
+
+
+def test_only_the_bearer_scheme_carries_a_session() -> None:
+    """A bare token, Basic or Token schemes are no token at all; the scheme is case-blind."""
+    assert "abc" == bearer_token("Bearer abc")
+    assert "abc" == bearer_token("bearer  abc ")
+    assert ("", "", "", "") == (bearer_token("abc"), bearer_token("Basic abc"),
+                                bearer_token("Token abc"), bearer_token("Bearer"))  # fmt: skip
+
+
+PROXIES = trusted_proxies("10.0.0.0/8, 192.168.1.1")
+
+
+@given(forwarded=st.text(max_size=60), peer=st.sampled_from(["127.0.0.1", "8.8.8.8", "::1"]))
+def test_a_forwarded_address_from_anyone_but_a_trusted_proxy_is_ignored(
+    forwarded: str, peer: str
+) -> None:
+    """Whatever a client writes in X-Forwarded-For, an untrusted peer is who asks."""
+    assert peer == client_address(peer, forwarded, PROXIES)
+
+
+def test_a_trusted_proxy_names_the_nearest_untrusted_hop() -> None:
+    """Read from the right: the proxies' own hops are skipped; a forged leftmost one is not
+    reached; nonsense from a trusted proxy counts as the proxy itself."""
+    assert "203.0.113.7" == client_address("10.0.0.2", "1.2.3.4, 203.0.113.7, 10.0.0.9", PROXIES)
+    assert "10.0.0.2" == client_address("10.0.0.2", "", PROXIES)
+    assert "10.0.0.2" == client_address("10.0.0.2", "not-an-address", PROXIES)
+    with pytest.raises(TrustedProxiesError, match=r"'10\.0\.0\.0/33'"):
+        trusted_proxies("10.0.0.0/33")
