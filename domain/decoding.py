@@ -113,7 +113,7 @@ def _walk_tagged(
     tag_field = structs[0].__struct_config__.tag_field
     by_tag = {_tag(member): member for member in structs}
     tag = value.get(tag_field)
-    if tag not in by_tag:
+    if not isinstance(tag, str | int) or tag not in by_tag:
         known = ", ".join(repr(t) for t in by_tag)
         problems.append(
             Problem(

@@ -101,6 +101,9 @@ CELL_DAMAGE = st.sampled_from(
 
 def _row_damage(draw: st.DrawFn, rows: list[list[str]], kind: str) -> None:
     """One accident to the table's rows, in place."""
+    if not rows or not rows[0]:
+        rows.append(["7"])  # nothing left to damage: a stray cell instead
+        return
     row = draw(st.integers(min_value=0, max_value=len(rows) - 1))
     column = draw(st.integers(min_value=0, max_value=len(rows[0]) - 1))
     if kind == "cell" and column < len(rows[row]):

@@ -68,3 +68,20 @@ def test_the_wrong_format_is_refused() -> None:
     """The format string names the version of the file format."""
     document = mutated(small_gmina(), lambda d: d.update(format="tally.election-definition.v9"))
     assert [("$.format", "schema.type")] == problems_of(document)
+
+
+@pytest.mark.parametrize("kind", [[], {}, None, 1.5])
+def test_a_kind_of_any_json_type_is_an_unknown_kind(kind: object) -> None:
+    """A list or object where the contest's kind belongs is a problem, not a crash."""
+    document = mutated(small_gmina(), lambda d: d["contests"][0].update(kind=kind))
+    with pytest.raises(DecodeError) as refused:
+        decode_json(json.dumps(document).encode(), ElectionDefinition)
+    assert ["schema.unknown_kind"] == [p.rule for p in refused.value.problems]
+
+
+def test_nesting_beyond_32_levels_is_too_deep() -> None:
+    """Deep nesting is refused with its own rule, at any depth (msgspec's own limit included)."""
+    for depth in (40, 5000):
+        with pytest.raises(DecodeError) as refused:
+            decode_json(b"[" * depth + b"]" * depth, ElectionDefinition)
+        assert ["json.too_deep"] == [p.rule for p in refused.value.problems]
