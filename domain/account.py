@@ -1,4 +1,7 @@
-"""The account aggregate: one person's login, role and scope, activation, lock, security events.
+"""The account aggregate: one person's login, role and scope, activation, lock, logins.
+
+Security events (refusals) are not part of it: they are records of their own
+(``services.accounts.security_log``), so refusals never race for or lengthen an account.
 
 Secrets arrive already protected: the activation code as its SHA-256, the password as an argon2id
 hash, the TOTP seed sealed with a key from the environment. The aggregate decides; it never sees a
@@ -33,6 +36,9 @@ class AccountError(Exception):
     """A refused account command; the message is safe to show to the person who tried."""
 
 
+INVALID_CODE = "the activation code is not valid (used, expired or mistyped)"
+
+
 @tag("account")
 class Account(Aggregate):
     @tag("account.created.v1")
@@ -58,10 +64,6 @@ class Account(Aggregate):
     @tag("account.logged_in.v1")
     class LoggedIn(Aggregate.Event):
         data: ev.LoggedIn
-
-    @tag("account.security_event.v1")
-    class SecurityEventRecorded(Aggregate.Event):
-        data: ev.SecurityEvent
 
     @classmethod
     def create_id(cls, data: ev.AccountCreated) -> UUID:
@@ -104,7 +106,7 @@ class Account(Aggregate):
             or not hmac.compare_digest(issued.code_hash, code_hash)
             or now > issued.expires_at
         ):
-            raise AccountError("the activation code is not valid (used, expired or mistyped)")
+            raise AccountError(INVALID_CODE)
         self._activate(ev.AccountActivated(password_hash=password_hash, totp_seed=totp_seed))
 
     def lock(self, reason: str, failures: int) -> None:
@@ -118,9 +120,6 @@ class Account(Aggregate):
 
     def record_login(self, session: str, address: str) -> None:
         self._logged_in(ev.LoggedIn(session=session, address=address))
-
-    def record_security_event(self, kind: str, reason: str, address: str, target: str = "") -> None:
-        self._security(ev.SecurityEvent(kind=kind, reason=reason, address=address, target=target))
 
     @property
     def can_log_in(self) -> bool:
@@ -155,7 +154,3 @@ class Account(Aggregate):
     @event(LoggedIn)
     def _logged_in(self, data: ev.LoggedIn) -> None:
         self.last_login = data
-
-    @event(SecurityEventRecorded)
-    def _security(self, data: ev.SecurityEvent) -> None:
-        self.last_security_event = data

@@ -2,8 +2,9 @@
 
 An operator acts only for their own precincts, a coordinator only in their gmina, an auditor
 reads only; admins manage accounts and read. Commands that change what the paper says or vouch
-for it (correct, confirm, approve, proxy entry) also need a TOTP code proven in the last
-``STEP_UP_WINDOW``.
+for it (correct, confirm, approve, reject, withdraw, proxy entry) also need a TOTP code proven in
+the last ``STEP_UP_WINDOW``. Whoever entered a version does not confirm or approve it
+(``domain.protocol``: 403 ``auth.same_person``), unless their gmina's coordinator works alone.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ ROLES: Final[dict[Permission, frozenset[Role]]] = {
     Permission.SESSION: frozenset(Role),
 }
 STEP_UP: Final = frozenset({Permission.CORRECT, Permission.CONFIRM, Permission.APPROVE,
-                            Permission.PROXY})  # fmt: skip
+                            Permission.PROXY, Permission.REJECT, Permission.WITHDRAW})  # fmt: skip
 STEP_UP_WINDOW: Final = dt.timedelta(minutes=5)
 
 

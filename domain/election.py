@@ -43,6 +43,10 @@ class Election(Aggregate):
     class DefinitionLoaded(Aggregate.Event):
         data: ev.DefinitionLoaded
 
+    @tag("election.sole_coordinator_set.v1")
+    class SoleCoordinatorSet(Aggregate.Event):
+        data: ev.SoleCoordinatorSet
+
     @classmethod
     def create_id(cls, data: ev.ElectionDefined) -> UUID:
         return election_id(data.election.code)
@@ -55,6 +59,8 @@ class Election(Aggregate):
         self.contests_by_area: dict[str, set[str]] = {}
         """Area (gmina, powiat, voivodeship, PL) -> the contests the loads recorded there: a
         command finds its precinct's contests without scanning the country's."""
+        self.sole_coordinator: set[str] = set()
+        """Gminas whose coordinator works alone (separation of duties relaxed, and marked)."""
 
     @classmethod
     def define(cls, info: ElectionInfo) -> Election:
@@ -88,6 +94,13 @@ class Election(Aggregate):
     def record_load(self, loaded: ev.DefinitionLoaded) -> None:
         self._record_load(loaded)
 
+    def set_sole_coordinator(self, gmina: str, *, allowed: bool, reason: str) -> None:
+        if not reason.strip():
+            raise ValueError("a reason is required")
+        if allowed != (gmina in self.sole_coordinator):
+            self._set_sole(ev.SoleCoordinatorSet(gmina=gmina, allowed=allowed,
+                                                 reason=reason.strip()))  # fmt: skip
+
     @event(DetailsChanged)
     def _change_details(self, data: ev.ElectionDetailsChanged) -> None:
         self.info = data.election
@@ -99,6 +112,13 @@ class Election(Aggregate):
     @event(CommitteesRegistered)
     def _register_committees(self, data: ev.CommitteesRegistered) -> None:
         self.committees |= {committee.code: committee for committee in data.committees}
+
+    @event(SoleCoordinatorSet)
+    def _set_sole(self, data: ev.SoleCoordinatorSet) -> None:
+        if data.allowed:
+            self.sole_coordinator.add(data.gmina)
+        else:
+            self.sole_coordinator.discard(data.gmina)
 
     @event(DefinitionLoaded)
     def _record_load(self, data: ev.DefinitionLoaded) -> None:

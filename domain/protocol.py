@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from eventsourcing.domain import Aggregate, event
 
@@ -53,6 +53,21 @@ class Confirmation(StrEnum):
     BLIND_ENTRY = "blind-entry"
 
 
+class SamePersonError(ProtocolRefusedError):
+    """Separation of duties: whoever entered a version does not vouch for it."""
+
+
+@dataclass(frozen=True)
+class Voucher:
+    """Who approves or confirms, and whether their gmina's coordinator works alone."""
+
+    actor: str = ""
+    works_alone: bool = False
+
+
+NOBODY: Final = Voucher()
+
+
 @dataclass(frozen=True)
 class Version:
     number: int
@@ -60,6 +75,7 @@ class Version:
     control_code: str
     findings: tuple[Finding, ...]
     rules: RulesStamp
+    entered_by: str = ""
 
     @property
     def hard_warnings(self) -> tuple[str, ...]:
@@ -127,13 +143,20 @@ class Protocol(Aggregate):
         self.rejection: ev.ProtocolRejected | None = None
         self.withdrawn_by_version: list[bool] = []
         """Per version: whether recording it withdrew a confirmation."""
-        self._add_version(data.content, data.control_code, data.findings, data.rules)
+        self._add_version(
+            data.content, data.control_code, data.findings, data.rules, data.entered_by
+        )
 
     # Commands.
 
     @classmethod
     def submit(
-        cls, key: ProtocolKey, content: ProtocolContent, context: RuleContext, profile: Profile
+        cls,
+        key: ProtocolKey,
+        content: ProtocolContent,
+        context: RuleContext,
+        profile: Profile,
+        entered_by: str = "",
     ) -> Protocol:
         judged = judge(key, content, context, profile)
         return cls(
@@ -143,6 +166,7 @@ class Protocol(Aggregate):
                 control_code=judged.control_code,
                 findings=judged.findings,
                 rules=judged.rules,
+                entered_by=entered_by,
             )
         )
 
@@ -153,6 +177,7 @@ class Protocol(Aggregate):
         context: RuleContext,
         profile: Profile,
         expected_version: int | None = None,
+        entered_by: str = "",
     ) -> None:
         _require_reason(reason)
         if expected_version is not None and expected_version != self.current.number:
@@ -186,10 +211,11 @@ class Protocol(Aggregate):
                 rules=judged.rules,
                 reason=reason.strip(),
                 confirmation_withdrawn=self.status is Status.CONFIRMED,
+                entered_by=entered_by,
             )
         )
 
-    def approve_hard_warnings(self, control_code: str) -> None:
+    def approve_hard_warnings(self, control_code: str, voucher: Voucher = NOBODY) -> None:
         if self.status is not Status.AWAITING_APPROVAL:
             raise _state_refusal("protocol.nothing_to_approve", self.status)
         self._check_code(control_code)
@@ -198,15 +224,16 @@ class Protocol(Aggregate):
                 version=self.current.number,
                 control_code=self.current.control_code,
                 codes=self.current.hard_warnings,
+                same_person=self._same_person(voucher),
             )
         )
 
-    def confirm_by_control_code(self, control_code: str) -> None:
+    def confirm_by_control_code(self, control_code: str, voucher: Voucher = NOBODY) -> None:
         self._check_confirmable()
         self._check_code(control_code)
-        self._confirm(self._confirmation(Confirmation.CONTROL_CODE))
+        self._confirm(self._confirmation(Confirmation.CONTROL_CODE, voucher))
 
-    def confirm_by_blind_entry(self, entered: ProtocolContent) -> None:
+    def confirm_by_blind_entry(self, entered: ProtocolContent, voucher: Voucher = NOBODY) -> None:
         self._check_confirmable()
         found = differences(self.current.content, entered)
         if found:
@@ -221,7 +248,7 @@ class Protocol(Aggregate):
                     for d in found
                 ]
             )
-        self._confirm(self._confirmation(Confirmation.BLIND_ENTRY))
+        self._confirm(self._confirmation(Confirmation.BLIND_ENTRY, voucher))
 
     def withdraw_confirmation(self, reason: str) -> None:
         _require_reason(reason)
@@ -260,12 +287,31 @@ class Protocol(Aggregate):
                 ]
             )
 
-    def _confirmation(self, method: Confirmation) -> ev.ProtocolConfirmed:
+    def _confirmation(self, method: Confirmation, voucher: Voucher) -> ev.ProtocolConfirmed:
         return ev.ProtocolConfirmed(
             version=self.current.number,
             control_code=self.current.control_code,
             method=method.value,
+            same_person=self._same_person(voucher),
         )
+
+    def _same_person(self, voucher: Voucher) -> bool:
+        """Whether the voucher entered the version themselves: refused, unless their gmina's
+        coordinator works alone (then it is allowed and recorded as such)."""
+        entered_by = self.current.entered_by
+        same = bool(voucher.actor) and voucher.actor == entered_by
+        if same and not voucher.works_alone:
+            raise SamePersonError(
+                [
+                    refusal(
+                        "$.key",
+                        "auth.same_person",
+                        f"version {self.current.number} was entered by {entered_by}: someone "
+                        "else confirms and approves it",
+                    )
+                ]
+            )
+        return same
 
     # Mutators: they only assign, so every recorded event replays.
 
@@ -275,8 +321,11 @@ class Protocol(Aggregate):
         control_code: str,
         findings: tuple[Finding, ...],
         rules: RulesStamp,
+        entered_by: str,
     ) -> None:
-        version = Version(len(self.versions) + 1, content, control_code, findings, rules)
+        version = Version(
+            len(self.versions) + 1, content, control_code, findings, rules, entered_by
+        )
         self.versions.append(version)
         self.withdrawn_by_version.append(False)
         self.status = Status.AWAITING_APPROVAL if version.hard_warnings else Status.ACCEPTED
@@ -284,7 +333,9 @@ class Protocol(Aggregate):
 
     @event(Corrected)
     def _correct(self, data: ev.ProtocolCorrected) -> None:
-        self._add_version(data.content, data.control_code, data.findings, data.rules)
+        self._add_version(
+            data.content, data.control_code, data.findings, data.rules, data.entered_by
+        )
         self.withdrawn_by_version[-1] = data.confirmation_withdrawn
 
     @event(HardWarningsApproved)

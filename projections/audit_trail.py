@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from projections.core import Event, View
 
 NAME: Final = "audit"
-VERSION: Final = 1
+VERSION: Final = 2
 ENTRIES, LATEST = "entries", "latest"
 TABLES: Final = (ENTRIES, LATEST)
 
@@ -59,5 +59,9 @@ def apply(view: View, event: Event) -> list[Change]:
 
 def _summary(data: Any) -> dict[str, Any]:
     """The event's own small facts (reasons, codes, notes), secrets never included."""
-    fields = ("reason", "method", "control_code", "note", "codes", "version", "alert", "digest")
-    return {name: getattr(data, name) for name in fields if hasattr(data, name)}
+    fields = ("reason", "method", "control_code", "note", "codes", "version", "alert", "digest",
+              "same_person", "gmina", "allowed")  # fmt: skip
+    found = {name: getattr(data, name) for name in fields if hasattr(data, name)}
+    if found.get("same_person") is False:
+        del found["same_person"]  # marked only where it happened
+    return found

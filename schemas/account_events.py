@@ -57,9 +57,15 @@ class LoggedIn(_Payload, frozen=True, kw_only=True):
     address: str
 
 
-class SecurityEvent(_Payload, frozen=True, kw_only=True):
-    """A refused login or a refused request (``kind``: login-failed, access-denied)."""
+SECURITY_TAG = "security.event_recorded.v1"
 
+
+class SecurityRecord(_Payload, frozen=True, kw_only=True):
+    """A refusal kept on its own (``security.event_recorded.v1``), not in an account's history:
+    a failed login, a wrong step-up code, a refused request (``kind``), whose login, from where,
+    at what."""
+
+    login: str
     kind: str
     reason: str
     address: str

@@ -54,6 +54,15 @@ class DefinitionLoaded(_Payload, frozen=True, kw_only=True):
     contests: tuple[str, ...]
 
 
+class SoleCoordinatorSet(_Payload, frozen=True, kw_only=True):
+    """Whether the gmina's coordinator works alone in this election: then they may vouch for
+    (approve, confirm) versions they entered on the commission's behalf, each marked so."""
+
+    gmina: str
+    allowed: bool
+    reason: str
+
+
 class UnitDefined(_Payload, frozen=True, kw_only=True):
     election: str
     unit: UnitDefinition

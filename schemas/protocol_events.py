@@ -24,6 +24,8 @@ class ProtocolSubmitted(_Payload, frozen=True, kw_only=True):
     control_code: str
     findings: tuple[Finding, ...]
     rules: RulesStamp
+    entered_by: str = ""
+    """Who entered this version (the envelope's actor): nobody vouches for their own entry."""
 
 
 class ProtocolCorrected(_Payload, frozen=True, kw_only=True):
@@ -37,6 +39,7 @@ class ProtocolCorrected(_Payload, frozen=True, kw_only=True):
     reason: str
     confirmation_withdrawn: bool = False
     """The correction came after a confirmation, which no longer holds."""
+    entered_by: str = ""
 
 
 class HardWarningsApproved(_Payload, frozen=True, kw_only=True):
@@ -45,6 +48,9 @@ class HardWarningsApproved(_Payload, frozen=True, kw_only=True):
     version: int
     control_code: str
     codes: tuple[str, ...]
+    same_person: bool = False
+    """Approved by who entered the version: allowed only where the gmina's sole coordinator
+    works alone (``election.sole_coordinator_set.v1``), and shown as such in the audit trail."""
 
 
 class ProtocolConfirmed(_Payload, frozen=True, kw_only=True):
@@ -53,6 +59,8 @@ class ProtocolConfirmed(_Payload, frozen=True, kw_only=True):
     version: int
     control_code: str
     method: str
+    same_person: bool = False
+    """Confirmed by who entered the version (see HardWarningsApproved.same_person)."""
 
 
 class ConfirmationWithdrawn(_Payload, frozen=True, kw_only=True):

@@ -4,21 +4,24 @@ with ``--apply`` change them. The one deliberate way a stream's configuration ch
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
-
-from eventsourcing.utils import Environment
+from typing import TYPE_CHECKING
 
 from services.eventstore import streams
 from services.eventstore.connection import connect
-from services.eventstore.settings import StoreSettings
+from services.natsaccess import nats_access
 from services.streamsetup import declared_streams
 
+if TYPE_CHECKING:
+    from pathlib import Path
 
-def streams_command(*, apply: bool) -> int:
+    from services.eventstore.settings import StoreSettings
+
+
+def streams_command(*, apply: bool, data_dir: Path) -> int:
     """Exit code 0 when everything matches (or was applied), 1 when differences remain."""
-    settings = StoreSettings.from_env(Environment(env=os.environ))
-    return asyncio.run(_streams(settings, apply=apply))
+    with nats_access(data_dir, role="admin") as settings:
+        return asyncio.run(_streams(settings, apply=apply))
 
 
 async def _streams(settings: StoreSettings, *, apply: bool) -> int:

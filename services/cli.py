@@ -191,6 +191,20 @@ def _admin_and_tools(commands: Any) -> None:
     admin_streams.add_argument(
         "--apply", action="store_true", help="change the streams to the declared configuration"
     )
+    _data_dir_argument(admin_streams)
+    sole = admin_commands.add_parser(
+        "sole-coordinator",
+        help="record that a gmina's coordinator works alone (may vouch for their own proxy entry)",
+    )
+    sole.add_argument("--election", required=True, help="the election's code")
+    sole.add_argument("--gmina", required=True, help="the gmina's TERYT")
+    sole.add_argument("--revoke", action="store_true", help="end the exception")
+    sole.add_argument("--reason", required=True, help="why (recorded with the event)")
+    _data_dir_argument(sole)
+    admin_commands.add_parser(
+        "nats-accounts",
+        help="print the NATS users and permissions (deploy/nats/accounts.conf) for NATS_STREAM",
+    )
     bootstrap = admin_commands.add_parser(
         "bootstrap", help="create the first admin account and print its activation code"
     )
@@ -436,9 +450,21 @@ def _admin(args: argparse.Namespace) -> int:
         from services.accounts.bootstrap import bootstrap_command
 
         return bootstrap_command(login=args.login, name=args.name, data_dir=args.data_dir)
+    if args.admin_command == "sole-coordinator":
+        from services.sole_coordinator import sole_coordinator_command
+
+        return sole_coordinator_command(election=args.election, gmina=args.gmina,
+                                        allowed=not args.revoke, reason=args.reason,
+                                        data_dir=args.data_dir)  # fmt: skip
+    if args.admin_command == "nats-accounts":
+        from services.eventstore.settings import StoreSettings
+        from services.natsusers import deploy_accounts
+
+        sys.stdout.write(deploy_accounts(StoreSettings.from_env_os().layout))
+        return 0
     from services.admin import streams_command
 
-    return streams_command(apply=args.apply)
+    return streams_command(apply=args.apply, data_dir=args.data_dir)
 
 
 def _totp(args: argparse.Namespace) -> int:

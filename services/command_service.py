@@ -24,6 +24,7 @@ import msgspec
 import structlog
 from faststream import FastStream, Response
 from faststream.nats import NatsBroker, NatsMessage
+from faststream.security import SASLPlaintext
 from faststream.specification import AsyncAPI
 
 from domain.authorization import Permission, refusal
@@ -56,9 +57,10 @@ from services.protocols import Protocols
 from services.replies import Reply
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from nats.aio.client import Client
 
-    from services.accounts.keyring import Keyring
     from services.eventstore.settings import StoreSettings
 
 log = structlog.get_logger("commands")
@@ -114,12 +116,12 @@ def context_of(headers: dict[str, str]) -> CommandContext:
 
 class CommandService:
     def __init__(
-        self, settings: StoreSettings, *, keyring: Keyring, clock: Clock | None = None
+        self, settings: StoreSettings, *, keys: Path | None, clock: Clock | None = None
     ) -> None:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.protocols = Protocols(env=settings.environment(), clock=self.clock)
-        self.auth = AuthService(settings, clock=self.clock, keyring=keyring, passwords=Passwords())
+        self.auth = AuthService(settings, clock=self.clock, keys=keys, passwords=Passwords())
         self._nc: Client | None = None
         self._idempotency: IdempotencyStore | None = None
 
@@ -285,7 +287,11 @@ def _specification(broker: NatsBroker) -> AsyncAPI:
 
 
 def _broker(url: str, credentials: dict[str, Any], answer: Answer, auth: Answer) -> NatsBroker:
-    broker = NatsBroker(url, logger=None, **credentials)
+    """FastStream takes a user and password as its security object, a creds file as nats-py."""
+    options = dict(credentials)
+    if "user" in options:
+        options["security"] = SASLPlaintext(options.pop("user"), options.pop("password"))
+    broker = NatsBroker(url, logger=None, **options)
     for subject, kind in {**COMMANDS, **QUERIES}.items():
         _subscribe(broker, answer, subject, kind)
     for subject, kind in AUTH_REQUESTS.items():

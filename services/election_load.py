@@ -14,7 +14,7 @@ from schemas.definition import ElectionDefinition
 from schemas.load import LoadReport
 from services.actors import local_operator
 from services.elections import Elections
-from services.natsaccess import nats_url
+from services.natsaccess import nats_access
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,8 +42,8 @@ def load_file(path: Path, *, data_dir: Path, check: bool = False) -> LoadReport:
         return LoadReport(
             status="refused", file=str(path), digest=digest, problems=tuple(error.problems)
         )
-    with nats_url(data_dir) as url:
-        app = Elections(env={"NATS_URL": url})
+    with nats_access(data_dir) as settings:
+        app = Elections(env=settings.environment())
         try:
             return _load(app, definition, path, digest, check=check)
         finally:

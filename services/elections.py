@@ -64,6 +64,25 @@ class Elections(Application[UUID]):
             saves += 1
         return saves
 
+    def set_sole_coordinator(
+        self, code: str, gmina: str, *, allowed: bool, reason: str, context: CommandContext
+    ) -> bool:
+        """Record whether the gmina's coordinator works alone; False when it already was so.
+
+        Raises LookupError for an election or gmina that is not recorded.
+        """
+        election: Election | None = self._get(election_id(code), Election)
+        if election is None:
+            raise LookupError(f"no election {code} is recorded")
+        if self._get(unit_id(code, gmina), Unit) is None:
+            raise LookupError(f"gmina {gmina} is not a unit of election {code}")
+        election.set_sole_coordinator(gmina, allowed=allowed, reason=reason)
+        if not election.pending_events:
+            return False
+        self.save(election, context=context,
+                  routing={election.id: RoutingKeys(election=code, gmina=gmina)})  # fmt: skip
+        return True
+
     def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
         try:
             aggregate: Aggregate = self.repository.get(aggregate_id)

@@ -19,11 +19,26 @@ import sys
 import sysconfig
 import time
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+import structlog
+
+from services.natsowner import (
+    OwnerLock,
+    StoreInUseError,
+    die_with_parent,
+    retire,
+    servers_using,
+    started_from_main_thread,
+)
+
+if TYPE_CHECKING:
+    from services.natsusers import NatsUsers
 
 DEFAULT_PORT: Final = 4222
 RUN_FILE: Final = "server.json"
 _READY_TIMEOUT_S: Final = 15.0
+log = structlog.get_logger("nats")
 
 
 class NatsServerError(Exception):
@@ -63,56 +78,86 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def render_config(*, host: str, port: int, store_dir: Path, server_name: str) -> str:
-    return "\n".join(
-        [
-            f"server_name: {server_name}",
-            f"listen: {host}:{port}",
-            "jetstream {",
-            f'  store_dir: "{store_dir}"',
-            "  sync_interval: always",
-            "}",
-            "",
-        ]
-    )
+def render_config(
+    *, host: str, port: int, store_dir: Path, server_name: str, users: NatsUsers | None = None
+) -> str:
+    lines = [
+        f"server_name: {server_name}",
+        f"listen: {host}:{port}",
+        "jetstream {",
+        f'  store_dir: "{store_dir}"',
+        "  sync_interval: always",
+        "}",
+    ]
+    if users is not None:
+        lines.append(users.authorization())
+    return "\n".join([*lines, ""])
 
 
 def running_server(data_dir: Path) -> str | None:
-    """The URL of the embedded server another process runs on ``data_dir``, if one is running.
+    """The URL of the embedded server a live owner runs on ``data_dir``, if one does.
 
-    ``tally serve`` leaves ``<data_dir>/server.json`` while its server runs; a file left behind by
-    a crash names a dead PID or a closed port and is ignored.
+    The owner holds the store's lock (``services.natsowner``) and announces its server in
+    ``<data_dir>/server.json``; a file left by an owner that died names nobody: the lock is free.
     """
+    lock = OwnerLock(data_dir)
+    if not lock.path.exists():
+        return None
+    try:
+        lock.acquire()
+    except StoreInUseError:
+        pass  # a live owner: its server.json is current
+    else:
+        lock.release()
+        return None
     try:
         run = json.loads((data_dir / RUN_FILE).read_text())
-        url, pid = str(run["url"]), int(run["pid"])
+        url = str(run["url"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        pass  # alive, someone else's
     host, _, port = url.removeprefix("nats://").rpartition(":")
     return None if port_is_free(host, int(port)) else url
 
 
-class EmbeddedNats:
-    """One nats-server process that this object started, and stops by its PID."""
+def _recorded_port(run_path: Path) -> int | None:
+    """The port this store's server had last time: clients aimed at it find it again."""
+    try:
+        return int(json.loads(run_path.read_text())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
-    def __init__(self, data_dir: Path, *, host: str = "127.0.0.1", port: int | None = None) -> None:
+
+def _wait_free(host: str, port: int, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not port_is_free(host, port):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+class EmbeddedNats:
+    """The nats-server of one store directory, started and stopped by this object, which owns
+    the store while it runs (``services.natsowner``: one server per store)."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        users: NatsUsers | None = None,
+    ) -> None:
         self.data_dir = data_dir
         self.host = host
-        self.port = (
-            port
-            if port is not None
-            else (DEFAULT_PORT if port_is_free(host, DEFAULT_PORT) else free_port(host))
-        )
+        self._requested_port = port
+        self.port = port or DEFAULT_PORT
+        self.users = users
         self.store_dir = data_dir / "jetstream"
         self.config_path = data_dir / "nats-server.conf"
         self.log_path = data_dir / "nats-server.log"
         self.run_path = data_dir / RUN_FILE
+        self.lock = OwnerLock(data_dir)
         self.process: subprocess.Popen[bytes] | None = None
         self._log_offset = 0
 
@@ -125,28 +170,52 @@ class EmbeddedNats:
         return self.process.pid if self.process is not None else None
 
     def start(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.store_dir.mkdir(parents=True, exist_ok=True)
+        """Own the store, stop a server a dead owner left on it, start ours and announce it.
+
+        Raises StoreInUseError when a live process owns the store.
+        """
+        self.lock.acquire()
+        leftovers = servers_using(self.config_path.resolve())
+        if leftovers:
+            log.warning("nats.leftover_stopped", pids=leftovers, store_dir=str(self.store_dir))
+            retire(leftovers)
+        self.port = self._choose_port()
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.data_dir.chmod(0o700)
+        self.store_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.config_path.write_text(
             render_config(
                 host=self.host,
                 port=self.port,
                 store_dir=self.store_dir.resolve(),
                 server_name="tally",
+                users=self.users,
             )
         )
+        self.config_path.chmod(0o600)
         binary = find_binary()
         # The log is appended to across runs: readiness is read only from this run's part.
         self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         with self.log_path.open("ab") as log_file:
             self.process = subprocess.Popen(  # noqa: S603 - the binary and its arguments are ours
-                [str(binary), "-c", str(self.config_path)],
+                [str(binary), "-c", str(self.config_path.resolve())],
                 stdout=log_file,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,  # Ctrl-C reaches only us; we stop the server ourselves
+                preexec_fn=die_with_parent if started_from_main_thread() else None,  # noqa: PLW1509 - set before exec, only a prctl
             )
         self._wait_until_ready()
-        self.run_path.write_text(json.dumps({"url": self.url, "pid": self.process.pid}))
+        self.run_path.write_text(json.dumps(
+            {"url": self.url, "port": self.port, "pid": self.process.pid,
+             "owner": os.getpid()}))  # fmt: skip
+
+    def _choose_port(self) -> int:
+        if self._requested_port is not None:
+            return self._requested_port
+        preferred = _recorded_port(self.run_path) or DEFAULT_PORT
+        if _wait_free(self.host, preferred, timeout_s=5.0):
+            return preferred
+        return DEFAULT_PORT if port_is_free(self.host, DEFAULT_PORT) else free_port(self.host)
 
     def _wait_until_ready(self) -> None:
         deadline = time.monotonic() + _READY_TIMEOUT_S
@@ -166,20 +235,22 @@ class EmbeddedNats:
         )
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server gracefully (SIGTERM), or kill it if it does not exit in time."""
+        """Stop the server gracefully (SIGTERM), or kill it if it does not exit in time; then
+        give up the store."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        self.run_path.unlink(missing_ok=True)
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if process is not None and process.poll() is None:
+            self.run_path.unlink(missing_ok=True)
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.lock.release()
 
     def kill(self) -> None:
-        """SIGKILL: the crash that every acknowledged event must survive."""
+        """SIGKILL: the crash that every acknowledged event must survive (the store stays ours,
+        so ``start`` brings the server back on it)."""
         process, self.process = self.process, None
         if process is not None and process.poll() is None:
             process.kill()

@@ -29,7 +29,7 @@ from schemas.commands import (
 from schemas.protocol import ProtocolContent
 from schemas.validation import ProtocolKey
 from services.actors import local_operator
-from services.natsaccess import nats_url
+from services.natsaccess import nats_access
 from services.protocols import Protocols
 
 if TYPE_CHECKING:
@@ -102,8 +102,8 @@ def command_main(args: argparse.Namespace) -> int:
         sys.stdout.write(f"refused: {error}\n")
         return EXIT_REFUSED
     context = msgspec.structs.replace(local_operator(), channel=getattr(args, "channel", "cli"))
-    with nats_url(args.data_dir) as url:
-        app = Protocols(env={"NATS_URL": url})
+    with nats_access(args.data_dir) as settings:
+        app = Protocols(env=settings.environment())
         try:
             outcome = app.handle(command, context)
         finally:
@@ -114,8 +114,8 @@ def command_main(args: argparse.Namespace) -> int:
 def show_main(args: argparse.Namespace) -> int:
     """The current state and every version of a protocol."""
     key = parse_key(args.key)
-    with nats_url(args.data_dir) as url:
-        app = Protocols(env={"NATS_URL": url})
+    with nats_access(args.data_dir) as settings:
+        app = Protocols(env=settings.environment())
         try:
             view = app.view(key)
         finally:

@@ -18,7 +18,7 @@ from domain.clock import Clock, SystemClock
 from domain.contest import Contest
 from domain.election import Election
 from domain.ids import election_id, protocol_id, turnout_id
-from domain.protocol import Protocol
+from domain.protocol import Protocol, SamePersonError, Voucher
 from domain.protocol_refusal import ProtocolRefusedError, refusal, refused
 from domain.rules import profile_for
 from domain.turnout import Turnout
@@ -85,6 +85,8 @@ class Protocols(Application[UUID]):
             if isinstance(command, AcknowledgeAlert):
                 return self._acknowledge(command, context)
             return self._protocol(command, context)
+        except SamePersonError as same:
+            return Outcome(status="forbidden", problems=tuple(same.problems))
         except ProtocolRefusedError as refused:
             return Outcome(status="refused", problems=tuple(refused.problems))
         except IntegrityError:
@@ -155,12 +157,14 @@ class Protocols(Application[UUID]):
             setting = protocol_setting(self._get, key)
             _check_form(setting.contest.shape.form, command.content.form)
             profile = profile_for(setting.election.info.rules_profile, command.content.form)
-            protocol = Protocol.submit(key, command.content, setting.context, profile)
+            protocol = Protocol.submit(
+                key, command.content, setting.context, profile, entered_by=context.actor
+            )
         else:
             if existing is None:
                 raise refused("$.key", "protocol.not_submitted", "no protocol was submitted here")
             protocol = existing
-            self._apply(protocol, command)
+            self._apply(protocol, command, context)
         recordings = self.save(protocol, context=context, routing={protocol.id: _routing(key)})
         current = protocol.current
         return Outcome(
@@ -173,25 +177,33 @@ class Protocols(Application[UUID]):
             findings=current.findings,
         )
 
-    def _apply(self, protocol: Protocol, command: ProtocolCommand) -> None:
+    def _apply(
+        self, protocol: Protocol, command: ProtocolCommand, context: CommandContext
+    ) -> None:
         if isinstance(command, CorrectProtocol):
             setting = protocol_setting(self._get, command.key)
             _check_form(setting.contest.shape.form, command.content.form)
             profile = profile_for(setting.election.info.rules_profile, command.content.form)
-            protocol.correct(
-                command.content, command.reason, setting.context, profile, command.expected_version
-            )
+            protocol.correct(command.content, command.reason, setting.context, profile,
+                             command.expected_version, entered_by=context.actor)  # fmt: skip
         elif isinstance(command, ConfirmProtocol):
+            voucher = self._voucher(command.key, context)
             if command.entry is not None:
-                protocol.confirm_by_blind_entry(command.entry)
+                protocol.confirm_by_blind_entry(command.entry, voucher)
             else:
-                protocol.confirm_by_control_code(command.control_code)
+                protocol.confirm_by_control_code(command.control_code, voucher)
         elif isinstance(command, ApproveHardWarnings):
-            protocol.approve_hard_warnings(command.control_code)
+            voucher = self._voucher(command.key, context)
+            protocol.approve_hard_warnings(command.control_code, voucher)
         elif isinstance(command, WithdrawConfirmation):
             protocol.withdraw_confirmation(command.reason)
         elif isinstance(command, RejectProtocol):
             protocol.reject(command.reason)
+
+    def _voucher(self, key: ProtocolKey, context: CommandContext) -> Voucher:
+        election: Election | None = self._get(election_id(key.election), Election)
+        alone = election is not None and key.teryt in election.sole_coordinator
+        return Voucher(actor=context.actor, works_alone=alone)
 
     # Alerts.
 

@@ -28,6 +28,7 @@ import domain.turnout
 import domain.unit
 from domain import tags
 from schemas import commands
+from schemas.account_events import SECURITY_TAG, SecurityRecord
 from schemas.definition import ElectionDefinition
 from schemas.validation import ValidationRequest
 from services.command_service import asyncapi_json
@@ -90,7 +91,7 @@ def _events_schema() -> dict[str, Any]:
         tag: typing.get_type_hints(cls)["data"]
         for tag, cls in sorted(tags.registered().items())
         if cls not in _AGGREGATES and "data" in typing.get_type_hints(cls)
-    }
+    } | {SECURITY_TAG: SecurityRecord}  # stored as a record of its own, not an aggregate's event
     refs, components = msgspec.json.schema_components(list(payloads.values()))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

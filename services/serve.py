@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import os
 import signal
 from typing import TYPE_CHECKING, Final
@@ -18,7 +19,6 @@ import structlog
 import uvicorn
 from eventsourcing.utils import Environment
 
-from services.accounts.keyring import Keyring
 from services.command_service import CommandService, build_app
 from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
@@ -27,6 +27,8 @@ from services.gateway.app import OPENAPI_PATH, create_app
 from services.gateway.bus import CommandBus
 from services.gateway.clients import VARIABLE as PROXIES_VARIABLE
 from services.gateway.clients import trusted_proxies
+from services.natsaccess import as_role, embedded_users, nats_dir_of
+from services.natsowner import StoreInUseError
 from services.natsserver import (
     EmbeddedNats,
     NatsServerError,
@@ -40,6 +42,8 @@ from services.streamsetup import declared_streams, ensure_declared_streams
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+    from services.natsusers import NatsUsers
 
 log = structlog.get_logger("serve")
 
@@ -63,31 +67,39 @@ def run(data_dir: Path, *, only: str | None = None, http_host: str = "127.0.0.1"
         http_port: int | None = None) -> None:  # fmt: skip
     settings = StoreSettings.from_env(Environment(env=os.environ))
     embedded: EmbeddedNats | None = None
+    users: NatsUsers | None = None
     if os.environ.get("NATS_URL"):
         log.info("serve.nats_external", url=settings.url, stream=settings.stream)
     elif only:
-        url = running_server(data_dir.resolve() / "nats")
+        url = running_server(nats_dir_of(data_dir))
         if url is None:
             raise ServeError(
                 f"--only {only} needs NATS_URL, or `tally serve` running on {data_dir}"
             )
-        settings = StoreSettings(**{**settings.__dict__, "url": url})
+        users = embedded_users(data_dir, settings)
+        settings = dataclasses.replace(settings, url=url)
     else:
-        embedded = _start_embedded(data_dir)
-        settings = StoreSettings(**{**settings.__dict__, "url": embedded.url})
+        users = embedded_users(data_dir, settings)
+        embedded = _start_embedded(data_dir, users)
+        settings = dataclasses.replace(settings, url=embedded.url)
     parts = (only,) if only else PARTS
     try:
-        asyncio.run(_serve(settings, parts, http_host, http_port, data_dir.resolve()))
+        asyncio.run(_serve(settings, users, parts, http_host, http_port, data_dir.resolve()))
     finally:
         if embedded is not None:
             embedded.stop()
             log.info("serve.nats_stopped", url=embedded.url)
 
 
-def _start_embedded(data_dir: Path) -> EmbeddedNats:
-    embedded = EmbeddedNats(data_dir.resolve() / "nats")
+def _start_embedded(data_dir: Path, users: NatsUsers) -> EmbeddedNats:
+    embedded = EmbeddedNats(nats_dir_of(data_dir), users=users)
     try:
         embedded.start()
+    except StoreInUseError as error:
+        raise ServeError(
+            f"{error}. `tally serve` already runs on {data_dir}: stop it first, or run more parts "
+            "beside it with --only"
+        ) from error
     except NatsServerError as error:
         raise ServeError(str(error)) from error
     log.info(
@@ -104,17 +116,18 @@ def _start_embedded(data_dir: Path) -> EmbeddedNats:
 
 async def _serve(
     settings: StoreSettings,
+    users: NatsUsers | None,
     parts: tuple[str, ...],
     http_host: str,
     http_port: int | None,
     data_dir: Path,
 ) -> None:
-    await ensure_streams(settings)
+    await ensure_streams(as_role(settings, users, "admin"))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    running = Running(settings, parts, data_dir)
+    running = Running(settings, users, parts, data_dir)
     try:
         ready = await running.start(http_host, http_port)
         log.info("serve.ready", stop_with="Ctrl-C or SIGTERM", **ready)
@@ -125,15 +138,28 @@ async def _serve(
 
 
 class Running:
-    """The parts this process runs: command service, projections, gateway."""
+    """The parts this process runs: command service, projections, gateway; on the embedded
+    server each connects as its own NATS user."""
 
-    def __init__(self, settings: StoreSettings, parts: tuple[str, ...], data_dir: Path) -> None:
+    def __init__(
+        self,
+        settings: StoreSettings,
+        users: NatsUsers | None,
+        parts: tuple[str, ...],
+        data_dir: Path,
+    ) -> None:
         self.settings = settings
         self.commands = None
         if "commands" in parts:
-            keyring = Keyring.from_env(fallback_file=data_dir / "secret.keys")
-            self.commands = build_app(CommandService(settings, keyring=keyring))
-        self.projector = ProjectorService(settings, data_dir) if "projections" in parts else None
+            service = CommandService(as_role(settings, users, "service"),
+                                     keys=data_dir / "secret.keys")  # fmt: skip
+            self.commands = build_app(service)
+        self.projector = (
+            ProjectorService(as_role(settings, users, "projector"), data_dir)
+            if "projections" in parts
+            else None
+        )
+        self.gateway_settings = as_role(settings, users, "gateway")
         self.gateway = "gateway" in parts
         self.http: _Http | None = None
         self.task: asyncio.Task[None] | None = None
@@ -154,7 +180,8 @@ class Running:
         port = port or (DEFAULT_HTTP_PORT if port_is_free(host, DEFAULT_HTTP_PORT) else free_port())
         # Forwarded addresses are read by the gateway itself, from TALLY_TRUSTED_PROXIES only.
         proxies = trusted_proxies(os.environ.get(PROXIES_VARIABLE, ""))
-        config = uvicorn.Config(create_app(CommandBus(self.settings), trusted_proxies=proxies),
+        config = uvicorn.Config(create_app(CommandBus(self.gateway_settings),
+                                           trusted_proxies=proxies),
                                 host=host, port=port, log_config=None, access_log=False,
                                 proxy_headers=False)  # fmt: skip
         self.http = _Http(config)

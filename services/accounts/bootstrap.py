@@ -6,20 +6,15 @@ enrolling TOTP) and from then on everything goes through accounts and sessions.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import TYPE_CHECKING
 
-from eventsourcing.utils import Environment
-
 from domain.clock import SystemClock
 from schemas.accounts import AuthAnswer, CreateAccount, Role
-from services.accounts.keyring import Keyring
 from services.accounts.passwords import Passwords
 from services.accounts.service import AuthService
 from services.actors import local_operator
-from services.eventstore.settings import StoreSettings
-from services.natsaccess import nats_url
+from services.natsaccess import nats_access
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,10 +38,8 @@ def bootstrap_command(*, login: str, name: str, data_dir: Path) -> int:
 
 def bootstrap_admin(*, login: str, name: str, data_dir: Path) -> AuthAnswer:
     operator = local_operator()
-    with nats_url(data_dir) as url:
-        settings = StoreSettings.from_env(Environment(env={**os.environ, "NATS_URL": url}))
-        keyring = Keyring.from_env(fallback_file=data_dir.resolve() / "secret.keys")
-        service = AuthService(settings, clock=SystemClock(), keyring=keyring, passwords=Passwords())
+    with nats_access(data_dir) as settings:
+        service = AuthService(settings, clock=SystemClock(), keys=None, passwords=Passwords())
         try:
             answer = service.open_account(
                 CreateAccount(login=login, role=Role.ADMIN, display_name=name),

@@ -75,17 +75,46 @@ class Keyring:
                 ) from None
         return cls(keys)
 
+    @property
+    def ids(self) -> frozenset[str]:
+        return frozenset(self._keys)
+
     @classmethod
-    def from_env(cls, fallback_file: Path | None = None) -> Keyring:
+    def from_env(
+        cls, fallback_file: Path | None = None, sealed: frozenset[str] = frozenset()
+    ) -> Keyring:
+        """The keys of ``TALLY_SECRET_KEYS``, ``TALLY_SECRET_KEYS_FILE`` or ``fallback_file``.
+
+        ``sealed`` are the key ids the store's sealed secrets name. A key file is created only
+        for a store that seals nothing yet; and keys that cannot open every sealed secret are
+        refused, naming the ids: regenerating or mixing up the keys would lock every account out
+        ("retry" for ever) instead of saying what is wrong.
+        """
         if os.environ.get("TALLY_SECRET_KEYS"):
-            return cls.parse(os.environ["TALLY_SECRET_KEYS"])
-        path = os.environ.get("TALLY_SECRET_KEYS_FILE")
-        if path:
-            with open(path, encoding="utf-8") as file:  # noqa: PTH123 - a path from the environment
-                return cls.parse(file.read())
-        if fallback_file is not None:
-            return cls.parse(ensure_key_file(fallback_file))
-        raise KeyringError("no secret keys: set TALLY_SECRET_KEYS or TALLY_SECRET_KEYS_FILE")
+            keyring, where = cls.parse(os.environ["TALLY_SECRET_KEYS"]), "TALLY_SECRET_KEYS"
+        elif os.environ.get("TALLY_SECRET_KEYS_FILE"):
+            where = os.environ["TALLY_SECRET_KEYS_FILE"]
+            with open(where, encoding="utf-8") as file:  # noqa: PTH123 - a path from the environment
+                keyring = cls.parse(file.read())
+        elif fallback_file is not None:
+            where = str(fallback_file)
+            if not fallback_file.exists() and sealed:
+                raise KeyringError(
+                    f"{fallback_file} is missing, yet TOTP seeds are sealed under key id(s) "
+                    f"{', '.join(sorted(sealed))}: restore that file (or set TALLY_SECRET_KEYS); "
+                    "a new key would open none of them"
+                )
+            keyring = cls.parse(ensure_key_file(fallback_file))
+        else:
+            raise KeyringError("no secret keys: set TALLY_SECRET_KEYS or TALLY_SECRET_KEYS_FILE")
+        missing = sealed - keyring.ids
+        if missing:
+            raise KeyringError(
+                f"the secret keys of {where} do not open the TOTP seeds sealed under key id(s) "
+                f"{', '.join(sorted(missing))}: add the missing key(s); they have "
+                f"{', '.join(sorted(keyring.ids))}"
+            )
+        return keyring
 
     def seal(self, plaintext: str) -> SealedSecret:
         nonce = secrets.token_bytes(12)

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 import structlog
+from eventsourcing.persistence import IntegrityError
 
 from domain import totp
-from domain.account import Account, AccountError, AccountStatus
+from domain.account import INVALID_CODE, Account, AccountError, AccountStatus
 from domain.authorization import Actor, may_manage
 from domain.decoding import DecodeError, decode_json
 from schemas import subjects
-from schemas.account_events import AccountCreated
+from schemas.account_events import AccountCreated, SealedSecret, SecurityRecord
 from schemas.accounts import (
     AccountAction,
     Activate,
@@ -38,18 +39,23 @@ from schemas.accounts import (
 from schemas.envelope import CommandContext
 from services.accounts.app import Accounts
 from services.accounts.codes import code_hash, new_activation_code
+from services.accounts.keyring import Keyring
+from services.accounts.sealed import sealed_key_ids
+from services.accounts.security_log import SecurityLog
 from services.accounts.sessions import LIFETIME, SessionStore, token_key
 from services.accounts.throttle import LOCK_AT, Throttle
 from services.actors import account_actor
+from services.eventstore import jsapi
 from services.eventstore.connection import connect
 from services.kv import KvBucket
 from services.replies import Reply
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from nats.aio.client import Client
 
     from domain.clock import Clock
-    from services.accounts.keyring import Keyring
     from services.accounts.passwords import Passwords
     from services.eventstore.settings import StoreSettings
 
@@ -58,6 +64,7 @@ log = structlog.get_logger("accounts")
 ACTIVATION_VALID: Final = dt.timedelta(hours=24)
 DECOY_TOTP: Final = totp.new_secret()
 FAILED: Final = AuthAnswer(status="failed", reason="login failed")
+
 
 
 class AccessDenied(msgspec.Struct, frozen=True, kw_only=True):
@@ -78,6 +85,15 @@ REQUESTS: Final[dict[str, type[Any]]] = {
 }
 
 
+def _activate(
+    account: Account | None, code: str, now: dt.datetime, password_hash: str, seed: SealedSecret
+) -> None:
+    """The activation of ``account``; no account is refused exactly like a wrong code."""
+    if account is None:
+        raise AccountError(INVALID_CODE)
+    account.activate(code, now, password_hash, seed)
+
+
 def _reply(answer: AuthAnswer) -> Reply:
     retry = answer.retry_after_s or (1 if answer.status == "error" else 0)
     return Reply(msgspec.json.encode(answer), answer.status, retry)
@@ -89,23 +105,35 @@ class AuthService:
         settings: StoreSettings,
         *,
         clock: Clock,
-        keyring: Keyring,
+        keys: Path | None,
         passwords: Passwords,
     ) -> None:
+        """``keys``: the key file to fall back on (``Keyring.from_env``); the keyring is opened
+        at ``start``, against the key ids the store's sealed secrets need."""
         self.settings = settings
         self.clock = clock
-        self.keyring = keyring
+        self._key_file = keys
+        self.keyring: Keyring | None = None
         self.passwords = passwords
         self.accounts = Accounts(settings)
         self._nc: Client | None = None
         self.sessions: SessionStore | None = None
         self.throttle: Throttle | None = None
         self._totp_used: KvBucket | None = None
+        self.security: SecurityLog | None = None
         self._background: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         self._nc = await connect(self.settings, name="tally-accounts")
         layout, timeout = self.settings.layout, self.settings.request_timeout_s
+        self.security = SecurityLog(self._nc, layout.accounts_stream, timeout)
+        try:
+            sealed = await sealed_key_ids(self._nc, layout.accounts_stream, timeout)
+        except jsapi.ApiError as error:
+            if error.err_code != jsapi.STREAM_NOT_FOUND:
+                raise
+            sealed = frozenset()
+        self.keyring = Keyring.from_env(self._key_file, sealed)
         self.sessions = SessionStore(KvBucket(self._nc, layout.sessions_bucket, timeout))
         backoff = float(os.environ.get("TALLY_LOGIN_BACKOFF_S", "1"))
         self.throttle = Throttle(KvBucket(self._nc, layout.throttle_bucket, timeout), backoff)
@@ -139,7 +167,7 @@ class AuthService:
         if subject == subjects.LOGIN:
             return await self.login(request, address)
         if subject == subjects.ACTIVATE:
-            return await self.activate(request)
+            return await self.activate(request, address)
         if subject == subjects.STEP_UP:
             return await self.step_up(token, request.totp, address)
         if subject == subjects.LOGOUT:
@@ -158,6 +186,11 @@ class AuthService:
         if subject == subjects.CREATE_ACCOUNT:
             return await self.create(request, actor, address)
         return await self.manage(subject, request.login, actor, address)
+
+    def _keyring(self) -> Keyring:
+        if self.keyring is None:
+            raise RuntimeError("the accounts service is not started")
+        return self.keyring
 
     def _sessions(self) -> SessionStore:
         if self.sessions is None:
@@ -227,18 +260,27 @@ class AuthService:
 
     # Activation and login.
 
-    async def activate(self, command: Activate) -> AuthAnswer:
-        account = await asyncio.to_thread(self.accounts.account, command.login)
-        if account is None:
-            raise AccountError("the activation code is not valid (used, expired or mistyped)")
+    async def activate(self, command: Activate, address: str) -> AuthAnswer:
+        """Set the password and enrol TOTP with the one-time code. Throttled like logins, and the
+        same work whatever is wrong: the password is hashed before the code is judged, for an
+        account that does not exist too, so the answer's time tells nothing."""
+        login, now = command.login, self.clock.now()
+        wait = await self._throttle().wait(login, address, now)
+        if wait:
+            return AuthAnswer(
+                status="throttled", reason="too many failed activations", retry_after_s=wait
+            )
+        account = await asyncio.to_thread(self.accounts.account, login)
+        password_hash = await self.passwords.hashed(command.password)
         secret = totp.new_secret()
-        password_hash = await asyncio.to_thread(self.passwords.hash, command.password)
-        account.activate(
-            code_hash(command.activation_code),
-            self.clock.now(),
-            password_hash,
-            self.keyring.seal(secret),
-        )
+        try:
+            _activate(account, code_hash(command.activation_code), now, password_hash,
+                      self._keyring().seal(secret))  # fmt: skip
+        except AccountError:
+            await self._failed(account, login, address, now, kind="activation-failed")
+            raise
+        assert account is not None  # _activate refuses a missing account
+        await self._throttle().clear(login, address)
         await asyncio.to_thread(
             self.accounts.save,
             account,
@@ -292,10 +334,10 @@ class AuthService:
         A locked account's code is checked but not spent."""
         usable = account is not None and account.can_log_in and account.totp_seed is not None
         real = account if usable else None
-        password_ok = await asyncio.to_thread(
-            self.passwords.verify, real.password_hash if real else None, command.password
+        password_ok = await self.passwords.verified(
+            real.password_hash if real else None, command.password
         )
-        seed = self.keyring.open(real.totp_seed) if real and real.totp_seed else DECOY_TOTP
+        seed = self._keyring().open(real.totp_seed) if real and real.totp_seed else DECOY_TOTP
         step = totp.verify(seed, command.totp, now.timestamp())
         if real is None or not password_ok or step is None:
             return False
@@ -318,7 +360,7 @@ class AuthService:
         account = await asyncio.to_thread(self.accounts.account, login)
         step = None
         if account is not None and account.totp_seed is not None:
-            step = totp.verify(self.keyring.open(account.totp_seed), code, now.timestamp())
+            step = totp.verify(self._keyring().open(account.totp_seed), code, now.timestamp())
         if step is None or account is None or not await self._claim_step(str(account.id), step):
             await self._failed(account, login, address, now, kind="step-up-failed")
             return FAILED
@@ -356,15 +398,26 @@ class AuthService:
 
     async def _record_failure(self, login: str, count: int, address: str, kind: str) -> None:
         try:
+            await self._record(login, kind, f"failure {count}", address)
+            if count >= LOCK_AT:
+                await self._lock(login, count)
+        except Exception:
+            log.exception("accounts.failure_not_recorded", login=login, count=count)
+
+    async def _lock(self, login: str, count: int) -> None:
+        """Lock the account (an event of its own history); a concurrent change is retried."""
+        for _ in range(5):
             account = await asyncio.to_thread(self.accounts.account, login)
             if account is None:
                 return
-            account.record_security_event(kind, f"failure {count}", address)
-            if count >= LOCK_AT:
-                account.lock("too many failed logins", count)
-            await asyncio.to_thread(self._save, account, None)
-        except Exception:
-            log.exception("accounts.failure_not_recorded", login=login, count=count)
+            account.lock("too many failed attempts", count)
+            if not account.pending_events:
+                return
+            try:
+                await asyncio.to_thread(self._save, account, None)
+            except IntegrityError:
+                continue
+            return
 
     async def record_access_denied(
         self, login: str, reason: str, address: str, target: str = ""
@@ -375,12 +428,11 @@ class AuthService:
     async def _record(
         self, login: str, kind: str, reason: str, address: str, target: str = ""
     ) -> None:
-        account = await asyncio.to_thread(self.accounts.account, login)
-        if account is None:
-            log.warning("accounts.security_event", kind=kind, login=login, reason=reason)
-            return
-        account.record_security_event(kind, reason, address, target)
-        await asyncio.to_thread(self._save, account, None)
+        """A security event: its own record, never a version of the account (see security_log)."""
+        if self.security is None:
+            raise RuntimeError("the accounts service is not started")
+        await self.security.record(SecurityRecord(login=login, kind=kind, reason=reason,
+                                                  address=address, target=target))  # fmt: skip
 
     def _save(self, account: Account, actor: Actor | None) -> None:
         who = actor or Actor(login=account.login, role=account.role)

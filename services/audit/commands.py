@@ -14,8 +14,7 @@ from schemas import envelope
 from schemas.audit import AuditReport
 from services.audit.source import file_records, live_records, write_records
 from services.audit.verify import check_log, compare_views, fold_views
-from services.eventstore.settings import StoreSettings
-from services.natsaccess import nats_url
+from services.natsaccess import nats_access
 from services.projector.store import ViewStore
 
 if TYPE_CHECKING:
@@ -29,8 +28,7 @@ EXIT_PROBLEMS = 1
 def _records(export: Path | None, data_dir: Path) -> list[LogRecord]:
     if export is not None:
         return list(file_records(export))
-    with nats_url(data_dir) as url:
-        settings = StoreSettings(**{**StoreSettings.from_env_os().__dict__, "url": url})
+    with nats_access(data_dir) as settings:
         return live_records(settings)
 
 

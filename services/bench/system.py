@@ -109,7 +109,7 @@ def _serving(settings: StoreSettings, directory: Path) -> Iterator[str]:
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="bench-serve", daemon=True)
     thread.start()
-    running = Running(settings, ("commands", "gateway"), directory)
+    running = Running(settings, None, ("commands", "gateway"), directory)  # an open bench server
     ready = asyncio.run_coroutine_threadsafe(running.start("127.0.0.1", free_port()), loop).result(
         60
     )

@@ -19,7 +19,6 @@ that differs for a reason the published data does not explain (see ``compare``).
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 import time
@@ -40,7 +39,6 @@ from services.drill.play import Night, Record
 from services.drill.script import planted_misses
 from services.drill.stage import Stage, staged
 from services.election_load import load_file
-from services.eventstore.settings import StoreSettings
 from services.progressbar import ProgressBar
 
 if TYPE_CHECKING:
@@ -99,10 +97,7 @@ def _play_and_check(
     blind_share: float,
     quiet: bool,
 ) -> dict[str, Any]:
-    settings = dataclasses.replace(
-        StoreSettings.from_env_os(), url=stage.nats_url, stream=stage.stream
-    )
-    watch = TallyWatch(settings)
+    watch = TallyWatch(stage.settings())
     watch.start()
     try:
         bar = ProgressBar("night", enabled=not quiet)

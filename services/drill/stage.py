@@ -11,6 +11,7 @@ so in its log at start.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 import structlog
 
+from services.eventstore.settings import StoreSettings
+from services.natsaccess import as_role, embedded_users
 from services.natsserver import free_port
 
 if TYPE_CHECKING:
@@ -46,6 +49,15 @@ class Stage:
     nats_url: str
     stream: str
     pid: int
+
+    def settings(self) -> StoreSettings:
+        """How the drill itself reads the stage's NATS: the environment's identity for
+        ``NATS_URL``, the embedded server's admin otherwise (the drill runs it)."""
+        base = dataclasses.replace(StoreSettings.from_env_os(), url=self.nats_url,
+                                   stream=self.stream)  # fmt: skip
+        if os.environ.get("NATS_URL"):
+            return base
+        return as_role(base, embedded_users(self.data_dir, base), "admin")
 
 
 @contextmanager

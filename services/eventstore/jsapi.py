@@ -31,6 +31,9 @@ STREAM_NOT_FOUND: Final = 10059
 NO_MESSAGE_FOUND: Final = 10037
 BATCH_DUPLICATE_MSG_ID: Final = 10201
 BATCH_TOO_LARGE: Final = 10199
+BATCH_INCOMPLETE: Final = 10176
+"""The server never got the whole batch (a connection lost between its messages, a server that
+restarted meanwhile): nothing of it was stored, so it is sent again whole, under a new batch id."""
 MAXIMUM_MESSAGES_EXCEEDED: Final = 10077
 
 _STATUS: Final = "Status"
@@ -48,8 +51,9 @@ class ApiError(Exception):
 
     @property
     def transient(self) -> bool:
-        """Unavailable for now (a leader election, JetStream still starting): worth retrying."""
-        return self.code in (503, 408)
+        """Unavailable for now (a leader election, JetStream still starting), or a batch cut in
+        two by a lost connection: worth retrying."""
+        return self.code in (503, 408) or self.err_code == BATCH_INCOMPLETE
 
 
 TRANSPORT_ERRORS: Final = (nats.errors.Error, asyncio.TimeoutError, OSError)

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING
 
 import projections
 from services.eventstore.connection import connect
-from services.eventstore.settings import StoreSettings
-from services.natsaccess import nats_url
+from services.natsaccess import nats_access
 from services.progressbar import ProgressBar
 from services.projector.group import RunnerGroup
 from services.projector.runner import Runner
@@ -22,13 +21,14 @@ from services.projector.service import events_log
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from services.eventstore.settings import StoreSettings
+
 NAMES = tuple(p.NAME for p in projections.ALL)
 
 
 def rebuild_command(name: str, *, data_dir: Path, quiet: bool = False) -> int:
     chosen = [p for p in projections.ALL if name in (p.NAME, "all")]
-    with nats_url(data_dir) as url:
-        settings = StoreSettings(**{**StoreSettings.from_env_os().__dict__, "url": url})
+    with nats_access(data_dir) as settings:
         asyncio.run(_rebuild(settings, chosen, data_dir.resolve() / "views", quiet=quiet))
     return 0
 

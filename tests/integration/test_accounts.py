@@ -140,7 +140,7 @@ def test_an_operator_is_refused_everywhere_but_their_precincts(
 
 def _security_events(serve: RunningServe) -> int:
     accounts = read_stream(session_url(), f"{serve.stream}_ACCOUNTS")
-    return sum(m.headers["Tally-Type"] == "account.security_event.v1" for m in accounts)
+    return sum(m.headers["Tally-Type"] == "security.event_recorded.v1" for m in accounts)
 
 
 @pytest.mark.usefixtures("serve")

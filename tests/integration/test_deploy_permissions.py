@@ -14,16 +14,13 @@ import pytest
 from services.eventstore.settings import StoreSettings
 from services.eventstore.streams import stream_config
 from services.natsserver import free_port
+from services.natsusers import ROLES
 from services.streamsetup import ensure_declared_streams
 from tests.factories import event, new_aggregate, new_factory
 from tests.natsserver import ConfiguredNats
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy" / "nats"
-PASSWORDS = {
-    "TALLY_ADMIN_PASSWORD": "admin-secret",
-    "TALLY_SERVICE_PASSWORD": "service-secret",
-    "TALLY_AUDITOR_PASSWORD": "auditor-secret",
-}
+PASSWORDS = {f"TALLY_{role.upper()}_PASSWORD": f"{role}-secret" for role in ROLES}
 
 
 def _settings(url: str, user: str, replicas: int = 1) -> StoreSettings:

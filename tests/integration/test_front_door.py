@@ -157,7 +157,7 @@ def _security_events(serve: RunningServe, kind: str) -> int:
     return sum(
         kind.encode() in m.data
         for m in accounts
-        if m.headers["Tally-Type"] == "account.security_event.v1"
+        if m.headers["Tally-Type"] == "security.event_recorded.v1"
     )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import subprocess
 
 import nats
+import nats.errors
 import pytest
 
 from services.eventstore.jsapi import api_request
@@ -17,8 +19,9 @@ from tests.processes import TALLY, ServeProcess, cli_env, pid_alive
 
 @pytest.mark.slow
 def test_serve_starts_the_embedded_server_creates_streams_and_stops_cleanly(tmp_path):
-    """Without NATS_URL, serve starts nats-server under --data-dir, creates the streams, logs where
-    everything is, and on SIGTERM stops the server it started and exits 0."""
+    """Without NATS_URL, serve starts nats-server under --data-dir with its own users (nobody
+    without their generated passwords connects), creates the streams, logs where everything is,
+    and on SIGTERM stops the server it started and exits 0."""
     serve = ServeProcess(tmp_path / "var", cli_env())
     started = serve.wait_for("serve.nats_started")
     ready = serve.wait_for("serve.ready")
@@ -37,15 +40,25 @@ def test_serve_starts_the_embedded_server_creates_streams_and_stops_cleanly(tmp_
     } == streams
     assert ready["gateway_url"].startswith("http://127.0.0.1:")
 
+    nats_dir = tmp_path / "var" / "nats"
+    passwords = json.loads((nats_dir / "users.json").read_text())
+    assert (0o600, 0o700) == ((nats_dir / "users.json").stat().st_mode & 0o777,
+                              nats_dir.stat().st_mode & 0o777)  # fmt: skip
+
     async def stream_exists() -> bool:
-        nc = await nats.connect(ready["nats_url"])
+        nc = await nats.connect(ready["nats_url"], user="tally-admin", password=passwords["admin"])
         try:
             info = await api_request(nc, "$JS.API.STREAM.INFO.TALLY", {}, 2)
             return bool(info["config"]["deny_delete"])
         finally:
             await nc.close()
 
+    async def anonymous() -> None:
+        await nats.connect(ready["nats_url"], allow_reconnect=False, connect_timeout=2)
+
     assert asyncio.run(stream_exists())
+    with pytest.raises(nats.errors.Error, match="Authorization Violation"):
+        asyncio.run(anonymous())
     serve.process.send_signal(signal.SIGTERM)
     assert 0 == serve.finish()
     assert not pid_alive(started["pid"])

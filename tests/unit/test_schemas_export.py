@@ -1,4 +1,5 @@
-"""The committed JSON Schemas are what the msgspec types generate."""
+"""The committed generated files are what the code generates: JSON Schemas from the msgspec types,
+the NATS users of deploy/ from services/natsusers.py."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from services.eventstore.streams import StreamLayout
+from services.natsusers import deploy_accounts
 from services.schemas_export import SCHEMA_DIR, _dump, export_command, generated
 
 if TYPE_CHECKING:
@@ -79,3 +82,9 @@ def test_data_values_named_description_are_left_alone() -> None:
     assert {"default": {"description": "two\n  lines"}, "description": "one two"} == json.loads(
         _dump(schema)
     )
+
+
+def test_the_deploy_accounts_file_is_what_the_code_declares() -> None:
+    """deploy/nats/accounts.conf is `tally admin nats-accounts` for the default stream."""
+    committed = (SCHEMA_DIR.parents[1] / "deploy" / "nats" / "accounts.conf").read_text()
+    assert deploy_accounts(StreamLayout("TALLY")) == committed
