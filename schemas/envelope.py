@@ -30,6 +30,7 @@ CHANNEL: Final = "Tally-Channel"
 CORRELATION_ID: Final = "Tally-Correlation-Id"
 CAUSATION_ID: Final = "Tally-Causation-Id"
 IDEMPOTENCY_KEY: Final = "Tally-Idempotency-Key"
+REQUEST_HASH: Final = "Tally-Request-Hash"
 ELECTION: Final = "Tally-Election"
 GMINA: Final = "Tally-Gmina"
 PRECINCT: Final = "Tally-Precinct"
@@ -76,6 +77,8 @@ class CommandContext(msgspec.Struct, frozen=True, kw_only=True):
     correlation_id: str = ""
     causation_id: str = ""
     idempotency_key: str = ""
+    request_hash: str = ""
+    """SHA-256 of the command as sent under ``idempotency_key``: a retry must send the same."""
 
     def headers(self) -> dict[str, str]:
         pairs = (
@@ -85,5 +88,6 @@ class CommandContext(msgspec.Struct, frozen=True, kw_only=True):
             (CORRELATION_ID, self.correlation_id),
             (CAUSATION_ID, self.causation_id),
             (IDEMPOTENCY_KEY, self.idempotency_key),
+            (REQUEST_HASH, self.request_hash),
         )
         return {name: value for name, value in pairs if value}

@@ -50,16 +50,13 @@ from services.accounts.passwords import Passwords
 from services.accounts.service import REQUESTS as AUTH_REQUESTS
 from services.accounts.service import AuthService
 from services.actors import account_actor
-from services.eventstore.connection import connect
 from services.eventstore.settings import DEFAULT_NATS_URL
-from services.idempotency import IdempotencyStore, request_hash
 from services.protocols import Protocols
+from services.replays import request_hash
 from services.replies import Reply
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from nats.aio.client import Client
 
     from services.eventstore.settings import StoreSettings
 
@@ -96,7 +93,10 @@ PERMISSIONS: Final[dict[str, Permission]] = {
 """What each request needs. Entry on the commission's behalf (channel ``proxy``) needs
 ``Permission.PROXY`` instead of submit or correct."""
 PROXY_CHANNEL: Final = "proxy"
-STALE_CLAIM_S: Final = 90.0
+RACES: Final = frozenset(
+    {"protocol.concurrent_change", "protocol.already_submitted", "turnout.already_reported"}
+)
+"""Refusals a concurrent request under the same key may have caused: it won, its answer is ours."""
 WORKERS: Final = int(os.environ.get("TALLY_COMMAND_WORKERS", "32"))
 """Requests one instance handles at once. A command spends most of its time waiting for the
 store's fsynced acknowledgements, so many run side by side; commands on one protocol are still
@@ -122,8 +122,6 @@ class CommandService:
         self.clock = clock or SystemClock()
         self.protocols = Protocols(env=settings.environment(), clock=self.clock)
         self.auth = AuthService(settings, clock=self.clock, keys=keys, passwords=Passwords())
-        self._nc: Client | None = None
-        self._idempotency: IdempotencyStore | None = None
 
     async def start(self) -> None:
         # The domain runs in worker threads (it blocks on the store); the default pool has only
@@ -132,17 +130,8 @@ class CommandService:
             ThreadPoolExecutor(WORKERS, thread_name_prefix="commands")
         )
         await self.auth.start()
-        self._nc = await connect(self.settings, name="tally-commands-idempotency")
-        self._idempotency = IdempotencyStore(
-            self._nc,
-            bucket=self.settings.layout.idempotency_bucket,
-            request_timeout_s=self.settings.request_timeout_s,
-            stale_after_s=STALE_CLAIM_S,
-        )
 
     async def stop(self) -> None:
-        if self._nc is not None:
-            await self._nc.drain()
         self.protocols.close()
         await self.auth.stop()
 
@@ -218,21 +207,19 @@ class CommandService:
         )
 
     async def _idempotent(self, subject: str, request: Any, context: CommandContext) -> Reply:
-        assert self._idempotency is not None
-        key, fingerprint = (
-            context.idempotency_key,
-            request_hash(subject, msgspec.json.encode(request)),
-        )
-        claim = await self._idempotency.claim(key, fingerprint, self.clock.now())
-        if claim.verdict == "replay":
-            recorded = msgspec.json.decode(claim.outcome, type=Outcome)
-            return _outcome(msgspec.structs.replace(recorded, replayed=True))
-        if claim.verdict in ("conflict", "in-progress"):
-            return _outcome(Outcome(status=claim.verdict))
-        outcome = await self._run(request, context)
-        reply = _outcome(outcome)
-        await self._idempotency.finish(key, fingerprint, reply.body, claim, self.clock.now())
-        return reply
+        """Under an Idempotency-Key: the recorded answer if the log has one (``services.replays``),
+        else run the command, its events carrying the key and the request's hash. A refusal
+        that another request under the same key may explain (they raced) is looked up again."""
+        key = context.idempotency_key
+        fingerprint = request_hash(subject, msgspec.json.encode(request))
+        recorded = await asyncio.to_thread(self.protocols.recorded, request, key, fingerprint)
+        if recorded is not None:
+            return _outcome(recorded)
+        keyed = msgspec.structs.replace(context, request_hash=fingerprint)
+        outcome = await self._run(request, keyed)
+        if outcome.status == "refused" and {p.rule for p in outcome.problems} & RACES:
+            recorded = await asyncio.to_thread(self.protocols.recorded, request, key, fingerprint)
+        return _outcome(recorded or outcome)
 
     async def _run(self, request: Any, context: CommandContext) -> Outcome:
         outcome: Outcome = await asyncio.to_thread(self.protocols.handle, request, context)

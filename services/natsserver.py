@@ -63,7 +63,11 @@ def find_binary() -> Path:
 
 
 def port_is_free(host: str, port: int) -> bool:
+    """Whether a server could listen on the port now. Like the servers themselves (nats-server,
+    uvicorn), the probe allows reuse: connections of a server that just died, lingering in
+    TIME_WAIT, do not keep its port from the next one."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError:

@@ -68,7 +68,7 @@ def permissions(role: str, layout: StreamLayout) -> Permissions | None:
         return Permissions(
             publish=(f"{s}.events.>", f"{s}.snapshots.>", f"{accounts}.events.>",
                      *(f"$KV.{bucket}.>" for bucket in (
-                         layout.tracking_bucket, layout.idempotency_bucket,
+                         layout.tracking_bucket,
                          layout.sessions_bucket, layout.throttle_bucket, layout.totp_bucket)),
                      *_READS, "_INBOX.>"),
             subscribe=("_INBOX.>", commands, f"{s}.events.>"),

@@ -24,6 +24,7 @@ from domain.rules import profile_for
 from domain.turnout import Turnout
 from domain.unit import Unit
 from domain.validation import check
+from schemas import envelope
 from schemas.commands import (
     AcknowledgeAlert,
     ApproveHardWarnings,
@@ -42,7 +43,9 @@ from schemas.envelope import RoutingKeys
 from schemas.validation import ValidationReport, ValidationRequest
 from services.definition_cache import DefinitionCache
 from services.elections import Elections
+from services.eventstore.eventlog import KeyReusedError
 from services.protocol_setting import precinct_setting, protocol_setting
+from services.replays import KEY_REUSED, recorded_under, replayed, target_of
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -51,6 +54,7 @@ if TYPE_CHECKING:
 
     from schemas.envelope import CommandContext
     from schemas.validation import ProtocolKey
+    from services.eventstore.recorders import NatsApplicationRecorder
 
 DEFINITIONS = (Election, Unit, Contest)
 """Read through the definition cache (they change only when a definition file is loaded)."""
@@ -78,21 +82,41 @@ class Protocols(Application[UUID]):
                context: CommandContext) -> Outcome:  # fmt: skip
         """Run one command; a domain refusal or a lost race is an answer, not an exception."""
         try:
-            if not isinstance(command, AcknowledgeAlert):
-                self._definitions.refresh(election_id(command.key.election))
-            if isinstance(command, ReportTurnout | CorrectTurnout):
-                return self._turnout(command, context)
-            if isinstance(command, AcknowledgeAlert):
-                return self._acknowledge(command, context)
-            return self._protocol(command, context)
+            return self._run(command, context)
         except SamePersonError as same:
             return Outcome(status="forbidden", problems=tuple(same.problems))
         except ProtocolRefusedError as refused:
             return Outcome(status="refused", problems=tuple(refused.problems))
+        except KeyReusedError:
+            return Outcome(status="conflict", problems=(KEY_REUSED,))
         except IntegrityError:
             race = "someone changed this record at the same moment; read it again and retry"
             problem = refusal("$.key", "protocol.concurrent_change", race)
             return Outcome(status="refused", problems=(problem,))
+
+    def _run(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout | AcknowledgeAlert,
+             context: CommandContext) -> Outcome:  # fmt: skip
+        if not isinstance(command, AcknowledgeAlert):
+            self._definitions.refresh(election_id(command.key.election))
+        if isinstance(command, ReportTurnout | CorrectTurnout):
+            return self._turnout(command, context)
+        if isinstance(command, AcknowledgeAlert):
+            return self._acknowledge(command, context)
+        return self._protocol(command, context)
+
+    def recorded(self, command: Any, key: str, fingerprint: str) -> Outcome | None:
+        """The outcome ``command`` got when it was recorded under ``key``, marked replayed; a
+        conflict when the key recorded another request; None when nothing is recorded under it
+        (run it: a refusal recorded nothing and is judged again)."""
+        target = target_of(command)
+        recorder: NatsApplicationRecorder = self.recorder  # type: ignore[assignment]
+        messages = recorder.datastore.run(recorder.log.read_aggregate(str(target)))
+        message, conflict = recorded_under(messages, key, fingerprint)
+        if message is None:
+            return conflict
+        version = int(message.headers[envelope.AGGREGATE_VERSION])
+        aggregate: Any = self.repository.get(target, version=version)
+        return replayed(_outcome_of(aggregate, command, message.seq))
 
     def validate(self, command: SubmitProtocol) -> ValidationReport | Outcome:
         """Judge a protocol in its recorded setting without writing anything."""
@@ -166,16 +190,7 @@ class Protocols(Application[UUID]):
             protocol = existing
             self._apply(protocol, command, context)
         recordings = self.save(protocol, context=context, routing={protocol.id: _routing(key)})
-        current = protocol.current
-        return Outcome(
-            status="accepted",
-            aggregate_id=str(protocol.id),
-            sequence=recordings[-1].notification.id if recordings else 0,
-            version=current.number,
-            control_code=current.control_code,
-            state=protocol.status.value,
-            findings=current.findings,
-        )
+        return _outcome_of(protocol, command, recordings[-1].notification.id if recordings else 0)
 
     def _apply(
         self, protocol: Protocol, command: ProtocolCommand, context: CommandContext
@@ -201,6 +216,11 @@ class Protocols(Application[UUID]):
             protocol.reject(command.reason)
 
     def _voucher(self, key: ProtocolKey, context: CommandContext) -> Voucher:
+        """Who vouches. Separation of duties binds accounts; the local operator's CLI on the
+        machine itself (a privileged path, recorded as such in every event) is one person by
+        definition and not bound by it."""
+        if not context.actor.startswith("account:"):
+            return Voucher()
         election: Election | None = self._get(election_id(key.election), Election)
         alone = election is not None and key.teryt in election.sole_coordinator
         return Voucher(actor=context.actor, works_alone=alone)
@@ -219,8 +239,7 @@ class Protocols(Application[UUID]):
         except IntegrityError:
             raise refused("$.key.alert", "alert.already_acknowledged",
                           "this alert was acknowledged already") from None  # fmt: skip
-        return Outcome(status="accepted", aggregate_id=str(review.id),
-                       sequence=recordings[-1].notification.id, state="acknowledged")  # fmt: skip
+        return _outcome_of(review, command, recordings[-1].notification.id)
 
     # Turnout.
 
@@ -246,14 +265,7 @@ class Protocols(Application[UUID]):
         routing = RoutingKeys(election=k.election, gmina=k.teryt, precinct=str(k.precinct),
                               round=str(k.round))  # fmt: skip
         recordings = self.save(turnout, context=context, routing={turnout.id: routing})
-        reported = turnout.reports[command.report.hour]
-        return Outcome(
-            status="accepted",
-            aggregate_id=str(turnout.id),
-            sequence=recordings[-1].notification.id if recordings else 0,
-            findings=reported.findings,
-            late=reported.late,
-        )
+        return _outcome_of(turnout, command, recordings[-1].notification.id if recordings else 0)
 
     def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
         if kind in DEFINITIONS:
@@ -268,6 +280,21 @@ class Protocols(Application[UUID]):
         if not isinstance(aggregate, kind):
             raise TypeError(f"{aggregate_id} is a {type(aggregate).__name__}, not a {kind}")
         return aggregate
+
+
+def _outcome_of(aggregate: Any, command: Any, sequence: int) -> Outcome:
+    """What a recorded command answers: the same whether it just ran or is read back."""
+    if isinstance(aggregate, Protocol):
+        current = aggregate.current
+        return Outcome(status="accepted", aggregate_id=str(aggregate.id), sequence=sequence,
+                       version=current.number, control_code=current.control_code,
+                       state=aggregate.status.value, findings=current.findings)  # fmt: skip
+    if isinstance(aggregate, Turnout):
+        reported = aggregate.reports[command.report.hour]
+        return Outcome(status="accepted", aggregate_id=str(aggregate.id), sequence=sequence,
+                       findings=reported.findings, late=reported.late)  # fmt: skip
+    return Outcome(status="accepted", aggregate_id=str(aggregate.id), sequence=sequence,
+                   state="acknowledged")  # fmt: skip
 
 
 def _protocol_id(key: ProtocolKey) -> UUID:

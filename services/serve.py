@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import json
 import os
 import signal
+import time
 from typing import TYPE_CHECKING, Final
 
 import structlog
@@ -49,6 +51,8 @@ log = structlog.get_logger("serve")
 
 PARTS: Final = ("commands", "gateway", "projections")
 DEFAULT_HTTP_PORT: Final = 8080
+HTTP_FILE: Final = "gateway.json"
+PORT_WAIT_S: Final = 5.0
 
 
 class ServeError(Exception):
@@ -160,6 +164,7 @@ class Running:
             else None
         )
         self.gateway_settings = as_role(settings, users, "gateway")
+        self.data_dir = data_dir
         self.gateway = "gateway" in parts
         self.http: _Http | None = None
         self.task: asyncio.Task[None] | None = None
@@ -177,7 +182,7 @@ class Running:
         return ready
 
     async def _start_http(self, host: str, port: int | None) -> dict[str, str]:
-        port = port or (DEFAULT_HTTP_PORT if port_is_free(host, DEFAULT_HTTP_PORT) else free_port())
+        port = port or _http_port(host, self.data_dir)
         # Forwarded addresses are read by the gateway itself, from TALLY_TRUSTED_PROXIES only.
         proxies = trusted_proxies(os.environ.get(PROXIES_VARIABLE, ""))
         config = uvicorn.Config(create_app(CommandBus(self.gateway_settings),
@@ -191,6 +196,8 @@ class Running:
                 self.task.result()
                 raise ServeError(f"the gateway could not listen on {host}:{port}")
             await asyncio.sleep(0.02)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / HTTP_FILE).write_text(json.dumps({"port": port}))
         base = f"http://{host}:{port}"
         return {"gateway_url": base, "openapi_url": f"{base}{OPENAPI_PATH}/openapi.json"}
 
@@ -202,6 +209,21 @@ class Running:
             await self.commands.stop()
         if self.projector is not None:
             await self.projector.stop()
+
+
+def _http_port(host: str, data_dir: Path) -> int:
+    """The port this data directory's gateway had last time (clients aimed at it find it again
+    after a restart), else 8080, else any free one."""
+    try:
+        recorded = int(json.loads((data_dir / HTTP_FILE).read_text())["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        recorded = DEFAULT_HTTP_PORT
+    deadline = time.monotonic() + PORT_WAIT_S
+    while not port_is_free(host, recorded) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if port_is_free(host, recorded):
+        return recorded
+    return DEFAULT_HTTP_PORT if port_is_free(host, DEFAULT_HTTP_PORT) else free_port()
 
 
 async def ensure_streams(settings: StoreSettings) -> None:

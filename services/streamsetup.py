@@ -21,7 +21,6 @@ def declared_streams(settings: StoreSettings) -> list[dict[str, Any]]:
             layout, replicas=settings.replicas, duplicate_window_s=window
         ),
         streams.tracking_bucket_config(layout, replicas=settings.replicas),
-        streams.idempotency_bucket_config(layout, replicas=settings.replicas),
         streams.events_stream_config(
             streams.StreamLayout(layout.accounts_stream),
             replicas=settings.replicas,

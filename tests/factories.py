@@ -31,11 +31,13 @@ def new_aggregate() -> UUID:
     return uuid.uuid4()
 
 
-def read_stream(url: str, stream: str) -> list[StoredMessage]:
+def read_stream(
+    url: str, stream: str, *, user: str | None = None, password: str | None = None
+) -> list[StoredMessage]:
     """Every message of a stream, in order, straight from the server."""
 
     async def read() -> list[StoredMessage]:
-        nc = await nats.connect(url)
+        nc = await nats.connect(url, user=user, password=password)
         try:
             messages: list[StoredMessage] = []
             start = 1

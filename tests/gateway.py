@@ -39,15 +39,11 @@ def running_serve(tmp_path: Path, *extra: str, **env: str) -> Iterator[RunningSe
         load_file(EXAMPLES / "gmina-zielonka.json", data_dir=tmp_path)
         slip = bootstrap_admin(login="admin", name="Admin", data_dir=tmp_path).slip
         assert slip is not None
+    settings = {"NATS_URL": session_url(), "NATS_STREAM": stream, "TALLY_PASSWORD_HASH": "fast",
+                "TALLY_SECRET_KEYS": TEST_KEYS} | env  # fmt: skip
     process = ServeProcess(
         tmp_path,
-        cli_env(
-            NATS_URL=session_url(),
-            NATS_STREAM=stream,
-            TALLY_PASSWORD_HASH="fast",
-            TALLY_SECRET_KEYS=TEST_KEYS,
-            **env,
-        ),
+        cli_env(**settings),
         "--http-port",
         str(free_port()),
         *extra,

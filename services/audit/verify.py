@@ -42,8 +42,10 @@ def check_log(records: Iterable[LogRecord]) -> tuple[list[AuditProblem], int, in
     problems: list[AuditProblem] = []
     expected, count = 1, 0
     last: dict[str, _Last] = {}
+    keyed: dict[str, tuple[str, int]] = {}
     for record in records:
         count += 1
+        problems += _check_key(record, keyed)
         if record.seq > expected:
             problems.append(AuditProblem(seq=expected, kind="gap", message=(
                 f"sequences {expected}..{record.seq - 1} are missing")))  # fmt: skip
@@ -53,6 +55,20 @@ def check_log(records: Iterable[LogRecord]) -> tuple[list[AuditProblem], int, in
         expected = max(expected, record.seq + 1)
         problems += _check_chain(record, last)
     return problems, count, len(last)
+
+
+def _check_key(record: LogRecord, keyed: dict[str, tuple[str, int]]) -> list[AuditProblem]:
+    """An idempotency key belongs to one save (one correlation): found on a second, a command
+    was recorded twice, or a retry was answered with another request's events."""
+    key = record.headers.get(envelope.IDEMPOTENCY_KEY)
+    if not key:
+        return []
+    save = record.headers.get(envelope.CORRELATION_ID, "")
+    first = keyed.setdefault(key, (save, record.seq))
+    if first[0] == save:
+        return []
+    return [AuditProblem(seq=record.seq, kind="idempotency", message=(
+        f"idempotency key {key!r} is on sequence {first[1]} already, another save's"))]  # fmt: skip
 
 
 def _check_chain(record: LogRecord, last: dict[str, _Last]) -> list[AuditProblem]:

@@ -7,7 +7,10 @@ Appending (``EventLog.append``):
   aggregate), so of two writers racing on one version exactly one wins; the other gets the
   library's ``IntegrityError``.
 * Several events in one save go in one atomic batch: all stored, at contiguous sequences, or none.
-* ``Nats-Msg-Id`` is each event's own id, fixed before the first attempt and reused by every retry.
+* ``Nats-Msg-Id`` is each event's own id, fixed before the first attempt and reused by every retry;
+  the first event of a save under an idempotency key takes the key's id instead
+  (``idempotent_message_id``), so the server itself recognises the key within its duplicate
+  window, for any aggregate (``KeyReusedError``).
 * Outages: eventsourcing's ``Application.save()`` clears an aggregate's pending events before
   recording, so its caller cannot retry. The log therefore retries itself until the outcome is
   known. After a lost reply, a reconnect or a refusal that a retry of our own write could explain
@@ -24,6 +27,7 @@ a known aggregate is one round trip; a stale head only costs a refusal and a re-
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import time
 import uuid
 from collections import OrderedDict
@@ -52,6 +56,18 @@ MAX_BATCH: Final = 1000  # nats-server's default limit of messages in one atomic
 _HEAD_CACHE_SIZE: Final = 100_000
 _DIRECT_BATCH: Final = 1000
 _MAX_CONFLICT_REREADS: Final = 5
+_REUSED: Final = "the idempotency key is on another request's events already"
+
+
+class KeyReusedError(IntegrityError):
+    """The save's idempotency key is on another save already (within the duplicate window):
+    the key was reused for another request."""
+
+
+def idempotent_message_id(key: str) -> str:
+    """The ``Nats-Msg-Id`` of the first event of a save under an idempotency key: the server then
+    recognises a second save under the same key (its duplicate window), whatever it changes."""
+    return "k-" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
 class AppendOutcomeUnknownError(OperationalError):
@@ -133,6 +149,9 @@ class EventLog:
             )
         _check_versions(events)
         ids = list(event_ids) if event_ids is not None else [uuid.uuid4().hex for _ in events]
+        keyed = bool(context and context.idempotency_key)
+        if keyed and context is not None:
+            ids[0] = idempotent_message_id(context.idempotency_key)
         base_headers = _base_headers(
             events, context or CommandContext(), routing or {}, self._clock
         )
@@ -145,7 +164,7 @@ class EventLog:
             await self._resolve_unknown_heads(events, subjects, heads)
             _check_against_heads(events, subjects, heads)
             outgoing = _outgoing(events, subjects, heads, ids, base_headers)
-            outcome = await self._attempt(outgoing, heads)
+            outcome = await self._attempt(outgoing, heads, keyed=keyed)
             if isinstance(outcome, list):
                 return self._remember(outgoing, outcome)
             if isinstance(outcome, _StaleHeads):
@@ -165,15 +184,23 @@ class EventLog:
             backoff = min(backoff * 2, 1.0)
 
     async def _attempt(
-        self, outgoing: list[_Outgoing], heads: Mapping[str, Head | None]
+        self, outgoing: list[_Outgoing], heads: Mapping[str, Head | None], *, keyed: bool
     ) -> list[int] | _StaleHeads | BaseException:
-        """Send once: the sequences, ``_STALE_HEADS``, or the error that leaves the outcome open."""
+        """Send once: the sequences, ``_STALE_HEADS``, or the error that leaves the outcome open.
+
+        Under an idempotency key the first message's id is the key's: a duplicate of it that is
+        not this very save (our own resend) is the key reused elsewhere (``KeyReusedError``).
+        """
         try:
             return await self._send(outgoing)
         except jsapi.ApiError as error:
             if error.err_code in (jsapi.WRONG_LAST_SEQUENCE, jsapi.BATCH_DUPLICATE_MSG_ID):
                 try:
                     landed = await self._landed(outgoing, heads)
+                    if landed is None and keyed and error.err_code == jsapi.BATCH_DUPLICATE_MSG_ID:
+                        moved = await self._read_head(outgoing[0].subject)
+                        if moved.seq == (heads[outgoing[0].subject] or EMPTY).seq:
+                            raise KeyReusedError(_REUSED) from error
                 except (jsapi.ApiError, *jsapi.TRANSPORT_ERRORS) as check_error:
                     return check_error
                 return landed if landed is not None else _STALE_HEADS
@@ -234,11 +261,12 @@ class EventLog:
     async def _send(self, outgoing: list[_Outgoing]) -> list[int]:
         if len(outgoing) == 1:
             one = outgoing[0]
-            return [
-                await jsapi.publish(
-                    self._nc, one.subject, one.data, one.headers, self._request_timeout
-                )
-            ]
+            seq, duplicate = await jsapi.publish_ack(
+                self._nc, one.subject, one.data, one.headers, self._request_timeout
+            )
+            if duplicate:
+                return await self._own_duplicate(one, seq)
+            return [seq]
         last = await jsapi.publish_atomic(
             self._nc, [(o.subject, o.data, o.headers) for o in outgoing], self._request_timeout
         )
@@ -263,10 +291,22 @@ class EventLog:
         if (
             message is None
             or message.headers.get(envelope.MSG_ID) != first.headers[envelope.MSG_ID]
+            or message.data != first.data
         ):
-            return None
+            return None  # not there, or another save's (one under the same idempotency key)
         log.info("eventstore.append_found_after_retry", seq=message.seq, events=len(outgoing))
         return list(range(message.seq, message.seq + len(outgoing)))
+
+    async def _own_duplicate(self, one: _Outgoing, seq: int) -> list[int]:
+        """The server had this message id already: our own earlier attempt (the same bytes on
+        our subject), a concurrent save under the same key (another writer won), or the key
+        reused for another aggregate."""
+        stored = await jsapi.leader_get(self._nc, self.stream, {"seq": seq}, self._request_timeout)
+        if stored is not None and stored.subject == one.subject and stored.data == one.data:
+            return [seq]
+        if stored is not None and stored.subject == one.subject:
+            raise IntegrityError(f"{one.subject}: another save under the same key came first")
+        raise KeyReusedError(_REUSED)
 
     def _remember(self, outgoing: list[_Outgoing], seqs: list[int]) -> list[int]:
         for message, seq in zip(outgoing, seqs, strict=True):

@@ -112,10 +112,18 @@ async def publish(
     nc: Client, subject: str, data: bytes, headers: dict[str, str], timeout: float
 ) -> int:
     """Publish one message and wait for the stream's acknowledgement; returns its sequence."""
+    return (await publish_ack(nc, subject, data, headers, timeout))[0]
+
+
+async def publish_ack(
+    nc: Client, subject: str, data: bytes, headers: dict[str, str], timeout: float
+) -> tuple[int, bool]:
+    """Like ``publish``, and whether the stream had the ``Nats-Msg-Id`` already (then the
+    sequence is that earlier message's, which may be another subject's)."""
     reply = await nc.request(subject, data, timeout=timeout, headers=headers)
     ack = _decode_pub_ack(reply.data)
     _raise_if_error(ack)
-    return ack.seq
+    return ack.seq, ack.duplicate
 
 
 async def publish_atomic(

@@ -62,10 +62,6 @@ class StreamLayout:
         return f"{self.stream}_TRACKING"
 
     @property
-    def idempotency_bucket(self) -> str:
-        return f"{self.stream}_IDEMPOTENCY"
-
-    @property
     def accounts_stream(self) -> str:
         """Account events: their own stream, outside what auditors of the election read."""
         return f"{self.stream}_ACCOUNTS"
@@ -118,20 +114,6 @@ def tracking_bucket_config(layout: StreamLayout, *, replicas: int) -> dict[str, 
         replicas=replicas,
         max_age_s=0,
     ) | {"deny_delete": True}
-
-
-IDEMPOTENCY_TTL_S: Final = 48 * 3600
-
-
-def idempotency_bucket_config(layout: StreamLayout, *, replicas: int) -> dict[str, Any]:
-    """Idempotency keys of commands and their outcomes, kept 48 hours: far longer than any client
-    retries, while the events stream's duplicate window is minutes."""
-    return _kv_bucket(
-        layout.idempotency_bucket,
-        "Tally command idempotency keys and outcomes (48 h)",
-        replicas=replicas,
-        max_age_s=IDEMPOTENCY_TTL_S,
-    )
 
 
 SESSION_TTL_S: Final = 12 * 3600

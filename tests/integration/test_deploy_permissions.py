@@ -224,3 +224,50 @@ def _retry_until_cluster_ready(action, timeout: float = 30) -> None:
             time.sleep(0.5)
         else:
             return
+
+
+@pytest.mark.parametrize("role", ["service", "projector", "auditor"])
+def test_only_the_gateway_may_send_a_command(single, role):
+    """A command names its actor; the command service believes it because no user but the
+    gateway (and the admin) may publish on the command subjects: a forged rejection from the
+    service's, the projector's or the auditor's credentials never reaches it."""
+
+    async def send(user: str) -> list[Exception]:
+        errors: list[Exception] = []
+
+        async def on_error(error: Exception) -> None:
+            errors.append(error)
+
+        nc = await nats.connect(single, user=f"tally-{user}",
+                                password=PASSWORDS[f"TALLY_{user.upper()}_PASSWORD"],
+                                error_cb=on_error)  # fmt: skip
+        try:
+            await nc.publish("tally.v1.protocol.reject", b"{}",
+                             headers={"Tally-Actor": "account:forged"})  # fmt: skip
+            await nc.flush()
+            await asyncio.sleep(0.2)
+        finally:
+            await nc.close()
+        return errors
+
+    async def listened(user: str) -> int:
+        """What a subscriber on the command subjects (as the admin) receives from ``user``."""
+        nc = await nats.connect(single, user="tally-admin",
+                                password=PASSWORDS["TALLY_ADMIN_PASSWORD"])  # fmt: skip
+        received: list[object] = []
+
+        async def keep(message: object) -> None:
+            received.append(message)
+
+        sub = await nc.subscribe("tally.v1.>", cb=keep)
+        await nc.flush()
+        errors = await send(user)
+        await asyncio.sleep(0.2)
+        await sub.unsubscribe()
+        await nc.close()
+        assert (user == "gateway") != any("permissions violation" in repr(e).lower()
+                                          for e in errors)  # fmt: skip
+        return len(received)
+
+    assert 0 == asyncio.run(listened(role))
+    assert 1 == asyncio.run(listened("gateway"))

@@ -187,7 +187,9 @@ def test_with_serve_running_the_cli_uses_its_server(tmp_path: Path) -> None:
         )
         assert 0 == loaded.returncode, loaded.stderr
         assert "natsaccess.embedded_started" not in loaded.stderr
-        assert 59 == len(read_stream(ready["nats_url"], "TALLY"))
+        admin = json.loads((data_dir / "nats" / "users.json").read_text())["admin"]
+        assert 59 == len(read_stream(ready["nats_url"], "TALLY", user="tally-admin",
+                                     password=admin))  # fmt: skip
     finally:
         serve.process.send_signal(signal.SIGTERM)
         assert 0 == serve.finish()

@@ -12,7 +12,7 @@ import msgspec
 import pytest
 
 from domain.decoding import decode_json
-from schemas.commands import ReportTurnout, SubmitProtocol
+from schemas.commands import CorrectProtocol, ReportTurnout, SubmitProtocol
 from services.client import TallyClient
 from tests.accounts import Team, team
 from tests.definitions import EXAMPLES
@@ -109,6 +109,32 @@ def test_a_retry_with_the_same_key_stores_nothing(serve: RunningServe, client: T
     )
     assert 409 == response.status_code
     assert count == stored(serve)
+
+
+def test_a_key_reused_for_another_protocol_is_a_conflict_and_racing_retries_agree(
+    serve: RunningServe, client: TallyClient
+) -> None:
+    """The key recognised by the stream for another precinct's protocol: 409, nothing stored;
+    the same request sent twice at once under one key: one event, the same answer to both."""
+    submission = example("mayor-precinct-2.json", SubmitProtocol)
+    first = client.submit(submission.key, submission.content, idempotency_key="shared-1")
+    assert "accepted" == first.status
+    count = stored(serve)
+    elsewhere = msgspec.structs.replace(submission.key, contest="council:302199", district=2)
+    council = example("council-precinct-2.json", SubmitProtocol)
+    reused = client.submit(elsewhere, council.content, idempotency_key="shared-1")
+    rules = [p.rule for p in reused.problems]
+    assert ("conflict", ["idempotency.key_reused"]) == (reused.status, rules)
+    assert count == stored(serve)
+    correction = example("mayor-precinct-2-correction.json", CorrectProtocol)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(
+            lambda _: TallyClient(str(client._http.base_url), token=client.token).correct(
+                correction.key, correction.content, correction.reason,
+                idempotency_key="race-1"), range(2)))  # fmt: skip
+    assert {"accepted"} == {o.status for o in outcomes}
+    assert 1 == len({o.sequence for o in outcomes})
+    assert count + 1 == stored(serve)
 
 
 def test_two_coordinators_at_once_one_wins_the_other_is_told_why(client: TallyClient) -> None:

@@ -33,7 +33,6 @@ def test_serve_starts_the_embedded_server_creates_streams_and_stops_cleanly(tmp_
         "TALLY_SNAPSHOTS",
         "TALLY_ACCOUNTS",
         "KV_TALLY_TRACKING",
-        "KV_TALLY_IDEMPOTENCY",
         "KV_TALLY_SESSIONS",
         "KV_TALLY_THROTTLE",
         "KV_TALLY_TOTP",
