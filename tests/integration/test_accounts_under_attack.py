@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import statistics
+import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -53,10 +54,12 @@ def test_three_thousand_concurrent_refusals_leave_three_thousand_security_events
     account's own history does not grow (its next login is as quick as before)."""
     before = _security_events(serve)
     headers = {"Authorization": f"Bearer {people.operator.client.token}"}
+    local = threading.local()  # one connection per client thread, as real clients keep
 
     def refused(_: int) -> int:
-        answer = httpx.get(f"{serve.url}/v1/views/progress?election=przyklad-2026&gmina=306499",
-                           headers=headers, timeout=60)  # fmt: skip
+        if not hasattr(local, "client"):
+            local.client = httpx.Client(base_url=serve.url, headers=headers, timeout=60)
+        answer = local.client.get("/v1/views/progress?election=przyklad-2026&gmina=306499")
         return answer.status_code
 
     with concurrent.futures.ThreadPoolExecutor(32) as pool:
