@@ -41,27 +41,21 @@ INVALID_CODE = "the activation code is not valid (used, expired or mistyped)"
 
 @tag("account")
 class Account(Aggregate):
-    @tag("account.created.v1")
     class Created(Aggregate.Created):
         data: ev.AccountCreated
 
-    @tag("account.activation_issued.v1")
     class ActivationIssued(Aggregate.Event):
         data: ev.ActivationIssued
 
-    @tag("account.activated.v1")
     class Activated(Aggregate.Event):
         data: ev.AccountActivated
 
-    @tag("account.locked.v1")
     class Locked(Aggregate.Event):
         data: ev.AccountLocked
 
-    @tag("account.unlocked.v1")
     class Unlocked(Aggregate.Event):
         data: ev.AccountUnlocked
 
-    @tag("account.logged_in.v1")
     class LoggedIn(Aggregate.Event):
         data: ev.LoggedIn
 

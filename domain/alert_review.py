@@ -25,7 +25,6 @@ def review_id(alert: str) -> UUID:
 
 @tag("alert_review")
 class AlertReview(Aggregate):
-    @tag("alert.acknowledged.v1")
     class Acknowledged(Aggregate.Created):
         data: AlertAcknowledged
 

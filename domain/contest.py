@@ -55,35 +55,27 @@ class DefinitionConflictError(Exception):
 
 @tag("contest")
 class Contest(Aggregate):
-    @tag("contest.defined.v1")
     class Defined(Aggregate.Created):
         data: ev.ContestDefined
 
-    @tag("contest.district_precincts_added.v1")
     class DistrictPrecinctsAdded(Aggregate.Event):
         data: ev.DistrictPrecinctsAdded
 
-    @tag("contest.list_registered.v1")
     class ListRegistered(Aggregate.Event):
         data: ev.ListRegistered
 
-    @tag("contest.list_number_assigned.v1")
     class ListNumberAssigned(Aggregate.Event):
         data: ev.ListNumberAssigned
 
-    @tag("contest.list_annulled.v1")
     class ListAnnulled(Aggregate.Event):
         data: ev.ListAnnulled
 
-    @tag("contest.candidate_registered.v1")
     class CandidateRegistered(Aggregate.Event):
         data: ev.CandidateRegistered
 
-    @tag("contest.candidate_withdrawn.v1")
     class CandidateWithdrawn(Aggregate.Event):
         data: ev.CandidateWithdrawn
 
-    @tag("contest.runoff_candidates_set.v1")
     class RunoffCandidatesSet(Aggregate.Event):
         data: ev.RunoffCandidatesSet
 

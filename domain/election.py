@@ -23,27 +23,21 @@ COMMITTEES_PER_EVENT: Final = 500
 
 @tag("election")
 class Election(Aggregate):
-    @tag("election.defined.v1")
     class Defined(Aggregate.Created):
         data: ev.ElectionDefined
 
-    @tag("election.details_changed.v1")
     class DetailsChanged(Aggregate.Event):
         data: ev.ElectionDetailsChanged
 
-    @tag("election.committee_registered.v1")
     class CommitteeRegistered(Aggregate.Event):
         data: ev.CommitteeRegistered
 
-    @tag("election.committees_registered.v1")
     class CommitteesRegistered(Aggregate.Event):
         data: ev.CommitteesRegistered
 
-    @tag("election.definition_loaded.v1")
     class DefinitionLoaded(Aggregate.Event):
         data: ev.DefinitionLoaded
 
-    @tag("election.sole_coordinator_set.v1")
     class SoleCoordinatorSet(Aggregate.Event):
         data: ev.SoleCoordinatorSet
 

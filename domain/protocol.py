@@ -32,6 +32,7 @@ from domain.tags import tag
 from domain.validation import code_of
 from schemas import protocol_events as ev
 from schemas.protocol import Finding, Severity
+from schemas.protocol import ProtocolStatus as Status
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -39,13 +40,6 @@ if TYPE_CHECKING:
     from domain.rules import Profile
     from schemas.protocol import ProtocolContent, RulesStamp
     from schemas.validation import ProtocolKey, RuleContext
-
-
-class Status(StrEnum):
-    AWAITING_APPROVAL = "awaiting-approval"
-    ACCEPTED = "accepted"
-    CONFIRMED = "confirmed"
-    REJECTED = "rejected"
 
 
 class Confirmation(StrEnum):
@@ -103,27 +97,21 @@ def judge(
 
 @tag("protocol")
 class Protocol(Aggregate):
-    @tag("protocol.submitted.v1")
     class Submitted(Aggregate.Created):
         data: ev.ProtocolSubmitted
 
-    @tag("protocol.corrected.v1")
     class Corrected(Aggregate.Event):
         data: ev.ProtocolCorrected
 
-    @tag("protocol.hard_warnings_approved.v1")
     class HardWarningsApproved(Aggregate.Event):
         data: ev.HardWarningsApproved
 
-    @tag("protocol.confirmed.v1")
     class Confirmed(Aggregate.Event):
         data: ev.ProtocolConfirmed
 
-    @tag("protocol.confirmation_withdrawn.v1")
     class ConfirmationWithdrawn(Aggregate.Event):
         data: ev.ConfirmationWithdrawn
 
-    @tag("protocol.rejected.v1")
     class Rejected(Aggregate.Event):
         data: ev.ProtocolRejected
 

@@ -1,14 +1,16 @@
 """Stable type tags for stored events and the aggregates that own them.
 
 A stored event names its type by a dotted, versioned tag (``unit.defined.v1``), never by a Python
-module path: code can move without touching history. A changed payload gets a new tag (``.v2``)
-next to the old one, so old events keep decoding as what they were.
+module path: code can move without touching history. Event tags live on their payload structs
+(``schemas.events``): an aggregate tagged here registers each of its event classes under the
+tag of the payload its ``data`` holds, so a tag is written once.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final, TypeVar
+import sys
+from typing import Any, Final, TypeVar
 
 T = TypeVar("T", bound=type)
 
@@ -37,14 +39,28 @@ class _Tagger:
         if _classes.get(self.name, cls) is not cls:
             raise ValueError(f"tag {self.name!r} is already used by {_classes[self.name]!r}")
         _register(self.name, cls)
-        # eventsourcing's aggregate metaclass replaces each nested event class with a subclass
-        # of it; the tag belongs to the class the aggregate actually uses.
+        # The aggregate's event classes (eventsourcing's metaclass has made them its own by now)
+        # take the tag of their payload.
         for nested in vars(cls).values():
-            if isinstance(nested, type) and nested not in _tags:
-                inherited = next((_tags[base] for base in nested.__mro__ if base in _tags), None)
-                if inherited is not None and issubclass(nested, _classes[inherited]):
-                    _register(inherited, nested)
+            payload = _payload_of(nested)
+            if payload is not None:
+                if _classes.get(payload.TAG, nested) is not nested:
+                    raise ValueError(f"tag {payload.TAG!r} is already used")
+                _register(payload.TAG, nested)
         return cls
+
+
+def _payload_of(nested: object) -> Any:
+    """The payload type of an event class (its ``data`` annotation, with a ``TAG``), or None."""
+    if not isinstance(nested, type):
+        return None
+    declaring = next((c for c in nested.__mro__ if "data" in vars(c).get("__annotations__", {})),
+                     None)  # fmt: skip
+    if declaring is None:
+        return None
+    module = sys.modules[declaring.__module__]
+    payload = eval(declaring.__annotations__["data"], vars(module))  # noqa: S307 - our own annotation
+    return payload if hasattr(payload, "TAG") else None
 
 
 def _register(name: str, cls: type) -> None:

@@ -35,15 +35,12 @@ GRACE: Final = dt.timedelta(minutes=30)
 
 @tag("turnout")
 class Turnout(Aggregate):
-    @tag("turnout.opened.v1")
     class Opened(Aggregate.Created):
         data: ev.TurnoutOpened
 
-    @tag("turnout.reported.v1")
     class Reported(Aggregate.Event):
         data: ev.TurnoutReported
 
-    @tag("turnout.corrected.v1")
     class Corrected(Aggregate.Event):
         data: ev.TurnoutCorrected
 

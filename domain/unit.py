@@ -18,19 +18,15 @@ if TYPE_CHECKING:
 
 @tag("unit")
 class Unit(Aggregate):
-    @tag("unit.defined.v1")
     class Defined(Aggregate.Created):
         data: ev.UnitDefined
 
-    @tag("unit.details_changed.v1")
     class DetailsChanged(Aggregate.Event):
         data: ev.UnitDetailsChanged
 
-    @tag("unit.precincts_established.v1")
     class PrecinctsEstablished(Aggregate.Event):
         data: ev.PrecinctsEstablished
 
-    @tag("unit.precinct_changed.v1")
     class PrecinctChanged(Aggregate.Event):
         data: ev.PrecinctChanged
 

@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from projections import detectors
 from projections.core import Change, Put
-from projections.protocol_state import PROTOCOL_TAGS, next_state
+from projections.protocol_state import PROTOCOL_EVENTS, next_state
+from schemas import definition_events as de
+from schemas import protocol_events as ev
+from schemas.alert_events import AlertAcknowledged
 from schemas.definition import TIERS_ABOVE_GMINA
-from schemas.protocol import Severity
+from schemas.protocol import ProtocolStatus, Severity
 
 if TYPE_CHECKING:
     from projections.core import Event, View
@@ -53,13 +56,14 @@ def alert_id(key: str) -> str:
 
 def apply(view: View, event: Event) -> list[Change]:
     changes: list[Change] = []
-    if event.tag in PROTOCOL_TAGS:
+    data = event.data
+    if isinstance(data, PROTOCOL_EVENTS):
         changes = _protocol(view, event)
-    elif event.tag in ("unit.defined.v1", "unit.precincts_established.v1"):
+    elif isinstance(data, de.UnitDefined | de.PrecinctsEstablished):
         changes = _unit(view, event)
-    elif event.tag.startswith("turnout."):
+    elif isinstance(data, ev.TurnoutOpened | ev.TurnoutReported | ev.TurnoutCorrected):
         changes = _turnout(view, event)
-    elif event.tag == "alert.acknowledged.v1":
+    elif isinstance(data, AlertAcknowledged):
         changes = _acknowledged(view, event)
     return changes
 
@@ -169,7 +173,7 @@ def _protocol(view: View, event: Event) -> list[Change]:
     state = next_state(old, event)
     if state is None:
         return []
-    if event.tag in ("protocol.submitted.v1", "protocol.corrected.v1"):
+    if isinstance(event.data, ev.ProtocolSubmitted | ev.ProtocolCorrected):
         state["findings"] = [[f.code, f.severity.value, f.message_en] for f in event.data.findings]
         state["explanations"] = dict(event.data.content.explanations)
     else:
@@ -189,7 +193,7 @@ def _protocol(view: View, event: Event) -> list[Change]:
 
 def _protocol_alerts(state: dict[str, Any]) -> Raised:
     raised: Raised = {}
-    approved = state["status"] != "awaiting-approval"
+    approved = state["status"] != ProtocolStatus.AWAITING_APPROVAL
     for code, severity, message in state["findings"]:
         if severity == Severity.WARNING.value:
             note = state["explanations"].get(code, "")
@@ -330,8 +334,9 @@ def _swaps(
 
 def _unit(view: View, event: Event) -> list[Change]:
     data = event.data
-    teryt = data.unit.teryt if event.tag == "unit.defined.v1" else event.routing["gmina"]
-    precincts = data.unit.precincts if event.tag == "unit.defined.v1" else data.precincts
+    defined = isinstance(data, de.UnitDefined)
+    teryt = data.unit.teryt if defined else event.routing["gmina"]
+    precincts = data.unit.precincts if defined else data.precincts
     key = f"{event.routing.get('election', '')}|{teryt}"
     planned = dict((view.get(UNITS, key) or {"planned": {}})["planned"])
     planned |= {str(p.number): p.ballots_planned for p in precincts}
@@ -341,7 +346,7 @@ def _unit(view: View, event: Event) -> list[Change]:
 def _turnout(view: View, event: Event) -> list[Change]:
     writes = _Writes(view)
     data = event.data
-    if event.tag == "turnout.opened.v1":
+    if isinstance(data, ev.TurnoutOpened):
         writes.put(
             TURNOUTS,
             event.aggregate_id,
@@ -354,7 +359,7 @@ def _turnout(view: View, event: Event) -> list[Change]:
         )
         return writes.changes
     place = view.get(TURNOUTS, event.aggregate_id)
-    if place is None or event.tag not in ("turnout.reported.v1", "turnout.corrected.v1"):
+    if place is None or not isinstance(data, ev.TurnoutReported | ev.TurnoutCorrected):
         return []
     report = data.report
     hours = dict(place.get("hours", {})) | {report.hour.strftime("%H:%M"): report.ballots_issued}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from projections.core import Change, Put
 from projections.protocol_state import numbers
+from schemas import protocol_events as ev
 
 if TYPE_CHECKING:
     from projections.core import Event, View
@@ -42,9 +43,8 @@ def apply(view: View, event: Event) -> list[Change]:
         "changes": {},
     }
     changes: list[Change] = []
-    content = getattr(event.data, "content", None)
-    if content is not None and hasattr(content, "candidates"):
-        now = numbers(content)
+    if isinstance(event.data, ev.ProtocolSubmitted | ev.ProtocolCorrected):
+        now = numbers(event.data.content)
         before = (view.get(LATEST, event.aggregate_id) or {"numbers": {}})["numbers"]
         entry["changes"] = {
             name: [before.get(name), now.get(name)]

@@ -8,13 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from projections.core import Change, Put
-from projections.protocol_state import (
-    AWAITING,
-    CONFIRMED,
-    PROTOCOL_TAGS,
-    REJECTED,
-    next_state,
-)
+from projections.protocol_state import PROTOCOL_EVENTS, next_state
+from schemas import definition_events as de
+from schemas.protocol import ProtocolStatus
 
 if TYPE_CHECKING:
     from projections.core import Event, View
@@ -27,6 +23,11 @@ TABLES: Final = (UNITS, CONTESTS, ELECTIONS, PROTOCOLS, PROGRESS)
 COUNTERS: Final = ("reported", "awaiting_approval", "open_warnings", "confirmed",
                    "corrected_after_confirmation", "rejected")  # fmt: skip
 NATIONAL: Final = frozenset({"president", "senate"})
+CONTEST_EVENTS: Final = (
+    de.ContestDefined, de.DistrictPrecinctsAdded, de.CandidateRegistered, de.ListRegistered,
+    de.CandidateWithdrawn, de.RunoffCandidatesSet,
+)  # fmt: skip
+"""The contest events that change what a contest expects (who stands where, runoffs)."""
 
 
 def progress_key(election: str, contest: str, round_number: int, teryt: str) -> str:
@@ -34,20 +35,22 @@ def progress_key(election: str, contest: str, round_number: int, teryt: str) -> 
 
 
 def apply(view: View, event: Event) -> list[Change]:
-    if event.tag in PROTOCOL_TAGS:
+    data = event.data
+    if isinstance(data, PROTOCOL_EVENTS):
         return _protocol(view, event)
     election = event.routing.get("election", "")
-    if event.tag in ("unit.defined.v1", "unit.precincts_established.v1"):
+    if isinstance(data, de.UnitDefined | de.PrecinctsEstablished):
         return _unit(view, event, election)
-    if event.tag.startswith("contest."):
+    if isinstance(data, CONTEST_EVENTS):
         return _contest(view, event, election)
     return []
 
 
 def _unit(view: View, event: Event, election: str) -> list[Change]:
     data = event.data
-    teryt = data.unit.teryt if event.tag == "unit.defined.v1" else event.routing["gmina"]
-    added = data.unit.precincts if event.tag == "unit.defined.v1" else data.precincts
+    defined = isinstance(data, de.UnitDefined)
+    teryt = data.unit.teryt if defined else event.routing["gmina"]
+    added = data.unit.precincts if defined else data.precincts
     unit_key = f"{election}|{teryt}"
     unit = view.get(UNITS, unit_key) or {"precincts": []}
     unit = {"precincts": sorted({*unit["precincts"], *(p.number for p in added)})}
@@ -67,7 +70,7 @@ def _contest(view: View, event: Event, election: str) -> list[Change]:
     contest_key = f"{election}|{key}"
     row = view.get(CONTESTS, contest_key)
     data = event.data
-    if event.tag == "contest.defined.v1":
+    if isinstance(data, de.ContestDefined):
         row = {"kind": data.kind, "area": data.area, "units": list(data.units), "runoff": False,
                "districts": {str(d.number): {"seats": d.seats, "precincts": list(d.precincts),
                                              "units": list(d.units)} for d in data.districts},
@@ -87,19 +90,19 @@ def _contest(view: View, event: Event, election: str) -> list[Change]:
 def _amended(row: dict[str, Any], event: Event) -> dict[str, Any]:
     data, row = event.data, dict(row)
     standing = dict(row["standing"])
-    if event.tag == "contest.district_precincts_added.v1":
+    if isinstance(data, de.DistrictPrecinctsAdded):
         districts = dict(row["districts"])
         district = dict(districts[str(data.district)])
         district["precincts"] = [*district["precincts"], *data.precincts]
         districts[str(data.district)] = district
         row["districts"] = districts
-    elif event.tag == "contest.candidate_registered.v1":
+    elif isinstance(data, de.CandidateRegistered):
         standing[str(data.district)] = standing.get(str(data.district), 0) + 1
-    elif event.tag == "contest.list_registered.v1":
+    elif isinstance(data, de.ListRegistered):
         standing[str(data.district)] = standing.get(str(data.district), 0) + len(data.candidates)
-    elif event.tag == "contest.candidate_withdrawn.v1":
+    elif isinstance(data, de.CandidateWithdrawn):
         standing[str(data.district)] = standing.get(str(data.district), 0) - 1
-    elif event.tag == "contest.runoff_candidates_set.v1":
+    elif isinstance(data, de.RunoffCandidatesSet):
         row["runoff"] = True
     row["standing"] = standing
     return row
@@ -167,11 +170,11 @@ def _counts(state: dict[str, Any] | None) -> dict[str, int]:
     status = state["status"]
     return {
         "reported": 1,
-        "awaiting_approval": int(status == AWAITING),
-        "open_warnings": int(state["warnings"] > 0 and status != CONFIRMED),
-        "confirmed": int(status == CONFIRMED),
+        "awaiting_approval": int(status == ProtocolStatus.AWAITING_APPROVAL),
+        "open_warnings": int(state["warnings"] > 0 and status != ProtocolStatus.CONFIRMED),
+        "confirmed": int(status == ProtocolStatus.CONFIRMED),
         "corrected_after_confirmation": int(state["corrected_after_confirmation"]),
-        "rejected": int(status == REJECTED),
+        "rejected": int(status == ProtocolStatus.REJECTED),
     }
 
 

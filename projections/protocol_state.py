@@ -5,23 +5,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from schemas.protocol import COUNT_FIELDS, Severity
+from schemas import protocol_events as ev
+from schemas.protocol import COUNT_FIELDS, ProtocolStatus, Severity
 
 if TYPE_CHECKING:
     from projections.core import Event
     from schemas.protocol import Finding, ProtocolContent
 
-AWAITING, ACCEPTED, CONFIRMED, REJECTED = "awaiting-approval", "accepted", "confirmed", "rejected"
-PROTOCOL_TAGS: Final = frozenset(
-    {
-        "protocol.submitted.v1",
-        "protocol.corrected.v1",
-        "protocol.hard_warnings_approved.v1",
-        "protocol.confirmed.v1",
-        "protocol.confirmation_withdrawn.v1",
-        "protocol.rejected.v1",
-    }
-)
+PROTOCOL_EVENTS: Final = (
+    ev.ProtocolSubmitted, ev.ProtocolCorrected, ev.HardWarningsApproved, ev.ProtocolConfirmed,
+    ev.ConfirmationWithdrawn, ev.ProtocolRejected,
+)  # fmt: skip
+"""The payloads that move a protocol's state (``isinstance(event.data, PROTOCOL_EVENTS)``)."""
+_STATUS_AFTER: Final = {
+    ev.HardWarningsApproved: ProtocolStatus.ACCEPTED,
+    ev.ProtocolConfirmed: ProtocolStatus.CONFIRMED,
+    ev.ConfirmationWithdrawn: ProtocolStatus.ACCEPTED,
+    ev.ProtocolRejected: ProtocolStatus.REJECTED,
+}
 
 
 def numbers(content: ProtocolContent) -> dict[str, int]:
@@ -37,13 +38,14 @@ def numbers(content: ProtocolContent) -> dict[str, int]:
 
 
 def _status_of_version(findings: tuple[Finding, ...]) -> str:
-    return AWAITING if any(f.severity is Severity.HARD_WARNING for f in findings) else ACCEPTED
+    hard = any(f.severity is Severity.HARD_WARNING for f in findings)
+    return ProtocolStatus.AWAITING_APPROVAL if hard else ProtocolStatus.ACCEPTED
 
 
 def next_state(previous: dict[str, Any] | None, event: Event) -> dict[str, Any] | None:
     """The protocol's state after ``event``; None when the event is not a protocol's."""
     data = event.data
-    if event.tag == "protocol.submitted.v1":
+    if isinstance(data, ev.ProtocolSubmitted):
         key = data.key
         return {
             "election": key.election,
@@ -58,10 +60,10 @@ def next_state(previous: dict[str, Any] | None, event: Event) -> dict[str, Any] 
             "warnings": _open_warnings(data.findings),
             "corrected_after_confirmation": False,
         }
-    if previous is None or event.tag not in PROTOCOL_TAGS:
+    if previous is None or not isinstance(data, PROTOCOL_EVENTS):
         return None
     state = dict(previous)
-    if event.tag == "protocol.corrected.v1":
+    if isinstance(data, ev.ProtocolCorrected):
         state |= {
             "status": _status_of_version(data.findings),
             "version": data.version,
@@ -70,14 +72,8 @@ def next_state(previous: dict[str, Any] | None, event: Event) -> dict[str, Any] 
         }
         if data.confirmation_withdrawn:
             state["corrected_after_confirmation"] = True
-    elif event.tag == "protocol.hard_warnings_approved.v1":
-        state["status"] = ACCEPTED
-    elif event.tag == "protocol.confirmed.v1":
-        state["status"] = CONFIRMED
-    elif event.tag == "protocol.confirmation_withdrawn.v1":
-        state["status"] = ACCEPTED
-    elif event.tag == "protocol.rejected.v1":
-        state["status"] = REJECTED
+    else:
+        state["status"] = _STATUS_AFTER[type(data)]
     return state
 
 

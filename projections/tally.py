@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from projections.core import Change, Put
-from projections.protocol_state import ACCEPTED, CONFIRMED, PROTOCOL_TAGS, next_state
+from projections.protocol_state import PROTOCOL_EVENTS, next_state
+from schemas.protocol import ProtocolStatus
 
 if TYPE_CHECKING:
     from projections.core import Event, View
@@ -22,8 +23,8 @@ VERSION: Final = 1
 PROTOCOLS, TALLIES = "protocols", "tallies"
 TABLES: Final = (PROTOCOLS, TALLIES)
 FLAVOURS: Final = {
-    "accepted": frozenset({ACCEPTED, CONFIRMED}),
-    "confirmed": frozenset({CONFIRMED}),
+    "accepted": frozenset({ProtocolStatus.ACCEPTED, ProtocolStatus.CONFIRMED}),
+    "confirmed": frozenset({ProtocolStatus.CONFIRMED}),
 }
 NATIONAL: Final = frozenset({"president", "senate"})
 
@@ -42,7 +43,7 @@ def tally_key(flavour: str, state: dict[str, Any], level: str, code: str) -> str
 
 
 def apply(view: View, event: Event) -> list[Change]:
-    if event.tag not in PROTOCOL_TAGS:
+    if not isinstance(event.data, PROTOCOL_EVENTS):
         return []
     old = view.get(PROTOCOLS, event.aggregate_id)
     new = next_state(old, event)

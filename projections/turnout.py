@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 from projections.core import Change, Put
+from schemas import protocol_events as ev
 
 if TYPE_CHECKING:
     from projections.core import Event, View
@@ -23,11 +24,11 @@ def levels(teryt: str) -> list[tuple[str, str]]:
 
 def apply(view: View, event: Event) -> list[Change]:
     data = event.data
-    if event.tag == "turnout.opened.v1":
+    if isinstance(data, ev.TurnoutOpened):
         opened = {"election": data.election, "teryt": data.teryt, "precinct": data.precinct,
                   "round": data.round}  # fmt: skip
         return [Put(RECORDS, event.aggregate_id, opened)]
-    if event.tag not in ("turnout.reported.v1", "turnout.corrected.v1"):
+    if not isinstance(data, ev.TurnoutReported | ev.TurnoutCorrected):
         return []
     place = view.get(RECORDS, event.aggregate_id)
     if place is None:

@@ -4,6 +4,7 @@ in the election stream auditors read: password hashes and sealed TOTP seeds stay
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import msgspec
 
@@ -21,6 +22,8 @@ class SealedSecret(_Payload, frozen=True, kw_only=True):
 
 
 class AccountCreated(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "account.created.v1"
+
     login: str
     role: str
     display_name: str
@@ -32,38 +35,46 @@ class AccountCreated(_Payload, frozen=True, kw_only=True):
 class ActivationIssued(_Payload, frozen=True, kw_only=True):
     """A new one-time activation code (only its SHA-256 is kept); any earlier login stops."""
 
+    TAG: ClassVar[str] = "account.activation_issued.v1"
+
     code_hash: str
     expires_at: dt.datetime
     issued_by: str
 
 
 class AccountActivated(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "account.activated.v1"
+
     password_hash: str
     totp_seed: SealedSecret
 
 
 class AccountLocked(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "account.locked.v1"
+
     reason: str
     failures: int
 
 
 class AccountUnlocked(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "account.unlocked.v1"
+
     by: str
 
 
 class LoggedIn(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "account.logged_in.v1"
+
     session: str
     """The first characters of the session's hash: enough to trace, useless to steal."""
     address: str
 
 
-SECURITY_TAG = "security.event_recorded.v1"
-
-
 class SecurityRecord(_Payload, frozen=True, kw_only=True):
-    """A refusal kept on its own (``security.event_recorded.v1``), not in an account's history:
-    a failed login, a wrong step-up code, a refused request (``kind``), whose login, from where,
-    at what."""
+    """A refusal kept on its own, not in an account's history: a failed login, a wrong step-up
+    code, a refused request (``kind``), whose login, from where, at what."""
+
+    TAG: ClassVar[str] = "security.event_recorded.v1"
 
     login: str
     kind: str

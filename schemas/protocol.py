@@ -142,6 +142,20 @@ class TurnoutContent(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
     ballots_issued: Count
 
 
+class ProtocolStatus(StrEnum):
+    """Where a protocol stands; the one spelling of its states, for the aggregate, the views and
+    the replies (``docs/protocol-states.md`` has the diagram)."""
+
+    AWAITING_APPROVAL = "awaiting-approval"
+    """The current version has hard warnings nobody approved yet."""
+    ACCEPTED = "accepted"
+    """Waiting for the confirmation against the signed paper copy."""
+    CONFIRMED = "confirmed"
+    """The paper copy matches the current version."""
+    REJECTED = "rejected"
+    """A coordinator sent it back; only a correction moves it on."""
+
+
 class Severity(StrEnum):
     ERROR = "error"
     """Blocks: the protocol cannot be accepted until the numbers are corrected."""

@@ -7,6 +7,7 @@ envelope; the payload holds what was decided and the findings with the rules tha
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 import msgspec
 
@@ -19,6 +20,8 @@ class _Payload(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ProtocolSubmitted(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "protocol.submitted.v1"
+
     key: ProtocolKey
     content: ProtocolContent
     control_code: str
@@ -30,6 +33,8 @@ class ProtocolSubmitted(_Payload, frozen=True, kw_only=True):
 
 class ProtocolCorrected(_Payload, frozen=True, kw_only=True):
     """A new version; every earlier version stays in the history."""
+
+    TAG: ClassVar[str] = "protocol.corrected.v1"
 
     version: int
     content: ProtocolContent
@@ -45,6 +50,8 @@ class ProtocolCorrected(_Payload, frozen=True, kw_only=True):
 class HardWarningsApproved(_Payload, frozen=True, kw_only=True):
     """A coordinator approved the hard warnings of one version, against its control code."""
 
+    TAG: ClassVar[str] = "protocol.hard_warnings_approved.v1"
+
     version: int
     control_code: str
     codes: tuple[str, ...]
@@ -56,6 +63,8 @@ class HardWarningsApproved(_Payload, frozen=True, kw_only=True):
 class ProtocolConfirmed(_Payload, frozen=True, kw_only=True):
     """The signed paper copy matches this version: by its control code or by blind entry."""
 
+    TAG: ClassVar[str] = "protocol.confirmed.v1"
+
     version: int
     control_code: str
     method: str
@@ -64,12 +73,16 @@ class ProtocolConfirmed(_Payload, frozen=True, kw_only=True):
 
 
 class ConfirmationWithdrawn(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "protocol.confirmation_withdrawn.v1"
+
     version: int
     reason: str
 
 
 class ProtocolRejected(_Payload, frozen=True, kw_only=True):
     """A coordinator sends the protocol back; the commission corrects it."""
+
+    TAG: ClassVar[str] = "protocol.rejected.v1"
 
     version: int
     reason: str
@@ -78,6 +91,8 @@ class ProtocolRejected(_Payload, frozen=True, kw_only=True):
 class TurnoutOpened(_Payload, frozen=True, kw_only=True):
     """The turnout record of one precinct and round, opened by its first report."""
 
+    TAG: ClassVar[str] = "turnout.opened.v1"
+
     election: str
     teryt: str
     precinct: int
@@ -85,6 +100,8 @@ class TurnoutOpened(_Payload, frozen=True, kw_only=True):
 
 
 class TurnoutReported(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "turnout.reported.v1"
+
     report: TurnoutContent
     findings: tuple[Finding, ...]
     rules: RulesStamp
@@ -93,6 +110,8 @@ class TurnoutReported(_Payload, frozen=True, kw_only=True):
 
 
 class TurnoutCorrected(_Payload, frozen=True, kw_only=True):
+    TAG: ClassVar[str] = "turnout.corrected.v1"
+
     report: TurnoutContent
     findings: tuple[Finding, ...]
     rules: RulesStamp

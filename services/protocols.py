@@ -192,9 +192,7 @@ class Protocols(Application[UUID]):
         recordings = self.save(protocol, context=context, routing={protocol.id: _routing(key)})
         return _outcome_of(protocol, command, recordings[-1].notification.id if recordings else 0)
 
-    def _apply(
-        self, protocol: Protocol, command: ProtocolCommand, context: CommandContext
-    ) -> None:
+    def _apply(self, protocol: Protocol, command: ProtocolCommand, context: CommandContext) -> None:
         if isinstance(command, CorrectProtocol):
             setting = protocol_setting(self._get, command.key)
             _check_form(setting.contest.shape.form, command.content.form)

@@ -15,21 +15,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-import typing
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-import domain.contest
-import domain.election
-import domain.protocol
-import domain.turnout
-import domain.unit
-from domain import tags
 from schemas import commands
-from schemas.account_events import SECURITY_TAG, SecurityRecord
 from schemas.definition import ElectionDefinition
+from schemas.events import BY_TAG
 from schemas.validation import ValidationRequest
 from services.command_service import asyncapi_json
 
@@ -44,13 +37,6 @@ COMMANDS = (
     commands.ReportTurnout,
     commands.CorrectTurnout,
     commands.Outcome,
-)
-_AGGREGATES = (
-    domain.election.Election,
-    domain.unit.Unit,
-    domain.contest.Contest,
-    domain.protocol.Protocol,
-    domain.turnout.Turnout,
 )
 
 
@@ -87,11 +73,7 @@ def _union_schema(kinds: tuple[Any, ...], title: str) -> dict[str, Any]:
 
 
 def _events_schema() -> dict[str, Any]:
-    payloads = {
-        tag: typing.get_type_hints(cls)["data"]
-        for tag, cls in sorted(tags.registered().items())
-        if cls not in _AGGREGATES and "data" in typing.get_type_hints(cls)
-    } | {SECURITY_TAG: SecurityRecord}  # stored as a record of its own, not an aggregate's event
+    payloads = dict(sorted(BY_TAG.items()))
     refs, components = msgspec.json.schema_components(list(payloads.values()))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

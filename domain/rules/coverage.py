@@ -13,8 +13,14 @@ LEFT_OUT_COMPOSITION: Final = "left out: needs the commission's composition (a l
 BRIEF: Final[tuple[tuple[str, str, str], ...]] = (
     # (brief point, the condition, rule codes or why not)
     ("H0", "every number is an integer ≥ 0; the form is filled", "R101 R801"),
-    ("H0 (bounds)", ("no number beyond what a precinct can hold (10,000,000; the ballots "
-     "received and the eligible voters + 10%)"), "R122 R123"),
+    (
+        "H0 (bounds)",
+        (
+            "no number beyond what a precinct can hold (10,000,000; the ballots "
+            "received and the eligible voters + 10%)"
+        ),
+        "R122 R123",
+    ),
     ("P1/SR0001", "p4 ≤ p1", "R102"),
     ("P11/SR0814", "p4 + p7 ≤ p1", "R103"),
     ("P12/SR0815", "p5 ≤ p4", "R104"),

@@ -5,30 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import msgspec
-
 from schemas import envelope
+from schemas.account_events import AccountActivated
+from schemas.events import decode_payload
 from services.eventstore import jsapi
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
-
-ACTIVATED = "account.activated.v1"
-
-
-class _Seed(msgspec.Struct):
-    key_id: str
-
-
-class _Activated(msgspec.Struct):
-    totp_seed: _Seed
-
-
-class _Stored(msgspec.Struct):
-    data: _Activated
-
-
-_DECODER = msgspec.json.Decoder(_Stored)
 
 
 async def sealed_key_ids(nc: Client, accounts_stream: str, timeout: float) -> frozenset[str]:
@@ -42,8 +25,11 @@ async def sealed_key_ids(nc: Client, accounts_stream: str, timeout: float) -> fr
             subject=f"{accounts_stream}.events.>", timeout=timeout,
         )  # fmt: skip
         for message in batch:
-            if message.headers.get(envelope.EVENT_TYPE) == ACTIVATED:
-                found.add(_DECODER.decode(message.data).data.totp_seed.key_id)
+            tag = message.headers.get(envelope.EVENT_TYPE, "")
+            if tag == AccountActivated.TAG:
+                payload = decode_payload(tag, message.data)
+                assert isinstance(payload, AccountActivated)
+                found.add(payload.totp_seed.key_id)
         if not batch or pending == 0:
             return frozenset(found)
         start = batch[-1].seq + 1

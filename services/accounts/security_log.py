@@ -21,7 +21,7 @@ import nats.errors
 import structlog
 
 from schemas import envelope
-from schemas.account_events import SECURITY_TAG, SecurityRecord
+from schemas.account_events import SecurityRecord
 from services.eventstore import jsapi
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class SecurityLog:
         identity = str(uuid.uuid4())
         headers = {
             envelope.MSG_ID: identity,
-            envelope.EVENT_TYPE: SECURITY_TAG,
+            envelope.EVENT_TYPE: SecurityRecord.TAG,
             envelope.RECORDED_AT: dt.datetime.now(dt.UTC).isoformat(),
             envelope.ACTOR: f"account:{record.login}",
         }

@@ -66,7 +66,6 @@ DECOY_TOTP: Final = totp.new_secret()
 FAILED: Final = AuthAnswer(status="failed", reason="login failed")
 
 
-
 class AccessDenied(msgspec.Struct, frozen=True, kw_only=True):
     login: str
     reason: str

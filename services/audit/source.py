@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from services.eventstore.settings import StoreSettings
 
+
 def live_records(settings: StoreSettings) -> list[LogRecord]:
     return asyncio.run(_read_all(settings))
 

@@ -23,6 +23,7 @@ import msgspec
 
 from domain.controlcode import canonical_encoding, control_code
 from schemas.commands import ReportTurnout
+from schemas.protocol import ProtocolStatus
 from services.drill.agenda import Agenda
 from services.drill.people import Desk
 from services.drill.schedule import arrival_s, blind_entry, paper_delay_s
@@ -42,7 +43,6 @@ ROUND_TWO_AFTER_S: Final = 6 * 3600
 CORRECTION_DELAY_S: Final = 10 * 60
 APPROVAL_DELAY_S: Final = 5 * 60
 """A coordinator looks at a hard warning a few minutes after it is raised."""
-AWAITING: Final = "awaiting-approval"
 
 
 @dataclass
@@ -203,13 +203,13 @@ class Night:
             record.accepted += 1
             record.latencies_ms.append((acknowledged - started) * 1000)
             record.findings_by_rule.update(f.code for f in outcome.findings)
-            if outcome.state != AWAITING:
+            if outcome.state != ProtocolStatus.AWAITING_APPROVAL:
                 record.acknowledged.append((outcome.sequence, acknowledged))
             if outcome.control_code != code:
                 record.code_mismatches.append(f"{protocol.key}: {outcome.control_code} != {code}")
         moment = _arrival(protocol)
         correction = self._script.corrections.get(protocol.key)
-        if outcome.state == AWAITING:
+        if outcome.state == ProtocolStatus.AWAITING_APPROVAL:
             self._agenda.add(moment + APPROVAL_DELAY_S, lambda: self._approve(protocol, code))
         elif correction is not None and not correction.after_confirmation:
             self._agenda.add(moment + CORRECTION_DELAY_S, lambda: self._correct(protocol))

@@ -10,8 +10,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
-from domain.protocol import Protocol, ProtocolRefusedError, Status
+from domain.protocol import Protocol, ProtocolRefusedError
 from domain.rules import profile_for
+from schemas.protocol import ProtocolStatus as Status
 from services.eventstore.mapper import TaggedMapper
 from tests.protocols import KEY, candidate_context, president_2015
 

@@ -44,9 +44,9 @@ def test_the_events_schema_names_every_stored_event_type() -> None:
 
 class _Indented(msgspec.Struct):
     """First line of a description that wraps
-        onto an indented second line.
+    onto an indented second line.
 
-        A second paragraph.
+    A second paragraph.
     """
 
     count: int
@@ -54,9 +54,9 @@ class _Indented(msgspec.Struct):
 
 class _Flush(msgspec.Struct):
     """First line of a description that wraps
-onto an indented second line.
+    onto an indented second line.
 
-A second paragraph."""
+    A second paragraph."""
 
     count: int
 
