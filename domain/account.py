@@ -1,7 +1,7 @@
 """The account aggregate: one person's login, role and scope, activation, lock, logins.
 
 Security events (refusals) are not part of it: they are records of their own
-(``services.accounts.security_log``), so refusals never race for or lengthen an account.
+(``services.commands.accounts.security_log``), so refusals never race for or lengthen an account.
 
 Secrets arrive already protected: the activation code as its SHA-256, the password as an argon2id
 hash, the TOTP seed sealed with a key from the environment. The aggregate decides; it never sees a

@@ -112,3 +112,11 @@ class AuthAnswer(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     slip: ActivationSlip | None = None
     enrollment: Enrollment | None = None
     grant: SessionGrant | None = None
+
+
+class AccessDenied(msgspec.Struct, frozen=True, kw_only=True):
+    """A gateway's report of a request its guard refused, to be kept as a security record."""
+
+    login: str
+    reason: str
+    target: str = ""

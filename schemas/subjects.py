@@ -37,6 +37,11 @@ RESET_ACCOUNT: Final = f"{PREFIX}.accounts.reset"
 UNLOCK_ACCOUNT: Final = f"{PREFIX}.accounts.unlock"
 ACCESS_DENIED: Final = f"{PREFIX}.security.access_denied"
 
+VIEWS_QUERY: Final = f"{PREFIX}.views.query"
+VIEWS_QUEUE: Final = "tally-views"
+VIEWS_ANNOUNCE_PREFIX: Final = f"{PREFIX}.views."
+"""A runner announces what it committed on ``VIEWS_ANNOUNCE_PREFIX + <view name>``."""
+
 SESSION_TOKEN: Final = "Tally-Session"  # noqa: S105 - a header name, not a secret
 CLIENT_ADDRESS: Final = "Tally-Client-Address"
 ACTOR_GMINA: Final = "Tally-Actor-Gmina"

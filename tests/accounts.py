@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from domain import totp
 from schemas.accounts import CreateAccount, Role
-from services.client import TallyClient
+from services.tools.client import TallyClient
 
 GMINA = "302199"
 PASSWORD = "a long test password"

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from services.logging import configure_logging
-from services.natsserver import EmbeddedNats, free_port
+from services.common.logging import configure_logging
+from services.nats.server import EmbeddedNats, free_port
 from tests.natsserver import URL_VARIABLE
 from tests.processes import stop_leftovers
 

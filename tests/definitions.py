@@ -10,7 +10,7 @@ from typing import Any
 
 from domain.contest import Contest
 from domain.decoding import decode_json
-from domain.definitions.plan import Recorded, plan_load
+from domain.definition_plan import Recorded, plan_load
 from domain.election import Election
 from domain.unit import Unit
 from schemas.definition import ElectionDefinition

@@ -6,10 +6,10 @@ import signal
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from services.accounts.bootstrap import bootstrap_admin
-from services.election_load import load_file
-from services.environment import environment
-from services.natsserver import free_port
+from services.apps.election_load import load_file
+from services.commands.accounts.bootstrap import bootstrap_admin
+from services.common.environment import environment
+from services.nats.server import free_port
 from tests.definitions import EXAMPLES
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import ServeProcess, cli_env

@@ -9,7 +9,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Final
 
-from services.natsserver import find_binary
+from services.nats.server import find_binary
 
 if TYPE_CHECKING:
     from pathlib import Path

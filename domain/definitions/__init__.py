@@ -1,1 +1,2 @@
-"""Election definitions: checking a definition file and planning the events that record it."""
+"""Election definitions: checking a definition file (``domain.definition_plan`` turns a checked
+file into the events that record it)."""

@@ -14,7 +14,7 @@ from schemas import envelope
 from schemas.audit import AuditReport
 from services.audit.source import file_records, live_records, write_records
 from services.audit.verify import check_log, compare_views, fold_views
-from services.natsaccess import nats_access
+from services.nats.access import nats_access
 from services.projector.store import ViewStore
 
 if TYPE_CHECKING:

@@ -9,9 +9,9 @@ import msgspec
 
 from domain.decoding import DecodeError, decode_json
 from schemas.audit import LogRecord
+from services.common.jsonfiles import UnreadableFileError
 from services.eventstore.connection import connect
 from services.eventstore.jsapi import StoredMessage, direct_get_batch
-from services.jsonfiles import UnreadableFileError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

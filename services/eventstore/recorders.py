@@ -150,7 +150,7 @@ class NatsApplicationRecorder(NatsAggregateRecorder, ApplicationRecorder):
     def subscribe(
         self, gt: int | None = None, topics: Sequence[str] = ()
     ) -> Subscription[ApplicationRecorder]:
-        return NatsNotificationSubscription(recorder=self, gt=gt, topics=topics)
+        return NatsNotificationSubscription(self, self.datastore, gt=gt, topics=topics)
 
 
 class NatsTrackingRecorder(TrackingRecorder):

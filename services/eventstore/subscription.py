@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Final
 
-from eventsourcing.persistence import ListenNotifySubscription
+from eventsourcing.persistence import ApplicationRecorder, ListenNotifySubscription
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -19,19 +19,26 @@ if TYPE_CHECKING:
     from nats.aio.msg import Msg
     from nats.aio.subscription import Subscription as NatsSubscription
 
-    from services.eventstore.recorders import NatsApplicationRecorder
+    from services.eventstore.datastore import NatsDatastore
 
 _POLL_INTERVAL_S: Final = 1.0
 
 
-class NatsNotificationSubscription(ListenNotifySubscription["NatsApplicationRecorder"]):
+class NatsNotificationSubscription(ListenNotifySubscription[ApplicationRecorder]):
+    """``recorder`` reads the notifications; ``datastore`` is its connection, whose events
+    subjects wake the reader."""
+
     def __init__(
-        self, recorder: NatsApplicationRecorder, gt: int | None = None, topics: Sequence[str] = ()
+        self,
+        recorder: ApplicationRecorder,
+        datastore: NatsDatastore,
+        gt: int | None = None,
+        topics: Sequence[str] = (),
     ) -> None:
         self._wakeups: NatsSubscription | None = None
         self._wakeup_lock = threading.Lock()
+        self._datastore = datastore
         super().__init__(recorder=recorder, gt=gt, topics=topics)
-        datastore = recorder.datastore
         wakeup = self._has_been_notified
 
         async def on_message(_: Msg) -> None:
@@ -60,4 +67,4 @@ class NatsNotificationSubscription(ListenNotifySubscription["NatsApplicationReco
         with self._wakeup_lock:
             wakeups, self._wakeups = self._wakeups, None
         if wakeups is not None:
-            self._recorder.datastore.run(wakeups.unsubscribe())
+            self._datastore.run(wakeups.unsubscribe())

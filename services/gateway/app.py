@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from typing import TYPE_CHECKING, Any, Final
 
@@ -10,7 +9,6 @@ import structlog
 from litestar import Litestar, MediaType, Request, get
 from litestar.openapi import OpenAPIConfig
 
-from services.command_service import asyncapi_json
 from services.gateway.auth import authorize
 from services.gateway.auth_routes import AUTH_ROUTES
 from services.gateway.documents import DocumentJson, OperationsPage
@@ -48,7 +46,10 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     max_inflight: int = MAX_INFLIGHT,
     trusted_proxies: tuple[Network, ...] = (),
+    asyncapi_document: dict[str, Any] | None = None,
 ) -> Litestar:
+    """``asyncapi_document``: the command service's AsyncAPI document to publish (the
+    composition root passes it; the gateway knows the command service only through NATS)."""
     app = Litestar(
         route_handlers=[*ROUTES, *AUTH_ROUTES, *VIEW_ROUTES, asyncapi],
         guards=[authorize],
@@ -69,7 +70,7 @@ def create_app(
     )
     app.state.bus = bus
     app.state.trusted_proxies = trusted_proxies
-    app.state.asyncapi = json.loads(asyncapi_json())
+    app.state.asyncapi = asyncapi_document or {}
     return app
 
 

@@ -23,8 +23,7 @@ from litestar.exceptions import HTTPException
 from domain.authorization import Actor, Permission, needs_step_up, refusal
 from domain.clock import SystemClock
 from schemas import subjects
-from schemas.accounts import Role
-from services.accounts.service import AccessDenied
+from schemas.accounts import AccessDenied, Role
 from services.gateway.clients import client_address
 
 if TYPE_CHECKING:

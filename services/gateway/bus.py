@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING
 import nats.errors
 
 from schemas import subjects
-from services.accounts.sessions import SessionStore
+from schemas.replies import Reply
+from services.apps.sessions import SessionStore
 from services.eventstore.connection import connect
-from services.kv import KvBucket
-from services.replies import Reply
+from services.eventstore.kv import KvBucket
 
 if TYPE_CHECKING:
     from nats.aio.client import Client

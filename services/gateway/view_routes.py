@@ -13,12 +13,27 @@ from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, QueryParameter
 
 from domain.authorization import Permission
+from schemas import subjects
 from schemas.commands import Outcome
 from schemas.problems import Problem
+from schemas.views import (
+    AlertPage,
+    AuditPage,
+    ProgressPage,
+    TallyPage,
+    TurnoutPage,
+    ViewQuery,
+    ViewRows,
+)
 from services.gateway.bus import CommandBus, ServiceUnavailableError
-from services.projector.service import QUERY_SUBJECT, ViewQuery, ViewRows
 
-OPT: Final = {"permission": Permission.VIEW.value, "reply": ViewRows}
+
+def _opt(page: type[Any], permission: Permission = Permission.VIEW) -> dict[str, Any]:
+    """Who may read, and the page type the OpenAPI document shows (the projector's rows as
+    ``schemas.views`` types them; the gateway passes them on as they came)."""
+    return {"permission": permission.value, "reply": page}
+
+
 ANSWERS: Final = {
     400: ResponseSpec(data_container=Outcome, description="bad query: the parameter and rule"),
     401: ResponseSpec(data_container=Outcome, description="not logged in"),
@@ -47,7 +62,7 @@ async def _rows(
         query = msgspec.structs.replace(query, after=after)
     bus: CommandBus = request.app.state.bus
     try:
-        reply = await bus.request(QUERY_SUBJECT, msgspec.json.encode(query), {})
+        reply = await bus.request(subjects.VIEWS_QUERY, msgspec.json.encode(query), {})
     except ServiceUnavailableError as error:
         rows = ViewRows(view=query.view, position=0, rows=[], error=str(error))
         return Response(rows, status_code=503, headers={"Retry-After": "1"})
@@ -60,7 +75,7 @@ async def _rows(
 
 @get(
     "/v1/views/tallies",
-    opt=OPT,
+    opt=_opt(TallyPage),
     responses=ANSWERS,
     summary="Sums of the current versions: per gmina; for national contests also per powiat, "
     "województwo and country. flavour: accepted or confirmed; without contest, every contest",
@@ -90,7 +105,7 @@ async def tallies(
 
 @get(
     "/v1/views/progress",
-    opt=OPT,
+    opt=_opt(ProgressPage),
     responses=ANSWERS,
     summary="Protocols expected, reported, awaiting approval, with warnings, confirmed, "
     "corrected after confirmation, rejected; per gmina x contest x round",
@@ -109,7 +124,7 @@ async def progress(
 
 @get(
     "/v1/views/turnout",
-    opt=OPT,
+    opt=_opt(TurnoutPage),
     responses=ANSWERS,
     summary="Turnout per reporting hour, per gmina, powiat, województwo and country",
 )
@@ -133,7 +148,7 @@ async def turnout(
 
 @get(
     "/v1/views/alerts",
-    opt=OPT,
+    opt=_opt(AlertPage),
     responses=ANSWERS,
     summary="Discrepancy alerts (open, acknowledged, closed) of a gmina, or all for auditors",
 )
@@ -154,7 +169,7 @@ async def alerts(
 
 @get(
     "/v1/audit",
-    opt={"permission": Permission.AUDIT.value, "reply": ViewRows},
+    opt=_opt(AuditPage, Permission.AUDIT),
     responses=ANSWERS,
     summary="The audit trail: every event in order (who, how, when, where, what changed); "
     "filter by gmina, precinct, actor; format=jsonl for JSON lines",

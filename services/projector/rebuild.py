@@ -11,9 +11,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import projections
+from services.common.progressbar import ProgressBar
 from services.eventstore.connection import connect
-from services.natsaccess import nats_access
-from services.progressbar import ProgressBar
+from services.nats.access import nats_access
 from services.projector.group import RunnerGroup
 from services.projector.runner import Runner
 from services.projector.service import events_log

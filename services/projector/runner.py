@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from projections.core import Put, fold_batch, view_name
+from schemas import subjects
+from schemas.views import Announcement
 from services.projector.decode import to_event
 from services.projector.store import ViewStore
 
@@ -29,15 +31,7 @@ if TYPE_CHECKING:
 
 
 BATCH: Final = 1000
-ANNOUNCE_PREFIX: Final = "tally.v1.views."
 ANNOUNCED_KEYS: Final = 1000
-
-
-class Announcement(msgspec.Struct, frozen=True, kw_only=True):
-    view: str
-    position: int
-    changed: dict[str, list[str]]
-    """Changed row keys per table (at most 1,000 in all; an empty list means "many")."""
 
 
 class Runner:
@@ -84,4 +78,6 @@ class Runner:
         if sum(map(len, changed.values())) > ANNOUNCED_KEYS:
             changed = {table: [] for table in changed}
         message = Announcement(view=self.view, position=position, changed=changed)
-        await self._nc.publish(ANNOUNCE_PREFIX + self.view, msgspec.json.encode(message))
+        await self._nc.publish(
+            subjects.VIEWS_ANNOUNCE_PREFIX + self.view, msgspec.json.encode(message)
+        )

@@ -1,6 +1,6 @@
 """The projector process part: a runner per projection, and the views' query responder.
 
-Views are read over NATS request/reply (``tally.v1.views.query``, queue group ``tally-views``), so
+Views are read over NATS request/reply (``schemas.subjects.VIEWS_QUERY``, in a queue group), so
 gateways anywhere read them without sharing a disk with the projector.
 """
 
@@ -15,6 +15,8 @@ import structlog
 import projections
 from domain.clock import SystemClock
 from projections.core import view_name
+from schemas import subjects
+from schemas.views import ViewQuery, ViewRows
 from services.eventstore.connection import connect
 from services.eventstore.eventlog import EventLog
 from services.projector.group import RunnerGroup
@@ -31,31 +33,10 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("projector")
 
-QUERY_SUBJECT: Final = "tally.v1.views.query"
-QUERY_QUEUE: Final = "tally-views"
 PAGE_BYTES: Final = 256 * 1024
 """A reply page stays far below NATS's maximum payload (1 MiB by default): a national tally or a
 night's audit trail comes in pages, never as one oversized message."""
 PAGE_ROWS: Final = 2_000
-
-
-class ViewQuery(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    view: str
-    table: str
-    prefix: str = ""
-    where: dict[str, str | int] = {}
-    after: str = ""
-    """Continue after this row key (the ``next`` of the previous page)."""
-
-
-class ViewRows(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
-    view: str
-    position: int
-    """The stream sequence the view had reached when this page was read."""
-    rows: list[dict[str, Any]]
-    next: str = ""
-    """Set when more rows follow: ask again with ``after`` = this value."""
-    error: str = ""
 
 
 def page(
@@ -105,7 +86,7 @@ class ProjectorService:
             )
         group = RunnerGroup(list(self.runners.values()), events, self._nc)
         self._tasks.append(asyncio.create_task(group.follow(self._stop)))
-        await self._nc.subscribe(QUERY_SUBJECT, queue=QUERY_QUEUE, cb=self._query)
+        await self._nc.subscribe(subjects.VIEWS_QUERY, queue=subjects.VIEWS_QUEUE, cb=self._query)
         log.info("projector.started", views=[view_name(p) for p in projections.ALL],
                  store=str(self.directory / "views.sqlite"))  # fmt: skip
 

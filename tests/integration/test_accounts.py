@@ -23,8 +23,8 @@ from schemas.commands import (
     SubmitProtocol,
     WithdrawConfirmation,
 )
-from services.client import TallyClient
-from services.natsserver import free_port
+from services.nats.server import free_port
+from services.tools.client import TallyClient
 from tests.accounts import PASSWORD, Team, code, team
 from tests.definitions import EXAMPLES
 from tests.factories import read_stream

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import msgspec
 import pytest
 
+from services.apps.protocols import Protocols
 from services.audit.source import file_records, write_records
-from services.bench.synthetic import append_protocols
-from services.protocols import Protocols
+from services.tools.bench.synthetic import append_protocols
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, ServeProcess, cli_env
 

@@ -12,7 +12,7 @@ import pytest
 from structlog.testing import capture_logs
 
 from schemas import envelope
-from services.natsserver import EmbeddedNats, free_port
+from services.nats.server import EmbeddedNats, free_port
 from tests.factories import event, new_factory, read_stream
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from services.eventstore.settings import StoreSettings
 from services.eventstore.streams import stream_config
-from services.natsserver import free_port
-from services.natsusers import ROLES
-from services.streamsetup import ensure_declared_streams
+from services.eventstore.streamsetup import ensure_declared_streams
+from services.nats.server import free_port
+from services.nats.users import ROLES
 from tests.factories import event, new_aggregate, new_factory
 from tests.natsserver import ConfiguredNats
 

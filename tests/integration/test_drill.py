@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from projections import alerts
-from services.drill.pkw_import import import_pkw
+from services.tools.drill.pkw_import import import_pkw
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, cli_env, pid_alive
 

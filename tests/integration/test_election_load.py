@@ -13,7 +13,7 @@ import pytest
 from domain.definitions.shape import contest_shape
 from schemas import envelope
 from schemas.envelope import CommandContext
-from services.elections import Elections
+from services.apps.elections import Elections
 from tests.definitions import EXAMPLES, decode, fresh_code, mutated, small_city, small_gmina, unit
 from tests.factories import read_stream
 from tests.natsserver import fresh_stream, session_url

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from schemas.accounts import CreateAccount, Role
-from services.election_load import load_file
-from services.environment import environment
+from services.apps.election_load import load_file
+from services.common.environment import environment
 from tests import attacks
 from tests.accounts import PASSWORD, Person, Team, code, created, team
 from tests.definitions import EXAMPLES

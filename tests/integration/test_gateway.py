@@ -13,7 +13,7 @@ import pytest
 
 from domain.decoding import decode_json
 from schemas.commands import CorrectProtocol, ReportTurnout, SubmitProtocol
-from services.client import TallyClient
+from services.tools.client import TallyClient
 from tests.accounts import Team, team
 from tests.definitions import EXAMPLES
 from tests.factories import read_stream

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from services.natsserver import EmbeddedNats, free_port
+from services.nats.server import EmbeddedNats, free_port
 from tests.natsserver import fresh_stream, session_url
 
 if TYPE_CHECKING:

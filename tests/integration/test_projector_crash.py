@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from services.bench.synthetic import append_protocols
-from services.protocols import Protocols
+from services.apps.protocols import Protocols
+from services.tools.bench.synthetic import append_protocols
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, ServeProcess, cli_env
 

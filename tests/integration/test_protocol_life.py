@@ -23,8 +23,8 @@ from schemas.commands import (
     WithdrawConfirmation,
 )
 from schemas.envelope import CommandContext
-from services.election_load import load_file
-from services.protocols import Protocols
+from services.apps.election_load import load_file
+from services.apps.protocols import Protocols
 from tests.definitions import EXAMPLES
 from tests.factories import read_stream
 from tests.natsserver import fresh_stream, session_url

@@ -12,7 +12,7 @@ import nats.errors
 import pytest
 
 from services.eventstore.jsapi import api_request
-from services.natsserver import free_port
+from services.nats.server import free_port
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, ServeProcess, cli_env, pid_alive
 

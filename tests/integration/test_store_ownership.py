@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from schemas.accounts import CreateAccount, Role
-from services.natsserver import find_binary
+from services.nats.server import find_binary
 from tests.accounts import activate, code, created
 from tests.definitions import EXAMPLES
 from tests.factories import read_stream

@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from domain.decoding import decode_json
-from domain.definitions.plan import Recorded, plan_load
+from domain.definition_plan import Recorded, plan_load
 from domain.definitions.shape import contest_shape
 from schemas.definition import ElectionDefinition
 from schemas.envelope import CommandContext
-from services.elections import Elections
+from services.apps.elections import Elections
 from tests.definitions import fresh_code
 from tests.natsserver import fresh_stream, session_url
 

@@ -12,7 +12,7 @@ from schemas import protocol_events as ev
 from schemas.commands import SubmitProtocol
 from schemas.protocol import CandidateVotes, ProtocolContent, RulesStamp
 from schemas.validation import ProtocolKey
-from services.drill.compare import (
+from services.tools.drill.compare import (
     Sum,
     TallyKey,
     official_comparison,

@@ -19,20 +19,20 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from domain.decoding import DecodeError, decode_json
-from domain.definitions.plan import Recorded, plan_load
+from domain.definition_plan import Recorded, plan_load
 from domain.validation import check
 from schemas import commands
 from schemas.definition import ElectionDefinition
 from schemas.validation import RuleContext, ValidationRequest
-from services.accounts.keyring import Keyring, KeyringError
+from services.apps.protocols import Protocols
 from services.audit.commands import verify
 from services.audit.source import live_records, write_records
-from services.bench.synthetic import append_protocols
-from services.drill.directory import DrillDirectory, DrillDirectoryError
-from services.drill.pkw_import import import_pkw
+from services.commands.accounts.keyring import Keyring, KeyringError
+from services.common.jsonfiles import UnreadableFileError
 from services.eventstore.settings import StoreSettings
-from services.jsonfiles import UnreadableFileError
-from services.protocols import Protocols
+from services.tools.bench.synthetic import append_protocols
+from services.tools.drill.directory import DrillDirectory, DrillDirectoryError
+from services.tools.drill.pkw_import import import_pkw
 from tests.definitions import EXAMPLES, recorded_from
 from tests.mutations import attempt, damaged_bytes, damaged_json
 from tests.natsserver import fresh_stream, session_url

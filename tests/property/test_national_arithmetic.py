@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.drill.national.ballots import chunks, split_seats
-from services.drill.national.counts import apportion, split
+from services.tools.drill.national.ballots import chunks, split_seats
+from services.tools.drill.national.counts import apportion, split
 
 
 @given(st.integers(0, 100_000), st.integers(1, 30))

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from schemas.commands import SubmitProtocol
 from schemas.definition import ElectionDefinition
-from services.drill.pkw_import import PkwFileError, PkwImportError, import_pkw
+from services.tools.drill.pkw_import import PkwFileError, PkwImportError, import_pkw
 from tests.mutations import attempt, damaged_bytes, damaged_csv
 
 DATA = Path(__file__).resolve().parents[1] / "data"

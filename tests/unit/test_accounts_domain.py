@@ -14,9 +14,9 @@ from domain.account import Account, AccountError, AccountStatus
 from domain.authorization import Actor, Permission, may_manage, needs_step_up, refusal
 from schemas.account_events import AccountCreated, SealedSecret
 from schemas.accounts import Role
-from services.accounts.codes import code_hash, new_activation_code
-from services.accounts.keyring import Keyring, KeyringError
-from services.accounts.throttle import delay
+from services.commands.accounts.codes import code_hash, new_activation_code
+from services.commands.accounts.keyring import Keyring, KeyringError
+from services.commands.accounts.throttle import delay
 
 T0 = dt.datetime(2026, 4, 12, 6, 0, tzinfo=dt.UTC)
 SEED = SealedSecret(key_id="k", nonce="n", ciphertext="c")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from domain import tags
-from domain.definitions.plan import Plan, Recorded, plan_load
+from domain.definition_plan import Plan, Recorded, plan_load
 from tests.definitions import decode, mutated, recorded_from, small_city, small_gmina
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from domain.definitions.plan import Recorded, plan_load
+from domain.definition_plan import Recorded, plan_load
 from tests.definitions import CITY, GMINA, decode, mutated, small_city, small_gmina
 
 if TYPE_CHECKING:

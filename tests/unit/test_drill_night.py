@@ -7,8 +7,8 @@ import threading
 from schemas.commands import SubmitProtocol
 from schemas.protocol import ProtocolContent
 from schemas.validation import ProtocolKey
-from services.drill.agenda import Agenda
-from services.drill.schedule import arrival_s, blind_entry, paper_delay_s
+from services.tools.drill.agenda import Agenda
+from services.tools.drill.schedule import arrival_s, blind_entry, paper_delay_s
 
 
 def _protocol(precinct: int, ballots: int) -> SubmitProtocol:

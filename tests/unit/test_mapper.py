@@ -10,7 +10,7 @@ from eventsourcing.persistence import JSONTranscoder, MapperDeserialisationError
 
 from domain import tags
 from domain.contest import Contest
-from domain.definitions.plan import Recorded, plan_load
+from domain.definition_plan import Recorded, plan_load
 from domain.election import Election
 from domain.protocol import Protocol
 from domain.turnout import Turnout

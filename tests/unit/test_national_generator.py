@@ -10,7 +10,7 @@ from functools import cache
 
 import msgspec
 
-from domain.definitions.plan import Recorded, plan_load
+from domain.definition_plan import Recorded, plan_load
 from projections import alerts
 from schemas.definition import (
     CountyCouncilContest,
@@ -20,9 +20,9 @@ from schemas.definition import (
 )
 from schemas.drill import AttemptEntry, CorrectionEntry, ExpectEntry, TurnoutEntry
 from schemas.protocol import Severity
-from services.drill.national.generate import PROFILE, Generated, generate
-from services.drill.national.judge import Judge
-from services.drill.national.territory import country
+from services.tools.drill.national.generate import PROFILE, Generated, generate
+from services.tools.drill.national.judge import Judge
+from services.tools.drill.national.territory import country
 
 
 @cache

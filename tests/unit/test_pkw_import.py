@@ -13,8 +13,8 @@ import pytest
 
 from schemas.commands import SubmitProtocol
 from schemas.definition import ElectionDefinition, PresidentContest
-from services.cli import main
-from services.drill.pkw_import import PkwFileError, PkwImportError, import_pkw
+from services.cli.main import main
+from services.tools.drill.pkw_import import PkwFileError, PkwImportError, import_pkw
 from tests.pkw_runoff import make as make_runoff
 
 if TYPE_CHECKING:

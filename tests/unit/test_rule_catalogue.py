@@ -18,7 +18,7 @@ from domain.validation import Acceptance, acceptance, check
 from schemas.definition import PrecinctType
 from schemas.protocol import Severity
 from schemas.validation import ValidationRequest
-from services.rules_commands import RULES_DOC
+from services.cli.rules import RULES_DOC
 from tests.processes import TALLY, cli_env
 from tests.protocols import KEY, candidate_context, president_2015
 

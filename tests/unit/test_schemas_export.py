@@ -1,5 +1,5 @@
 """The committed generated files are what the code generates: JSON Schemas from the msgspec types,
-the NATS users of deploy/ from services/natsusers.py."""
+the NATS users of deploy/ from services/nats/users.py."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import msgspec
 
+from services.cli.schemas import SCHEMA_DIR, _dump, export_command, generated
 from services.eventstore.streams import StreamLayout
-from services.natsusers import deploy_accounts
-from services.schemas_export import SCHEMA_DIR, _dump, export_command, generated
+from services.nats.users import deploy_accounts
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -9,8 +9,9 @@ import msgspec
 import pytest
 
 from projections.core import Put
+from schemas.views import ViewQuery
 from services.projector import service
-from services.projector.service import ViewQuery, page
+from services.projector.service import page
 from services.projector.store import ViewStore
 
 if TYPE_CHECKING:

@@ -1,0 +1,316 @@
+"""The protocols application: commands on protocols and turnout reports, through the event store.
+
+Each command reads what it needs (definitions, the protocol, its siblings), lets the aggregate
+decide, and saves the one resulting event. Domain refusals come back as ``Outcome(status=
+"refused")`` naming the field and the rule; nothing is written then.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from domain.alert_review import AlertReview
+from domain.clock import Clock, SystemClock
+from domain.contest import Contest
+from domain.election import Election
+from domain.ids import election_id, protocol_id, turnout_id
+from domain.protocol import Protocol, SamePersonError, Voucher
+from domain.protocol_refusal import ProtocolRefusedError, refusal, refused
+from domain.protocol_setting import precinct_setting, protocol_setting
+from domain.rules import profile_for
+from domain.turnout import Turnout
+from domain.unit import Unit
+from domain.validation import check
+from schemas import envelope
+from schemas.commands import (
+    AcknowledgeAlert,
+    ApproveHardWarnings,
+    ConfirmProtocol,
+    CorrectProtocol,
+    CorrectTurnout,
+    Outcome,
+    ProtocolView,
+    RejectProtocol,
+    ReportTurnout,
+    SubmitProtocol,
+    VersionView,
+    WithdrawConfirmation,
+)
+from schemas.envelope import RoutingKeys
+from schemas.validation import ValidationReport, ValidationRequest
+from services.apps.definition_cache import DefinitionCache
+from services.apps.elections import Elections
+from services.apps.replays import KEY_REUSED, recorded_under, replayed, target_of
+from services.eventstore.eventlog import KeyReusedError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from eventsourcing.domain import Aggregate
+
+    from schemas.envelope import CommandContext
+    from schemas.validation import ProtocolKey
+    from services.eventstore.recorders import NatsApplicationRecorder
+
+DEFINITIONS = (Election, Unit, Contest)
+"""Read through the definition cache (they change only when a definition file is loaded)."""
+
+ProtocolCommand = (
+    SubmitProtocol
+    | CorrectProtocol
+    | ConfirmProtocol
+    | ApproveHardWarnings
+    | WithdrawConfirmation
+    | RejectProtocol
+)
+
+
+class Protocols(Application[UUID]):
+    name = "protocols"
+    env: ClassVar[dict[str, str]] = Elections.env
+
+    def __init__(self, env: Mapping[str, str] | None = None, clock: Clock | None = None) -> None:
+        super().__init__(env)
+        self.clock = clock or SystemClock()
+        self._definitions = DefinitionCache(self)
+
+    def handle(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout | AcknowledgeAlert,
+               context: CommandContext) -> Outcome:  # fmt: skip
+        """Run one command; a domain refusal or a lost race is an answer, not an exception."""
+        try:
+            return self._run(command, context)
+        except SamePersonError as same:
+            return Outcome(status="forbidden", problems=tuple(same.problems))
+        except ProtocolRefusedError as refused:
+            return Outcome(status="refused", problems=tuple(refused.problems))
+        except KeyReusedError:
+            return Outcome(status="conflict", problems=(KEY_REUSED,))
+        except IntegrityError:
+            race = "someone changed this record at the same moment; read it again and retry"
+            problem = refusal("$.key", "protocol.concurrent_change", race)
+            return Outcome(status="refused", problems=(problem,))
+
+    def _run(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout | AcknowledgeAlert,
+             context: CommandContext) -> Outcome:  # fmt: skip
+        if not isinstance(command, AcknowledgeAlert):
+            self._definitions.refresh(election_id(command.key.election))
+        if isinstance(command, ReportTurnout | CorrectTurnout):
+            return self._turnout(command, context)
+        if isinstance(command, AcknowledgeAlert):
+            return self._acknowledge(command, context)
+        return self._protocol(command, context)
+
+    def recorded(self, command: Any, key: str, fingerprint: str) -> Outcome | None:
+        """The outcome ``command`` got when it was recorded under ``key``, marked replayed; a
+        conflict when the key recorded another request; None when nothing is recorded under it
+        (run it: a refusal recorded nothing and is judged again)."""
+        target = target_of(command)
+        recorder: NatsApplicationRecorder = self.recorder  # type: ignore[assignment]
+        messages = recorder.datastore.run(recorder.log.read_aggregate(str(target)))
+        message, conflict = recorded_under(messages, key, fingerprint)
+        if message is None:
+            return conflict
+        version = int(message.headers[envelope.AGGREGATE_VERSION])
+        aggregate: Any = self.repository.get(target, version=version)
+        return replayed(_outcome_of(aggregate, command, message.seq))
+
+    def validate(self, command: SubmitProtocol) -> ValidationReport | Outcome:
+        """Judge a protocol in its recorded setting without writing anything."""
+        try:
+            self._definitions.refresh(election_id(command.key.election))
+            setting = protocol_setting(self._get, command.key)
+            _check_form(setting.contest.shape.form, command.content.form)
+        except ProtocolRefusedError as refused:
+            return Outcome(status="refused", problems=tuple(refused.problems))
+        request = ValidationRequest(
+            key=command.key,
+            content=command.content,
+            context=setting.context,
+            profile=setting.election.info.rules_profile,
+        )
+        return check(request)
+
+    def protocol(self, key: ProtocolKey) -> Protocol | None:
+        found: Protocol | None = self._get(_protocol_id(key), Protocol)
+        return found
+
+    def view(self, key: ProtocolKey) -> ProtocolView | None:
+        protocol = self.protocol(key)
+        if protocol is None:
+            return None
+        return ProtocolView(
+            key=protocol.key,
+            aggregate_id=str(protocol.id),
+            state=protocol.status.value,
+            versions=tuple(
+                VersionView(
+                    version=v.number,
+                    control_code=v.control_code,
+                    content=v.content,
+                    findings=v.findings,
+                    rules=v.rules,
+                    withdrew_confirmation=withdrew,
+                )
+                for v, withdrew in zip(
+                    protocol.versions, protocol.withdrawn_by_version, strict=True
+                )
+            ),
+        )
+
+    def turnout(
+        self, election: str, teryt: str, precinct: int, round_number: int
+    ) -> Turnout | None:
+        found: Turnout | None = self._get(
+            turnout_id(election, teryt, precinct, round_number), Turnout
+        )
+        return found
+
+    # Protocols.
+
+    def _protocol(self, command: ProtocolCommand, context: CommandContext) -> Outcome:
+        key = command.key
+        existing = self.protocol(key)
+        if isinstance(command, SubmitProtocol):
+            if existing is not None:
+                exists = f"version {existing.current.number} exists; send a correction"
+                raise refused("$.key", "protocol.already_submitted", exists)
+            setting = protocol_setting(self._get, key)
+            _check_form(setting.contest.shape.form, command.content.form)
+            profile = profile_for(setting.election.info.rules_profile, command.content.form)
+            protocol = Protocol.submit(
+                key, command.content, setting.context, profile, entered_by=context.actor
+            )
+        else:
+            if existing is None:
+                raise refused("$.key", "protocol.not_submitted", "no protocol was submitted here")
+            protocol = existing
+            self._apply(protocol, command, context)
+        recordings = self.save(protocol, context=context, routing={protocol.id: _routing(key)})
+        return _outcome_of(protocol, command, recordings[-1].notification.id if recordings else 0)
+
+    def _apply(self, protocol: Protocol, command: ProtocolCommand, context: CommandContext) -> None:
+        if isinstance(command, CorrectProtocol):
+            setting = protocol_setting(self._get, command.key)
+            _check_form(setting.contest.shape.form, command.content.form)
+            profile = profile_for(setting.election.info.rules_profile, command.content.form)
+            protocol.correct(command.content, command.reason, setting.context, profile,
+                             command.expected_version, entered_by=context.actor)  # fmt: skip
+        elif isinstance(command, ConfirmProtocol):
+            voucher = self._voucher(command.key, context)
+            if command.entry is not None:
+                protocol.confirm_by_blind_entry(command.entry, voucher)
+            else:
+                protocol.confirm_by_control_code(command.control_code, voucher)
+        elif isinstance(command, ApproveHardWarnings):
+            voucher = self._voucher(command.key, context)
+            protocol.approve_hard_warnings(command.control_code, voucher)
+        elif isinstance(command, WithdrawConfirmation):
+            protocol.withdraw_confirmation(command.reason)
+        elif isinstance(command, RejectProtocol):
+            protocol.reject(command.reason)
+
+    def _voucher(self, key: ProtocolKey, context: CommandContext) -> Voucher:
+        """Who vouches. Separation of duties binds accounts; the local operator's CLI on the
+        machine itself (a privileged path, recorded as such in every event) is one person by
+        definition and not bound by it."""
+        if not context.actor.startswith("account:"):
+            return Voucher()
+        election: Election | None = self._get(election_id(key.election), Election)
+        alone = election is not None and key.teryt in election.sole_coordinator
+        return Voucher(actor=context.actor, works_alone=alone)
+
+    # Alerts.
+
+    def _acknowledge(self, command: AcknowledgeAlert, context: CommandContext) -> Outcome:
+        election, _, rest = command.key.alert.partition("|")
+        if not rest.startswith(command.key.teryt + "|"):
+            raise refused("$.key.alert", "alert.not_in_gmina",
+                          f"the alert is not one of gmina {command.key.teryt}")  # fmt: skip
+        review = AlertReview.acknowledge(command.key.alert, command.note)
+        routing = RoutingKeys(election=election, gmina=command.key.teryt)
+        try:
+            recordings = self.save(review, context=context, routing={review.id: routing})
+        except IntegrityError:
+            raise refused("$.key.alert", "alert.already_acknowledged",
+                          "this alert was acknowledged already") from None  # fmt: skip
+        return _outcome_of(review, command, recordings[-1].notification.id)
+
+    # Turnout.
+
+    def _turnout(self, command: ReportTurnout | CorrectTurnout, context: CommandContext) -> Outcome:
+        k = command.key
+        election, voting, _, precinct = precinct_setting(
+            self._get, k.election, k.teryt, k.precinct, k.round
+        )
+        profile = profile_for(election.info.rules_profile, "")
+        turnout = self.turnout(k.election, k.teryt, k.precinct, k.round)
+        common: dict[str, Any] = {
+            "precinct_type": precinct.type,
+            "estimate": precinct.eligible_voters or None,
+            "profile": profile,
+        }
+        if isinstance(command, CorrectTurnout):
+            if turnout is None:
+                raise refused("$.report.hour", "turnout.not_reported", "nothing to correct")
+            turnout.correct(command.report, command.reason, **common)
+        else:
+            turnout = turnout or Turnout.open(k.election, k.teryt, k.precinct, k.round)
+            turnout.report(command.report, voting=voting, now=self.clock.now(), **common)
+        routing = RoutingKeys(election=k.election, gmina=k.teryt, precinct=str(k.precinct),
+                              round=str(k.round))  # fmt: skip
+        recordings = self.save(turnout, context=context, routing={turnout.id: routing})
+        return _outcome_of(turnout, command, recordings[-1].notification.id if recordings else 0)
+
+    def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
+        if kind in DEFINITIONS:
+            found = self._definitions.get(aggregate_id)
+            if found is not None and not isinstance(found, kind):
+                raise TypeError(f"{aggregate_id} is a {type(found).__name__}, not a {kind}")
+            return found
+        try:
+            aggregate: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(aggregate, kind):
+            raise TypeError(f"{aggregate_id} is a {type(aggregate).__name__}, not a {kind}")
+        return aggregate
+
+
+def _outcome_of(aggregate: Any, command: Any, sequence: int) -> Outcome:
+    """What a recorded command answers: the same whether it just ran or is read back."""
+    if isinstance(aggregate, Protocol):
+        current = aggregate.current
+        return Outcome(status="accepted", aggregate_id=str(aggregate.id), sequence=sequence,
+                       version=current.number, control_code=current.control_code,
+                       state=aggregate.status.value, findings=current.findings)  # fmt: skip
+    if isinstance(aggregate, Turnout):
+        reported = aggregate.reports[command.report.hour]
+        return Outcome(status="accepted", aggregate_id=str(aggregate.id), sequence=sequence,
+                       findings=reported.findings, late=reported.late)  # fmt: skip
+    return Outcome(status="accepted", aggregate_id=str(aggregate.id), sequence=sequence,
+                   state="acknowledged")  # fmt: skip
+
+
+def _protocol_id(key: ProtocolKey) -> UUID:
+    return protocol_id(key.election, key.teryt, key.precinct, key.contest, key.district, key.round)
+
+
+def _routing(key: ProtocolKey) -> RoutingKeys:
+    return RoutingKeys(
+        election=key.election,
+        gmina=key.teryt,
+        precinct=str(key.precinct),
+        contest=key.contest,
+        district=str(key.district),
+        round=str(key.round),
+    )
+
+
+def _check_form(expected: str, given: str) -> None:
+    if expected != given:
+        wrong = f"this contest uses the {expected} form, not {given}"
+        raise refused("$.content.form", "protocol.form_mismatch", wrong)

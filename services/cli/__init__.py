@@ -1,0 +1,1 @@
+"""The ``tally`` command: the parser (``main``) and one module per command group."""

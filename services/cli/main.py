@@ -1,0 +1,513 @@
+"""The ``tally`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from services.common.logging import configure_logging
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tally", description="Election-night result aggregation")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser(
+        "serve",
+        help="run Tally (an embedded nats-server unless NATS_URL is set)",
+        description="Start the embedded nats-server with JetStream (unless NATS_URL is set), "
+        "create or verify the streams, and run until Ctrl-C or SIGTERM.",
+    )
+    _data_dir_argument(serve)
+    serve.add_argument(
+        "--only",
+        choices=("commands", "gateway", "projections"),
+        help="run one part against an external NATS (NATS_URL), to scale parts separately",
+    )
+    serve.add_argument("--http-host", default="127.0.0.1", help="gateway address (127.0.0.1)")
+    serve.add_argument(
+        "--http-port", type=int, help="gateway port (8080, or a free one if that is taken)"
+    )
+
+    election = commands.add_parser("election", help="election definitions")
+    election_commands = election.add_subparsers(
+        dest="election_command", required=True, metavar="ELECTION_COMMAND"
+    )
+    load = election_commands.add_parser(
+        "load",
+        help="record an election definition file (all or nothing)",
+        description="Check a JSON election definition file (schemas/jsonschema/"
+        "election-definition.v1.json) against itself and against what is recorded; if anything "
+        "is wrong, list every problem and record nothing, else record what the store does not "
+        "hold yet. Loading the same file again changes nothing. Exit 1 when refused.",
+    )
+    load.add_argument("file", type=Path, help="the definition file (JSON)")
+    load.add_argument("--check", action="store_true", help="check only; record nothing")
+    load.add_argument("--json", action="store_true", help="print the report as JSON")
+    _data_dir_argument(load)
+
+    rules = commands.add_parser("rules", help="the protocol rule catalogue")
+    rules_commands = rules.add_subparsers(
+        dest="rules_command", required=True, metavar="RULES_COMMAND"
+    )
+    table = rules_commands.add_parser("table", help="write docs/rules.md from the rule catalogue")
+    table.add_argument("--check", action="store_true", help="exit 1 if docs/rules.md is stale")
+
+    protocol = commands.add_parser("protocol", help="precinct protocols")
+    protocol_commands = protocol.add_subparsers(
+        dest="protocol_command", required=True, metavar="PROTOCOL_COMMAND"
+    )
+    validate = protocol_commands.add_parser(
+        "validate",
+        help="judge a protocol without recording anything",
+        description="Read a JSON validation request (key, content, context, optional profile; "
+        "see schemas/validation.py), print the control code, the findings in Polish and English "
+        "and whether the protocol is acceptable. Exit 0 acceptable, 1 otherwise.",
+    )
+    validate.add_argument("file", type=Path)
+    validate.add_argument("--json", action="store_true", help="print the report as JSON")
+    _protocol_commands(protocol_commands)
+
+    turnout = commands.add_parser("turnout", help="turnout reports during voting")
+    turnout_commands = turnout.add_subparsers(
+        dest="turnout_command", required=True, metavar="TURNOUT_COMMAND"
+    )
+    report = turnout_commands.add_parser("report", help="report turnout from a JSON file")
+    report.add_argument("file", type=Path, help='{"key": {...}, "report": {"hour", ...}}')
+    correct = turnout_commands.add_parser("correct", help="correct a report, with a reason")
+    correct.add_argument("file", type=Path, help='{"key", "report", "reason"}')
+    correct.add_argument("--reason", help="the reason (instead of the file's)")
+    for sub in (report, correct):
+        _command_options(sub)
+
+    views = commands.add_parser("projections", help="the views folded from the event log")
+    views_commands = views.add_subparsers(
+        dest="projections_command", required=True, metavar="PROJECTIONS_COMMAND"
+    )
+    rebuild = views_commands.add_parser(
+        "rebuild", help="empty a view and fold the whole log into it again (projections stopped)"
+    )
+    rebuild.add_argument("name", choices=("tally", "progress", "turnout", "alerts", "audit", "all"))
+    rebuild.add_argument("--quiet", action="store_true", help="no progress bar")
+    _data_dir_argument(rebuild)
+
+    _audit_commands(commands)
+
+    _drill_commands(commands)
+
+    schemas = commands.add_parser("schemas", help="the JSON Schemas of the wire types")
+    schemas_commands = schemas.add_subparsers(
+        dest="schemas_command", required=True, metavar="SCHEMAS_COMMAND"
+    )
+    export = schemas_commands.add_parser(
+        "export", help="write schemas/jsonschema/*.json from the msgspec types"
+    )
+    export.add_argument(
+        "--check", action="store_true", help="exit 1 if the committed files are out of date"
+    )
+    export.add_argument("--dir", type=Path, help="write there instead of schemas/jsonschema")
+
+    _admin_and_tools(commands)
+    return parser
+
+
+def _drill_commands(commands: Any) -> None:
+    drill = commands.add_parser("drill", help="rehearsals on published data")
+    drill_commands = drill.add_subparsers(dest="drill_command", required=True, metavar="DRILL")
+    import_pkw = drill_commands.add_parser(
+        "import-pkw", help="a drill directory from PKW's 'dane w arkuszach' archives"
+    )
+    import_pkw.add_argument("archives", type=Path, nargs="+", help="the zip (or csv) files")
+    import_pkw.add_argument("--out", type=Path, required=True, help="the drill directory")
+    import_pkw.add_argument(
+        "--round", type=int, choices=(1, 2), default=None, dest="round_number",
+        help="which round the archives are (default: inferred, and said in the report)",
+    )  # fmt: skip
+    import_pkw.add_argument(
+        "--first-round", type=Path, default=None, metavar="DIR",
+        help="round 1's drill directory: a runoff's definition then extends round 1's, so it "
+        "loads over a recorded round 1",
+    )  # fmt: skip
+    generate = drill_commands.add_parser(
+        "generate",
+        help="a synthetic national local election as a drill directory",
+        description="Write a drill directory for a synthetic local election: ~2,500 gminas and "
+        "~31,500 precincts (Warsaw ~850 in 18 districts), council, mayor, rada powiatu and "
+        "sejmik protocols, turnout reports at 12:00 and 17:00, mayor runoffs, explained "
+        "warnings, errors fixed before acceptance, corrections, and planted discrepancies of "
+        "every alert kind that tally drill run checks. The same seed writes the same files.",
+    )
+    generate.add_argument(
+        "--national", action="store_true", required=True, help="the whole country's shape"
+    )
+    generate.add_argument("--seed", type=int, required=True, help="the random seed")
+    generate.add_argument("--out", type=Path, required=True, help="the drill directory")
+    generate.add_argument(
+        "--gminas", type=int, help="only a national-shaped sample of about this many gminas"
+    )
+    run = drill_commands.add_parser(
+        "run",
+        help="play a drill directory through the HTTP API and check every tally",
+        description="Start tally serve in a fresh drill-<time>/ directory under the working "
+        "directory (embedded nats-server on free ports, or NATS_URL with a fresh NATS_STREAM; "
+        "passwords hashed with the fast profile), create the accounts, play the night with "
+        "concurrent precinct clients and coordinators, wait for the views, run the audit "
+        "verification and compare every gmina tally with the input protocols and the official "
+        "totals. Exit 1 on any difference.",
+    )
+    run.add_argument("directory", type=Path, help="a drill directory (tally drill import-pkw)")
+    pace = run.add_mutually_exclusive_group()
+    pace.add_argument("--max", action="store_true", help="as fast as possible (the default)")
+    pace.add_argument(
+        "--speed", type=float, help="play the modelled night N times faster than real time"
+    )
+    run.add_argument("--report", type=Path, help="write the report as JSON to this file")
+    run.add_argument("--clients", type=int, default=16, help="concurrent clients (16)")
+    run.add_argument(
+        "--blind-share",
+        type=float,
+        default=0.05,
+        help="share of protocols confirmed by blind entry rather than control code (0.05)",
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _admin_and_tools(commands: Any) -> None:
+    """admin, bench and totp."""
+    admin = commands.add_parser("admin", help="administration")
+    admin_commands = admin.add_subparsers(
+        dest="admin_command", required=True, metavar="ADMIN_COMMAND"
+    )
+    admin_streams = admin_commands.add_parser(
+        "streams", help="compare the server's streams with the declared ones; --apply changes them"
+    )
+    admin_streams.add_argument(
+        "--apply", action="store_true", help="change the streams to the declared configuration"
+    )
+    _data_dir_argument(admin_streams)
+    sole = admin_commands.add_parser(
+        "sole-coordinator",
+        help="record that a gmina's coordinator works alone (may vouch for their own proxy entry)",
+    )
+    sole.add_argument("--election", required=True, help="the election's code")
+    sole.add_argument("--gmina", required=True, help="the gmina's TERYT")
+    sole.add_argument("--revoke", action="store_true", help="end the exception")
+    sole.add_argument("--reason", required=True, help="why (recorded with the event)")
+    _data_dir_argument(sole)
+    admin_commands.add_parser(
+        "nats-accounts",
+        help="print the NATS users and permissions (deploy/nats/accounts.conf) for NATS_STREAM",
+    )
+    bootstrap = admin_commands.add_parser(
+        "bootstrap", help="create the first admin account and print its activation code"
+    )
+    bootstrap.add_argument("--login", default="admin", help="the admin's login (admin)")
+    bootstrap.add_argument("--name", default="Administrator", help="the admin's display name")
+    _data_dir_argument(bootstrap)
+
+    totp = commands.add_parser(
+        "totp", help="print the current TOTP code of a secret (for drills; use an app in real life)"
+    )
+    totp.add_argument("secret", help="the base32 secret from activation")
+
+    bench = commands.add_parser(
+        "bench",
+        help="benchmarks that print figures",
+        description="Without a benchmark name: every baseline and path in one process and one "
+        "run against one fresh server with fsync on every write (store append, command over "
+        "NATS, HTTP submit, view rebuild), with ratios to raw nats-py.",
+    )
+    bench.add_argument("--json", action="store_true", help="print one JSON document")
+    bench.add_argument(
+        "--submissions", type=int, default=3000, help="submissions per write path (3000)"
+    )
+    bench.add_argument("--concurrency", type=int, default=16, help="concurrent clients (16)")
+    bench_commands = bench.add_subparsers(dest="bench_command", metavar="BENCHMARK")
+    bench_store = bench_commands.add_parser(
+        "store", help="event store appends and replays against raw nats-py baselines"
+    )
+    bench_store.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_store.add_argument(
+        "--events", type=int, default=4000, help="events per append run (default 4000)"
+    )
+    bench_store.add_argument(
+        "--replay-events", type=int, default=40000, help="events replayed (default 40000)"
+    )
+    bench_store.add_argument(
+        "--writers", type=int, default=8, help="concurrent writers (default 8)"
+    )
+    bench_views = bench_commands.add_parser(
+        "views", help="view rebuilds against a raw ordered replay of the same events"
+    )
+    bench_views.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_views.add_argument(
+        "--protocols", type=int, default=3000, help="synthetic protocols, 3 events each (3000)"
+    )
+
+
+def _audit_commands(commands: Any) -> None:
+    """tally audit export|replay|verify."""
+    audit = commands.add_parser("audit", help="auditing from the log alone")
+    audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="AUDIT")
+    export = audit_commands.add_parser("export", help="write the whole log as JSON lines")
+    export.add_argument("file", type=Path)
+    replay = audit_commands.add_parser(
+        "replay", help="rebuild the views in memory and print the tallies as of a point"
+    )
+    replay.add_argument("--until", help="a sequence number or an ISO-8601 time (server time)")
+    verify = audit_commands.add_parser(
+        "verify",
+        help="check the hash chains, the log's contiguity and the live views against a rebuild",
+    )
+    verify.add_argument("--views", type=Path, help="the live view store (default: data dir)")
+    for sub in (replay, verify):
+        sub.add_argument("--export", type=Path, help="an export file instead of the live log")
+        sub.add_argument("--json", action="store_true", help="print JSON")
+    for sub in (export, replay, verify):
+        _data_dir_argument(sub)
+
+
+def _protocol_commands(commands: Any) -> None:
+    """The local operator's protocol commands; KEY is <election>/<teryt>/<precinct>/<contest>/
+    <district>/<round>."""
+    submit = commands.add_parser("submit", help="submit a protocol from a JSON file")
+    submit.add_argument("file", type=Path, help='{"key": {...}, "content": {...}}')
+    correct = commands.add_parser("correct", help="a new version from a JSON file, with a reason")
+    correct.add_argument("file", type=Path, help='{"key", "content", "reason"}')
+    correct.add_argument("--reason", help="the reason (instead of the file's)")
+    confirm = commands.add_parser(
+        "confirm", help="confirm the paper copy: its control code, or a blind entry"
+    )
+    confirm.add_argument("key")
+    how = confirm.add_mutually_exclusive_group(required=True)
+    how.add_argument("--code", help="the control code printed on the signed paper copy")
+    how.add_argument("--blind", type=Path, help="the paper's numbers typed blind (content JSON)")
+    approve = commands.add_parser("approve", help="approve the hard warnings (coordinator)")
+    approve.add_argument("key")
+    approve.add_argument("--code", required=True, help="the control code of the version")
+    withdraw = commands.add_parser("withdraw", help="withdraw a confirmation, with a reason")
+    reject = commands.add_parser("reject", help="reject the protocol, with a reason")
+    for sub in (withdraw, reject):
+        sub.add_argument("key")
+        sub.add_argument("--reason", required=True)
+    show = commands.add_parser("show", help="a protocol's state and every version")
+    show.add_argument("key")
+    _data_dir_argument(show)
+    for sub in (submit, correct, confirm, approve, withdraw, reject):
+        _command_options(sub)
+
+
+def _command_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--channel",
+        choices=("cli", "online", "offline-file", "proxy"),
+        default="cli",
+        help="how the data came: cli (default), offline-file (brought from an offline "
+        "precinct), proxy (a coordinator entering on behalf of the commission), online",
+    )
+    parser.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    _data_dir_argument(parser)
+
+
+def _data_dir_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path("var"),
+        help="where the embedded nats-server keeps its store (default ./var); unused with NATS_URL",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    configure_logging()
+    log = structlog.get_logger("cli")
+    try:
+        return _dispatch(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        # Operators get one line that says what went wrong; the traceback only at debug level.
+        log.error(  # noqa: TRY400 - the traceback is logged at debug level below
+            "cli.failed", command=args.command, error=str(error) or repr(error)
+        )
+        log.debug("cli.traceback", exc_info=True)
+        return 2
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    return _HANDLERS[args.command](args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from services.serve.process import run
+
+    run(args.data_dir, only=args.only, http_host=args.http_host, http_port=args.http_port)
+    return 0
+
+
+def _election(args: argparse.Namespace) -> int:
+    from services.apps.election_load import load_command
+
+    return load_command(args.file, data_dir=args.data_dir, check=args.check, as_json=args.json)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from services.cli.rules import table_command
+
+    return table_command(check_only=args.check)
+
+
+def _protocol(args: argparse.Namespace) -> int:
+    if args.protocol_command == "validate":
+        from services.cli.rules import validate_command
+
+        return validate_command(args.file, as_json=args.json)
+    from services.cli.protocol import command_main, show_main
+
+    return show_main(args) if args.protocol_command == "show" else command_main(args)
+
+
+def _turnout(args: argparse.Namespace) -> int:
+    from services.cli.protocol import command_main
+
+    return command_main(args)
+
+
+def _projections(args: argparse.Namespace) -> int:
+    from services.projector.rebuild import rebuild_command
+
+    return rebuild_command(args.name, data_dir=args.data_dir, quiet=args.quiet)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from services.audit import commands
+
+    if args.audit_command == "export":
+        return commands.export_command(args.file, data_dir=args.data_dir)
+    if args.audit_command == "replay":
+        return commands.replay_command(
+            until=args.until, export=args.export, data_dir=args.data_dir, as_json=args.json
+        )
+    return commands.verify_command(
+        export=args.export, data_dir=args.data_dir, views=args.views, as_json=args.json
+    )
+
+
+def _drill(args: argparse.Namespace) -> int:
+    import json
+
+    from services.tools.drill.pkw_import import PkwImportError, import_pkw
+
+    if args.drill_command == "run":
+        from services.tools.drill.run import run_command
+
+        return run_command(
+            args.directory,
+            speed=None if args.max else args.speed,
+            report_file=args.report,
+            clients=args.clients,
+            blind_share=args.blind_share,
+            quiet=args.quiet,
+        )
+
+    if args.drill_command == "generate":
+        from services.tools.drill.national.generate import generate, summary_of, write
+
+        generated = generate(args.seed, args.gminas)
+        write(generated, args.out)
+        sys.stdout.write(json.dumps(summary_of(generated)) + "\n")
+        return 0
+
+    try:
+        report = import_pkw(
+            args.archives, args.out, round_number=args.round_number, first_round=args.first_round
+        )
+    except PkwImportError as error:
+        sys.stdout.write(json.dumps({"error": str(error)}, ensure_ascii=False) + "\n")
+        return 1
+    listed = ("skipped_no_result", "skipped_unreadable", "unreadable")
+    summary = {k: len(v) if k in listed else v for k, v in report.items()}
+    sys.stdout.write(json.dumps(summary, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _schemas(args: argparse.Namespace) -> int:
+    from services.cli.schemas import export_command
+
+    return export_command(check=args.check, directory=args.dir)
+
+
+def _admin(args: argparse.Namespace) -> int:
+    if args.admin_command == "bootstrap":
+        from services.commands.accounts.bootstrap import bootstrap_command
+
+        return bootstrap_command(login=args.login, name=args.name, data_dir=args.data_dir)
+    if args.admin_command == "sole-coordinator":
+        from services.cli.sole_coordinator import sole_coordinator_command
+
+        return sole_coordinator_command(election=args.election, gmina=args.gmina,
+                                        allowed=not args.revoke, reason=args.reason,
+                                        data_dir=args.data_dir)  # fmt: skip
+    if args.admin_command == "nats-accounts":
+        from services.eventstore.settings import StoreSettings
+        from services.nats.users import deploy_accounts
+
+        sys.stdout.write(deploy_accounts(StoreSettings.from_env_os().layout))
+        return 0
+    from services.cli.admin import streams_command
+
+    return streams_command(apply=args.apply, data_dir=args.data_dir)
+
+
+def _totp(args: argparse.Namespace) -> int:
+    import time
+
+    from domain import totp
+
+    sys.stdout.write(totp.code_at(args.secret, totp.step_of(time.time())) + "\n")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    if args.bench_command is None:
+        from services.tools.bench.suite import run_benchmark
+
+        return run_benchmark(
+            as_json=args.json, submissions=args.submissions, concurrency=args.concurrency
+        )
+    if args.bench_command == "views":
+        from services.tools.bench.views import run_views_benchmark
+
+        return run_views_benchmark(as_json=args.json, protocols=args.protocols)
+    from services.tools.bench.store import run_store_benchmark
+
+    return run_store_benchmark(
+        as_json=args.json,
+        events=args.events,
+        replay_events=args.replay_events,
+        writers=args.writers,
+    )
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "serve": _serve,
+    "election": _election,
+    "rules": _rules,
+    "protocol": _protocol,
+    "turnout": _turnout,
+    "projections": _projections,
+    "audit": _audit,
+    "drill": _drill,
+    "schemas": _schemas,
+    "admin": _admin,
+    "bench": _bench,
+    "totp": _totp,
+}

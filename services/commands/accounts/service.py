@@ -1,0 +1,436 @@
+"""The accounts service: account management, activation, login, step-up and logout over NATS
+request/reply (it runs in the command service process), and security events.
+
+Login answers are deliberately uninformative and take the same time whatever went wrong: unknown
+login, wrong password or TOTP code, a replayed code, a locked or not yet activated account. The
+argon2id verification and the TOTP check always run (against decoys when there is nothing real).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import os
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import structlog
+from eventsourcing.persistence import IntegrityError
+
+from domain import totp
+from domain.account import INVALID_CODE, Account, AccountError, AccountStatus
+from domain.authorization import Actor, may_manage
+from domain.decoding import DecodeError, decode_json
+from schemas import subjects
+from schemas.account_events import AccountCreated, SealedSecret, SecurityRecord
+from schemas.accounts import (
+    AccessDenied,
+    AccountAction,
+    Activate,
+    ActivationSlip,
+    AuthAnswer,
+    CreateAccount,
+    Enrollment,
+    LogIn,
+    Session,
+    SessionGrant,
+    StepUp,
+)
+from schemas.envelope import CommandContext
+from schemas.replies import Reply
+from services.apps.accounts import Accounts
+from services.apps.actors import account_actor
+from services.apps.sessions import LIFETIME, SessionStore, token_key
+from services.commands.accounts.codes import code_hash, new_activation_code
+from services.commands.accounts.keyring import Keyring
+from services.commands.accounts.sealed import sealed_key_ids
+from services.commands.accounts.security_log import SecurityLog
+from services.commands.accounts.throttle import LOCK_AT, Throttle
+from services.eventstore import jsapi
+from services.eventstore.connection import connect
+from services.eventstore.kv import KvBucket
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nats.aio.client import Client
+
+    from domain.clock import Clock
+    from services.commands.accounts.passwords import Passwords
+    from services.eventstore.settings import StoreSettings
+
+log = structlog.get_logger("accounts")
+
+ACTIVATION_VALID: Final = dt.timedelta(hours=24)
+DECOY_TOTP: Final = totp.new_secret()
+FAILED: Final = AuthAnswer(status="failed", reason="login failed")
+
+
+REQUESTS: Final[dict[str, type[Any]]] = {
+    subjects.CREATE_ACCOUNT: CreateAccount,
+    subjects.RESET_ACCOUNT: AccountAction,
+    subjects.UNLOCK_ACCOUNT: AccountAction,
+    subjects.ACTIVATE: Activate,
+    subjects.LOGIN: LogIn,
+    subjects.STEP_UP: StepUp,
+    subjects.LOGOUT: AccountAction,
+    subjects.ACCESS_DENIED: AccessDenied,
+}
+
+
+def _activate(
+    account: Account | None, code: str, now: dt.datetime, password_hash: str, seed: SealedSecret
+) -> None:
+    """The activation of ``account``; no account is refused exactly like a wrong code."""
+    if account is None:
+        raise AccountError(INVALID_CODE)
+    account.activate(code, now, password_hash, seed)
+
+
+def _reply(answer: AuthAnswer) -> Reply:
+    retry = answer.retry_after_s or (1 if answer.status == "error" else 0)
+    return Reply(msgspec.json.encode(answer), answer.status, retry)
+
+
+class AuthService:
+    def __init__(
+        self,
+        settings: StoreSettings,
+        *,
+        clock: Clock,
+        keys: Path | None,
+        passwords: Passwords,
+    ) -> None:
+        """``keys``: the key file to fall back on (``Keyring.from_env``); the keyring is opened
+        at ``start``, against the key ids the store's sealed secrets need."""
+        self.settings = settings
+        self.clock = clock
+        self._key_file = keys
+        self.keyring: Keyring | None = None
+        self.passwords = passwords
+        self.accounts = Accounts(settings)
+        self._nc: Client | None = None
+        self.sessions: SessionStore | None = None
+        self.throttle: Throttle | None = None
+        self._totp_used: KvBucket | None = None
+        self.security: SecurityLog | None = None
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        self._nc = await connect(self.settings, name="tally-accounts")
+        layout, timeout = self.settings.layout, self.settings.request_timeout_s
+        self.security = SecurityLog(self._nc, layout.accounts_stream, timeout)
+        try:
+            sealed = await sealed_key_ids(self._nc, layout.accounts_stream, timeout)
+        except jsapi.ApiError as error:
+            if error.err_code != jsapi.STREAM_NOT_FOUND:
+                raise
+            sealed = frozenset()
+        self.keyring = Keyring.from_env(self._key_file, sealed)
+        self.sessions = SessionStore(KvBucket(self._nc, layout.sessions_bucket, timeout))
+        backoff = float(os.environ.get("TALLY_LOGIN_BACKOFF_S", "1"))
+        self.throttle = Throttle(KvBucket(self._nc, layout.throttle_bucket, timeout), backoff)
+        self._totp_used = KvBucket(self._nc, layout.totp_bucket, timeout)
+
+    async def stop(self) -> None:
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+        if self._nc is not None:
+            await self._nc.drain()
+        self.accounts.close()
+
+    async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> Reply:
+        try:
+            request = decode_json(body, REQUESTS[subject])
+        except DecodeError as error:
+            reason = "; ".join(f"{p.path} [{p.rule}] {p.message}" for p in error.problems)
+            return _reply(AuthAnswer(status="invalid", reason=reason))
+        try:
+            answer = await self._dispatch(subject, request, headers)
+        except AccountError as error:
+            answer = AuthAnswer(status="refused", reason=str(error))
+        except Exception:
+            log.exception("accounts.failed", subject=subject)
+            answer = AuthAnswer(status="error", reason="unexpected failure; retry")
+        return _reply(answer)
+
+    async def _dispatch(self, subject: str, request: Any, headers: dict[str, str]) -> AuthAnswer:
+        address = headers.get(subjects.CLIENT_ADDRESS, "unknown")
+        token = headers.get(subjects.SESSION_TOKEN, "")
+        if subject == subjects.LOGIN:
+            return await self.login(request, address)
+        if subject == subjects.ACTIVATE:
+            return await self.activate(request, address)
+        if subject == subjects.STEP_UP:
+            return await self.step_up(token, request.totp, address)
+        if subject == subjects.LOGOUT:
+            await self._sessions().close(token)
+            return AuthAnswer(status="ok")
+        if subject == subjects.ACCESS_DENIED:
+            await self.record_access_denied(request.login, request.reason, address, request.target)
+            return AuthAnswer(status="ok")
+        return await self._management(subject, request, account_actor(headers), address)
+
+    async def _management(
+        self, subject: str, request: Any, actor: Actor | None, address: str
+    ) -> AuthAnswer:
+        if actor is None:
+            return AuthAnswer(status="forbidden", reason="log in first")
+        if subject == subjects.CREATE_ACCOUNT:
+            return await self.create(request, actor, address)
+        return await self.manage(subject, request.login, actor, address)
+
+    def _keyring(self) -> Keyring:
+        if self.keyring is None:
+            raise RuntimeError("the accounts service is not started")
+        return self.keyring
+
+    def _sessions(self) -> SessionStore:
+        if self.sessions is None:
+            raise RuntimeError("the accounts service is not started")
+        return self.sessions
+
+    def _throttle(self) -> Throttle:
+        if self.throttle is None:
+            raise RuntimeError("the accounts service is not started")
+        return self.throttle
+
+    # Account management.
+
+    async def create(self, command: CreateAccount, actor: Actor, address: str) -> AuthAnswer:
+        refusal = may_manage(actor, command.role, command.gmina)
+        if refusal:
+            await self._record(actor.login, "access-denied", refusal, address, command.login)
+            return AuthAnswer(status="forbidden", reason=refusal)
+        return await asyncio.to_thread(
+            self.open_account, command, f"account:{actor.login}", actor.role.value
+        )
+
+    def open_account(self, command: CreateAccount, by: str, role: str) -> AuthAnswer:
+        """Create an account and its first activation slip (also the local bootstrap path)."""
+        if self.accounts.account(command.login) is not None:
+            return AuthAnswer(status="refused", reason=f"login {command.login} is taken")
+        account = Account.open(
+            AccountCreated(
+                login=command.login,
+                role=command.role.value,
+                display_name=command.display_name,
+                gmina=command.gmina,
+                precincts=command.precincts,
+                created_by=by,
+            )
+        )
+        return self._issue(account, by, role)
+
+    def _issue(self, account: Account, by: str, role: str) -> AuthAnswer:
+        code = new_activation_code()
+        expires = self.clock.now() + ACTIVATION_VALID
+        account.issue_activation(code_hash(code), expires, by)
+        self.accounts.save(account, context=CommandContext(actor=by, role=role, channel="online"))
+        slip = ActivationSlip(
+            login=account.login, role=account.role.value, activation_code=code, expires_at=expires
+        )
+        return AuthAnswer(status="ok", slip=slip)
+
+    async def manage(self, subject: str, login: str, actor: Actor, address: str) -> AuthAnswer:
+        account = await asyncio.to_thread(self.accounts.account, login)
+        if account is None:
+            return AuthAnswer(status="refused", reason=f"no account {login}")
+        refusal = may_manage(actor, account.role, account.gmina)
+        if refusal:
+            await self._record(actor.login, "access-denied", refusal, address, login)
+            return AuthAnswer(status="forbidden", reason=refusal)
+        by = f"account:{actor.login}"
+        if subject == subjects.UNLOCK_ACCOUNT:
+            if account.status is AccountStatus.LOCKED:
+                account.unlock(by)
+                await asyncio.to_thread(self._save, account, actor)
+            await self._throttle().clear(login)
+            return AuthAnswer(status="ok")
+        await self._sessions().revoke_all(str(account.id), self.clock.now())
+        await self._throttle().clear(login)
+        return await asyncio.to_thread(self._issue, account, by, actor.role.value)
+
+    # Activation and login.
+
+    async def activate(self, command: Activate, address: str) -> AuthAnswer:
+        """Set the password and enrol TOTP with the one-time code. Throttled like logins, and the
+        same work whatever is wrong: the password is hashed before the code is judged, for an
+        account that does not exist too, so the answer's time tells nothing."""
+        login, now = command.login, self.clock.now()
+        wait = await self._throttle().wait(login, address, now)
+        if wait:
+            return AuthAnswer(
+                status="throttled", reason="too many failed activations", retry_after_s=wait
+            )
+        account = await asyncio.to_thread(self.accounts.account, login)
+        password_hash = await self.passwords.hashed(command.password)
+        secret = totp.new_secret()
+        try:
+            _activate(account, code_hash(command.activation_code), now, password_hash,
+                      self._keyring().seal(secret))  # fmt: skip
+        except AccountError:
+            await self._failed(account, login, address, now, kind="activation-failed")
+            raise
+        assert account is not None  # _activate refuses a missing account
+        await self._throttle().clear(login, address)
+        await asyncio.to_thread(
+            self.accounts.save,
+            account,
+            context=CommandContext(
+                actor=f"account:{account.login}", role=account.role.value, channel="online"
+            ),
+        )
+        uri = totp.provisioning_uri(secret, account.login)
+        return AuthAnswer(
+            status="ok",
+            enrollment=Enrollment(login=account.login, totp_secret=secret, otpauth_uri=uri),
+        )
+
+    async def login(self, command: LogIn, address: str) -> AuthAnswer:
+        login, now = command.login.lower(), self.clock.now()
+        wait = await self._throttle().wait(login, address, now)
+        if wait:
+            return AuthAnswer(
+                status="throttled", reason="too many failed logins", retry_after_s=wait
+            )
+        account = await asyncio.to_thread(self.accounts.account, login)
+        locked = await self._throttle().count(login) >= LOCK_AT
+        holds = await self._credentials_hold(account, command, now, claim=not locked)
+        if not holds or locked:
+            await self._failed(account, login, address, now)
+            return FAILED
+        assert account is not None  # _credentials_hold is False without an account
+        await self._throttle().clear(login, address)
+        session = Session(
+            account_id=str(account.id),
+            login=login,
+            role=account.role.value,
+            gmina=account.gmina,
+            precincts=account.precincts,
+            created_at=now,
+            last_seen=now,
+            totp_at=now,
+        )
+        token = await self._sessions().open(session)
+        account.record_login(token_key(token)[:12], address)
+        await asyncio.to_thread(self._save, account, None)
+        grant = SessionGrant(
+            token=token, login=login, role=account.role.value, expires_at=now + LIFETIME
+        )
+        return AuthAnswer(status="ok", grant=grant)
+
+    async def _credentials_hold(
+        self, account: Account | None, command: LogIn, now: dt.datetime, *, claim: bool
+    ) -> bool:
+        """Password, then TOTP (unused so far); both checks run whatever the account's state.
+        A locked account's code is checked but not spent."""
+        usable = account is not None and account.can_log_in and account.totp_seed is not None
+        real = account if usable else None
+        password_ok = await self.passwords.verified(
+            real.password_hash if real else None, command.password
+        )
+        seed = self._keyring().open(real.totp_seed) if real and real.totp_seed else DECOY_TOTP
+        step = totp.verify(seed, command.totp, now.timestamp())
+        if real is None or not password_ok or step is None:
+            return False
+        return await self._claim_step(str(real.id), step) if claim else True
+
+    async def step_up(self, token: str, code: str, address: str) -> AuthAnswer:
+        """A fresh TOTP proof for this session, throttled and counted like a login: wrong codes
+        delay the next proof, lock the account at the tenth (ending its sessions) and are each
+        a security event."""
+        now = self.clock.now()
+        session = await self._sessions().get(token, now)
+        if session is None:
+            return AuthAnswer(status="forbidden", reason="log in first")
+        login = session.login
+        wait = await self._throttle().wait(login, address, now)
+        if wait:
+            return AuthAnswer(
+                status="throttled", reason="too many failed codes", retry_after_s=wait
+            )
+        account = await asyncio.to_thread(self.accounts.account, login)
+        step = None
+        if account is not None and account.totp_seed is not None:
+            step = totp.verify(self._keyring().open(account.totp_seed), code, now.timestamp())
+        if step is None or account is None or not await self._claim_step(str(account.id), step):
+            await self._failed(account, login, address, now, kind="step-up-failed")
+            return FAILED
+        await self._throttle().clear(login, address)
+        await self._sessions().save(token, msgspec.structs.replace(session, totp_at=now))
+        return AuthAnswer(status="ok")
+
+    async def _claim_step(self, account: str, step: int) -> bool:
+        """Accept a TOTP time step once per account: a code seen before is a replay."""
+        assert self._totp_used is not None
+        key = hashlib.sha256(account.encode()).hexdigest()
+        raw, revision = await self._totp_used.get(key)
+        if raw is not None and int(raw) >= step:
+            return False
+        return await self._totp_used.put(key, str(step).encode(), revision) is not None
+
+    async def _failed(
+        self,
+        account: Account | None,
+        login: str,
+        address: str,
+        now: dt.datetime,
+        kind: str = "login-failed",
+    ) -> None:
+        """Count the failure now (it decides the next attempt); record it on the account after
+        answering, so a failure for a known account takes no longer than for an unknown one."""
+        count = await self._throttle().fail(login, address, now)
+        if account is None:
+            return
+        if count >= LOCK_AT:
+            await self._sessions().revoke_all(str(account.id), now)
+        task = asyncio.create_task(self._record_failure(account.login, count, address, kind))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _record_failure(self, login: str, count: int, address: str, kind: str) -> None:
+        try:
+            await self._record(login, kind, f"failure {count}", address)
+            if count >= LOCK_AT:
+                await self._lock(login, count)
+        except Exception:
+            log.exception("accounts.failure_not_recorded", login=login, count=count)
+
+    async def _lock(self, login: str, count: int) -> None:
+        """Lock the account (an event of its own history); a concurrent change is retried."""
+        for _ in range(5):
+            account = await asyncio.to_thread(self.accounts.account, login)
+            if account is None:
+                return
+            account.lock("too many failed attempts", count)
+            if not account.pending_events:
+                return
+            try:
+                await asyncio.to_thread(self._save, account, None)
+            except IntegrityError:
+                continue
+            return
+
+    async def record_access_denied(
+        self, login: str, reason: str, address: str, target: str = ""
+    ) -> None:
+        """A refusal, kept as a security event of the account that was refused."""
+        await self._record(login, "access-denied", reason, address, target)
+
+    async def _record(
+        self, login: str, kind: str, reason: str, address: str, target: str = ""
+    ) -> None:
+        """A security event: its own record, never a version of the account (see security_log)."""
+        if self.security is None:
+            raise RuntimeError("the accounts service is not started")
+        await self.security.record(SecurityRecord(login=login, kind=kind, reason=reason,
+                                                  address=address, target=target))  # fmt: skip
+
+    def _save(self, account: Account, actor: Actor | None) -> None:
+        who = actor or Actor(login=account.login, role=account.role)
+        context = CommandContext(
+            actor=f"account:{who.login}", role=who.role.value, channel="online"
+        )
+        self.accounts.save(account, context=context)

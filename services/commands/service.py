@@ -1,0 +1,302 @@
+"""The command service: a FastStream app answering commands on NATS (request/reply).
+
+Every command subject (``schemas.subjects``) is subscribed in one queue group, so any number of
+instances share the load. A request is decoded strictly, run through the domain and appended
+through the event store; the reply is an ``Outcome``. Domain refusals are answers; an unexpected
+failure is logged with its context and answered as ``failed``: a caller never hangs.
+
+FastStream is used only for core NATS request/reply here, never to declare or consume streams, so
+its unsafe JetStream defaults (rewriting stream configs, terminating failed messages, running a
+pulled batch out of order) do not apply; the store manages its streams itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import structlog
+from faststream import FastStream, Response
+from faststream.nats import NatsBroker, NatsMessage
+from faststream.security import SASLPlaintext
+from faststream.specification import AsyncAPI
+
+from domain.authorization import Permission, refusal
+from domain.clock import Clock, SystemClock
+from domain.decoding import DecodeError, decode_json
+from schemas import envelope, subjects
+from schemas.commands import (
+    AcknowledgeAlert,
+    ApproveHardWarnings,
+    ConfirmProtocol,
+    CorrectProtocol,
+    CorrectTurnout,
+    Outcome,
+    RejectProtocol,
+    ReportTurnout,
+    SubmitProtocol,
+    WithdrawConfirmation,
+)
+from schemas.envelope import CommandContext
+from schemas.problems import Problem
+from schemas.replies import Reply
+from schemas.validation import ProtocolKey
+from services.apps.actors import account_actor
+from services.apps.protocols import Protocols
+from services.apps.replays import request_hash
+from services.commands.accounts.passwords import Passwords
+from services.commands.accounts.service import REQUESTS as AUTH_REQUESTS
+from services.commands.accounts.service import AuthService
+from services.eventstore.settings import DEFAULT_NATS_URL
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from services.eventstore.settings import StoreSettings
+
+log = structlog.get_logger("commands")
+
+COMMANDS: Final[dict[str, type[Any]]] = {
+    subjects.SUBMIT: SubmitProtocol,
+    subjects.CORRECT: CorrectProtocol,
+    subjects.CONFIRM: ConfirmProtocol,
+    subjects.APPROVE: ApproveHardWarnings,
+    subjects.WITHDRAW: WithdrawConfirmation,
+    subjects.REJECT: RejectProtocol,
+    subjects.TURNOUT_REPORT: ReportTurnout,
+    subjects.TURNOUT_CORRECT: CorrectTurnout,
+    subjects.ACKNOWLEDGE_ALERT: AcknowledgeAlert,
+}
+QUERIES: Final[dict[str, type[Any]]] = {
+    subjects.VALIDATE: SubmitProtocol,
+    subjects.GET_PROTOCOL: ProtocolKey,
+}
+PERMISSIONS: Final[dict[str, Permission]] = {
+    subjects.SUBMIT: Permission.SUBMIT,
+    subjects.CORRECT: Permission.CORRECT,
+    subjects.CONFIRM: Permission.CONFIRM,
+    subjects.APPROVE: Permission.APPROVE,
+    subjects.WITHDRAW: Permission.WITHDRAW,
+    subjects.REJECT: Permission.REJECT,
+    subjects.TURNOUT_REPORT: Permission.TURNOUT,
+    subjects.TURNOUT_CORRECT: Permission.TURNOUT,
+    subjects.ACKNOWLEDGE_ALERT: Permission.ACKNOWLEDGE,
+    subjects.VALIDATE: Permission.VALIDATE,
+    subjects.GET_PROTOCOL: Permission.READ,
+}
+"""What each request needs. Entry on the commission's behalf (channel ``proxy``) needs
+``Permission.PROXY`` instead of submit or correct."""
+PROXY_CHANNEL: Final = "proxy"
+RACES: Final = frozenset(
+    {"protocol.concurrent_change", "protocol.already_submitted", "turnout.already_reported"}
+)
+"""Refusals a concurrent request under the same key may have caused: it won, its answer is ours."""
+WORKERS: Final = int(os.environ.get("TALLY_COMMAND_WORKERS", "32"))
+"""Requests one instance handles at once. A command spends most of its time waiting for the
+store's fsynced acknowledgements, so many run side by side; commands on one protocol are still
+serialised by the store's per-subject optimistic concurrency, never by this number."""
+
+
+def context_of(headers: dict[str, str]) -> CommandContext:
+    """Who asks, as the gateway (or another trusted client on the service network) says."""
+    return CommandContext(
+        actor=headers.get(envelope.ACTOR, "anonymous"),
+        role=headers.get(envelope.ROLE, "anonymous"),
+        channel=headers.get(envelope.CHANNEL, "online"),
+        correlation_id=headers.get(envelope.CORRELATION_ID) or str(uuid.uuid4()),
+        idempotency_key=headers.get(subjects.IDEMPOTENCY_KEY, ""),
+    )
+
+
+class CommandService:
+    def __init__(
+        self, settings: StoreSettings, *, keys: Path | None, clock: Clock | None = None
+    ) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self.protocols = Protocols(env=settings.environment(), clock=self.clock)
+        self.auth = AuthService(settings, clock=self.clock, keys=keys, passwords=Passwords())
+
+    async def start(self) -> None:
+        # The domain runs in worker threads (it blocks on the store); the default pool has only
+        # cpu + 4 threads, too few for requests that mostly wait.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(WORKERS, thread_name_prefix="commands")
+        )
+        await self.auth.start()
+
+    async def stop(self) -> None:
+        self.protocols.close()
+        await self.auth.stop()
+
+    async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> Reply:
+        """The reply to one request; never raises."""
+        started = time.perf_counter()
+        context = context_of(headers)
+        try:
+            reply = await self._answer(subject, body, context, headers)
+        except Exception:
+            log.exception("commands.failed", subject=subject, correlation_id=context.correlation_id)
+            reply = _outcome(Outcome(status="failed"))
+        log.info(
+            "commands.answered",
+            subject=subject,
+            correlation_id=context.correlation_id,
+            actor=context.actor,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return reply
+
+    async def _answer(
+        self, subject: str, body: bytes, context: CommandContext, headers: dict[str, str]
+    ) -> Reply:
+        kind = COMMANDS.get(subject) or QUERIES[subject]
+        try:
+            request = decode_json(body, kind)
+        except DecodeError as error:
+            return _outcome(Outcome(status="invalid", problems=tuple(error.problems)))
+        forbidden = await self._forbidden(subject, request, context, headers)
+        if forbidden is not None:
+            return _outcome(forbidden)
+        if subject in QUERIES:
+            return await self._query(subject, request)
+        if not context.idempotency_key:
+            return _outcome(await self._run(request, context))
+        return await self._idempotent(subject, request, context)
+
+    async def _query(self, subject: str, request: Any) -> Reply:
+        if subject == subjects.VALIDATE:
+            report = await asyncio.to_thread(self.protocols.validate, request)
+            return Reply(msgspec.json.encode(report), "ok")
+        view = await asyncio.to_thread(self.protocols.view, request)
+        if view is None:
+            return _outcome(Outcome(status="not-found"))
+        return Reply(msgspec.json.encode(view), "ok")
+
+    async def _forbidden(
+        self, subject: str, request: Any, context: CommandContext, headers: dict[str, str]
+    ) -> Outcome | None:
+        """The place is checked here, on the command as decoded for execution, so no other
+        reading of the body can disagree with the one that runs: an operator acts only for
+        their own precincts, a coordinator only in their gmina (``domain.authorization``)."""
+        actor = account_actor(headers)
+        proxy = context.channel == PROXY_CHANNEL and subject in (subjects.SUBMIT, subjects.CORRECT)
+        permission = Permission.PROXY if proxy else PERMISSIONS[subject]
+        key = request if isinstance(request, ProtocolKey) else request.key
+        reason = (
+            "commands are taken from logged-in accounts only"
+            if actor is None
+            else refusal(actor, permission, key.teryt, getattr(key, "precinct", None))
+        )
+        if reason is None:
+            return None
+        login = actor.login if actor is not None else context.actor
+        await self.auth.record_access_denied(
+            login, reason, headers.get(subjects.CLIENT_ADDRESS, "unknown"), f"{subject} {key}"
+        )
+        log.info("commands.forbidden", subject=subject, actor=context.actor, reason=reason)
+        return Outcome(
+            status="forbidden",
+            problems=(Problem(path="$.key", rule="auth.forbidden", message=reason),),
+        )
+
+    async def _idempotent(self, subject: str, request: Any, context: CommandContext) -> Reply:
+        """Under an Idempotency-Key: the recorded answer if the log has one
+        (``services.apps.replays``), else run the command, its events carrying the key and the
+        request's hash. A refusal that another request under the same key may explain (they
+        raced) is looked up again."""
+        key = context.idempotency_key
+        fingerprint = request_hash(subject, msgspec.json.encode(request))
+        recorded = await asyncio.to_thread(self.protocols.recorded, request, key, fingerprint)
+        if recorded is not None:
+            return _outcome(recorded)
+        keyed = msgspec.structs.replace(context, request_hash=fingerprint)
+        outcome = await self._run(request, keyed)
+        if outcome.status == "refused" and {p.rule for p in outcome.problems} & RACES:
+            recorded = await asyncio.to_thread(self.protocols.recorded, request, key, fingerprint)
+        return _outcome(recorded or outcome)
+
+    async def _run(self, request: Any, context: CommandContext) -> Outcome:
+        outcome: Outcome = await asyncio.to_thread(self.protocols.handle, request, context)
+        return outcome
+
+
+def _outcome(outcome: Outcome) -> Reply:
+    return Reply(msgspec.json.encode(outcome), outcome.status)
+
+
+async def _raw(message: Any) -> bytes:
+    """Bodies are decoded by msgspec in the handler, not by FastStream."""
+    body: bytes = message.body
+    return body
+
+
+Answer = Callable[[str, bytes, dict[str, str]], Awaitable[Reply]]
+
+
+def build_app(service: CommandService) -> FastStream:
+    settings = service.settings
+    broker = _broker(settings.url, settings.nats_credentials(), service.answer, service.auth.answer)
+    return FastStream(
+        broker,
+        logger=None,
+        specification=_specification(broker),
+        on_startup=[service.start],
+        on_shutdown=[service.stop],
+    )
+
+
+def asyncapi_json(url: str = DEFAULT_NATS_URL) -> str:
+    """The AsyncAPI document of the command service (published; nothing connects)."""
+
+    async def unused(subject: str, body: bytes, headers: dict[str, str]) -> Reply:
+        raise NotImplementedError
+
+    broker = _broker(url, {}, unused, unused)
+    document: str = _specification(broker).to_specification().to_json()
+    return document
+
+
+def _specification(broker: NatsBroker) -> AsyncAPI:
+    return AsyncAPI(
+        broker,
+        title="Tally command service",
+        version="1",
+        description="Commands and queries over NATS request/reply, in the queue group "
+        f"'{subjects.QUEUE}'. Request and reply types: schemas/jsonschema/commands.v1.json; "
+        "every reply is an Outcome (queries: their view) with its status in Tally-Status.",
+    )
+
+
+def _broker(url: str, credentials: dict[str, Any], answer: Answer, auth: Answer) -> NatsBroker:
+    """FastStream takes a user and password as its security object, a creds file as nats-py."""
+    options = dict(credentials)
+    if "user" in options:
+        options["security"] = SASLPlaintext(options.pop("user"), options.pop("password"))
+    broker = NatsBroker(url, logger=None, **options)
+    for subject, kind in {**COMMANDS, **QUERIES}.items():
+        _subscribe(broker, answer, subject, kind)
+    for subject, kind in AUTH_REQUESTS.items():
+        _subscribe(broker, auth, subject, kind)
+    return broker
+
+
+def _subscribe(broker: NatsBroker, answer: Answer, subject: str, kind: type[Any]) -> None:
+    async def handle(body: bytes, message: NatsMessage) -> Response:
+        reply = await answer(subject, body, dict(message.headers))
+        return Response(reply.body, headers=reply.headers)
+
+    broker.subscriber(
+        subject,
+        queue=subjects.QUEUE,
+        max_workers=WORKERS,
+        decoder=_raw,
+        title=subject,
+        description=f"Request: {kind.__name__} (JSON).",
+    )(handle)

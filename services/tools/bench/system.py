@@ -1,0 +1,122 @@
+"""Tally inside the benchmark's own process: a fresh embedded nats-server (fsync on every write)
+in a temporary directory, the declared streams, a synthetic presidential election, and the
+command service with the HTTP gateway running on an event loop in a background thread — the same
+parts ``tally serve`` runs. Accounts hash passwords with the ``fast`` profile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import tempfile
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import msgspec
+
+from schemas.definition import (
+    FORMAT,
+    Candidate,
+    CommitteeDefinition,
+    ElectionDefinition,
+    ElectionInfo,
+    PrecinctDefinition,
+    PrecinctType,
+    PresidentContest,
+    RoundDefinition,
+    UnitDefinition,
+    UnitKind,
+)
+from services.apps.election_load import load_file
+from services.commands.accounts.bootstrap import bootstrap_admin
+from services.common.environment import environment
+from services.eventstore.settings import StoreSettings
+from services.nats.server import EmbeddedNats, free_port
+from services.serve.process import Running, ensure_streams
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+ELECTION: Final = "bench-2025"
+STREAM: Final = "BENCH"
+
+
+@dataclass(frozen=True)
+class BenchSystem:
+    directory: Path
+    nats_url: str
+    gateway_url: str
+    settings: StoreSettings
+    definition: ElectionDefinition
+    admin_code: str
+
+
+def definition(units: int, precincts: int) -> ElectionDefinition:
+    """``units`` gminas of ``precincts`` precincts each; two candidates, the 2015 form (the
+    protocols ``services.tools.bench.synthetic.content`` fills in)."""
+    return ElectionDefinition(
+        format=FORMAT,
+        election=ElectionInfo(code=ELECTION, name="Benchmark",
+                              rounds=(RoundDefinition(number=1, date=dt.date(2025, 5, 18)),)),
+        committees=(CommitteeDefinition(code="KW-A", name="A"),
+                    CommitteeDefinition(code="KW-B", name="B")),
+        units=tuple(
+            UnitDefinition(
+                teryt=f"{2 + 2 * (u % 16):02d}{1 + u // 16:02d}01",
+                name=f"Gmina {u}",
+                kind=UnitKind.URBAN,
+                precincts=tuple(PrecinctDefinition(number=n, address="-",
+                                                   type=PrecinctType.STANDARD, eligible_voters=1000)
+                                for n in range(1, precincts + 1)),
+            )
+            for u in range(units)
+        ),
+        contests=(PresidentContest(form="2015", candidates=(
+            Candidate(position=1, name="Anna A", committee="KW-A"),
+            Candidate(position=2, name="Bogdan B", committee="KW-B"))),),
+    )  # fmt: skip
+
+
+@contextmanager
+def bench_system(units: int, precincts: int) -> Iterator[BenchSystem]:
+    with tempfile.TemporaryDirectory(prefix="tally-bench-") as tmp:
+        directory = Path(tmp)
+        server = EmbeddedNats(directory / "nats", port=free_port())
+        server.start()
+        try:
+            with environment(NATS_URL=server.url, NATS_STREAM=STREAM, TALLY_PASSWORD_HASH="fast"):  # noqa: S106 - a cost profile, not a password
+                settings = StoreSettings.from_env_os()
+                asyncio.run(ensure_streams(settings))
+                file = directory / "definition.json"
+                chosen = definition(units, precincts)
+                file.write_bytes(msgspec.json.encode(chosen))
+                load_file(file, data_dir=directory)
+                slip = bootstrap_admin(login="bench-admin", name="Bench", data_dir=directory).slip
+                assert slip is not None
+                with _serving(settings, directory) as gateway_url:
+                    yield BenchSystem(directory, server.url, gateway_url, settings, chosen,
+                                      slip.activation_code)  # fmt: skip
+        finally:
+            server.stop()
+
+
+@contextmanager
+def _serving(settings: StoreSettings, directory: Path) -> Iterator[str]:
+    """The command service and gateway on their own event loop thread."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="bench-serve", daemon=True)
+    thread.start()
+    running = Running(settings, None, ("commands", "gateway"), directory)  # an open bench server
+    ready = asyncio.run_coroutine_threadsafe(running.start("127.0.0.1", free_port()), loop).result(
+        60
+    )
+    try:
+        yield ready["gateway_url"]
+    finally:
+        asyncio.run_coroutine_threadsafe(running.stop(), loop).result(60)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()

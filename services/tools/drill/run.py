@@ -1,0 +1,253 @@
+"""``tally drill run DIR``: play a drill directory through the real system and check the result.
+
+1. Stage: ``tally serve`` in a fresh ``drill-<time>/`` data directory under the working directory
+   (embedded nats-server on free ports, or ``NATS_URL``), password hashing ``fast``.
+2. Load the election definition; bootstrap the admin; the admin creates an auditor and one
+   coordinator per gmina unit, each coordinator creates the unit's operator; all log in with
+   password + TOTP.
+3. Play the night (``services.tools.drill.play``) with ``--clients`` concurrent precinct clients, as
+   fast as possible (``--max``, the default) or ``--speed N`` times faster than the modelled
+   night (``services.tools.drill.schedule``).
+4. Wait until the views have caught up with the last event, run the auditor's verification
+   (``tally audit verify``: chains, order, and every view rebuilt from the log and compared),
+   and compare every gmina tally (both flavours) with the sums of the input protocols, and the
+   accepted tallies with the official totals when the directory has them.
+
+Exit 0 when everything agrees; 1 on any difference, verification problem, or an official total
+that differs for a reason the published data does not explain (see ``compare``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import structlog
+
+from services.apps.election_load import load_file
+from services.audit.commands import verify
+from services.commands.accounts.bootstrap import bootstrap_admin
+from services.common.progressbar import ProgressBar
+from services.tools.drill import compare
+from services.tools.drill.directory import DrillDirectory
+from services.tools.drill.lag import TallyWatch
+from services.tools.drill.play import Night, Record
+from services.tools.drill.script import planted_misses
+from services.tools.drill.stage import Stage, staged
+from services.tools.people import Desk, Team, enrol
+from services.tools.stats import percentiles_ms
+
+if TYPE_CHECKING:
+    from schemas.audit import AuditReport
+
+log = structlog.get_logger("drill")
+CATCH_UP_TIMEOUT_S: Final = 900.0
+ADMIN: Final = "drill-admin"
+WATCHED_VIEWS: Final = ("tallies", "alerts")
+
+
+class DrillError(Exception):
+    pass
+
+
+def run_command(
+    directory: Path,
+    *,
+    speed: float | None,
+    report_file: Path | None,
+    clients: int,
+    blind_share: float,
+    quiet: bool,
+) -> int:
+    drill = DrillDirectory.read(directory)
+    with staged(Path.cwd()) as stage:
+        loaded = load_file(drill.definition_file, data_dir=stage.data_dir)
+        if loaded.status == "refused":
+            problems = "; ".join(f"{p.path}: {p.message}" for p in loaded.problems[:5])
+            raise DrillError(f"the drill's definition is refused: {problems}")
+        slip = bootstrap_admin(login=ADMIN, name="Drill admin", data_dir=stage.data_dir).slip
+        if slip is None:
+            raise DrillError("cannot bootstrap the drill's admin (is the stream fresh?)")
+        staff = ProgressBar("accounts", enabled=not quiet)
+        team = enrol(stage.gateway_url, ADMIN, slip.activation_code, drill.definition.units,
+                     workers=min(clients, 8), progress=staff.update)  # fmt: skip
+        staff.finish()
+        report = _play_and_check(drill, stage, team, speed=speed, clients=clients,
+                                 blind_share=blind_share, quiet=quiet)  # fmt: skip
+    if report_file is not None:
+        report_file.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    _summary(report, stage)
+    failed = not report["verify"]["ok"] or any(
+        not d["explained"] for d in report["official"]["differences"]
+    )
+    return 1 if failed else 0
+
+
+def _play_and_check(
+    drill: DrillDirectory,
+    stage: Stage,
+    team: Team,
+    *,
+    speed: float | None,
+    clients: int,
+    blind_share: float,
+    quiet: bool,
+) -> dict[str, Any]:
+    watch = TallyWatch(stage.settings())
+    watch.start()
+    try:
+        bar = ProgressBar("night", enabled=not quiet)
+        night = Night(stage.gateway_url, team, drill, speed=speed, clients=clients,
+                      blind_share=blind_share, progress=bar.update)  # fmt: skip
+        record = night.play()
+        bar.finish()
+        desk = Desk(stage.gateway_url)
+        desk.log_in(team.auditor)
+        try:
+            views = _caught_up(desk, drill, record.last_sequence)
+        finally:
+            desk.close()
+    finally:
+        watch.stop()
+    lags = [
+        max(0.0, (visible - acked) * 1000)
+        for sequence, acked in record.acknowledged
+        if (visible := watch.visible_at(sequence)) is not None
+    ]
+    audit = verify(export=None, data_dir=stage.data_dir, views=None)
+    return _report(drill, record, views, audit, lags)
+
+
+def _caught_up(desk: Desk, drill: DrillDirectory, last: int) -> dict[str, list[dict[str, Any]]]:
+    """The views' rows once each has reached the drill's last event."""
+    election = drill.definition.election.code
+    rounds = sorted({p.key.round for p in drill.protocols})
+    deadline = time.monotonic() + CATCH_UP_TIMEOUT_S
+    while True:
+        rows: dict[str, list[dict[str, Any]]] = {"tallies": [], "alerts": []}
+        positions = []
+        for round_number in rounds:
+            for flavour in ("accepted", "confirmed"):
+                answer = desk.client.view_all("tallies", election=election, round=round_number,
+                                              flavour=flavour)  # fmt: skip
+                positions.append(answer["position"])
+                rows["tallies"] += answer["rows"]
+        answer = desk.client.view_all("alerts", election=election)
+        positions.append(answer["position"])
+        rows["alerts"] = answer["rows"]
+        if min(positions) >= last:
+            return rows
+        if time.monotonic() > deadline:
+            raise DrillError(
+                f"the views reached {min(positions)}, not {last}, in {CATCH_UP_TIMEOUT_S:.0f} s"
+            )
+        time.sleep(0.5)
+
+
+def _report(
+    drill: DrillDirectory,
+    record: Record,
+    views: dict[str, list[dict[str, Any]]],
+    audit: AuditReport,
+    lags: list[float],
+) -> dict[str, Any]:
+    accepted_rows = [r for r in views["tallies"] if r["flavour"] == "accepted"]
+    confirmed_rows = [r for r in views["tallies"] if r["flavour"] == "confirmed"]
+    confirmed = record.confirmed_keys
+    final = drill.script.final(drill.protocols)
+    differences = compare.tally_differences(
+        compare.sum_protocols(final), compare.sum_view_rows(accepted_rows), "accepted"
+    ) + compare.tally_differences(
+        compare.sum_protocols(p for p in final if p.key in confirmed),
+        compare.sum_view_rows(confirmed_rows),
+        "confirmed",
+    )
+    labels = compare.vote_labels(drill.definition)
+    tallies = [
+        compare.report_row(key, total, labels.get((key.contest, key.district), {}), "accepted")
+        for key, total in sorted(compare.sum_view_rows(accepted_rows).items())
+    ]
+    problems = [msgspec.to_builtins(p) for p in audit.problems]
+    problems += [{"kind": "control-code", "message": m} for m in record.code_mismatches]
+    problems += [{"kind": "command-failed", "message": m} for m in record.failed]
+    problems += planted_misses(drill.script.expected, views["alerts"], record.refused_at)
+    official = compare.official_comparison(
+        tallies,
+        drill.official or (),
+        drill.skipped,
+        {d["gmina_teryt"] for d in differences},
+    )
+    seconds = max(record.last_acknowledged - record.first_sent, 1e-9)
+    alerts: dict[str, int] = {}
+    for alert in views["alerts"]:
+        alerts[alert["kind"]] = alerts.get(alert["kind"], 0) + 1
+    return {
+        "tallies": tallies,
+        "submissions": {
+            "protocols": len(drill.protocols),
+            "accepted": record.accepted,
+            "refused": sum(record.refused_by_rule.values()),
+            "refused_by_rule": dict(sorted(record.refused_by_rule.items())),
+            "approved": record.approved,
+            "confirmed": record.confirmed,
+            "confirmed_blind": record.confirmed_blind,
+            "commands": record.commands,
+            "turnout_reports": record.turnout_reports,
+            "first_attempts_refused": record.attempts_refused,
+            "corrections": record.corrections,
+            "skipped_by_import": len(drill.skipped),
+        },
+        "findings_by_rule": dict(sorted(record.findings_by_rule.items())),
+        "alerts_by_kind": dict(sorted(alerts.items())),
+        "latency_ms": percentiles_ms(record.latencies_ms),
+        "lag_ms": percentiles_ms(lags),
+        "throughput_per_s": round(record.accepted / seconds, 1),
+        "verify": {
+            "ok": not problems and not differences,
+            "differences": differences + problems,
+            "events": audit.events,
+            "views_compared": audit.views_compared,
+            "planted": {
+                "expected": len(drill.script.expected),
+                "missed": sum(p["kind"] == "planted-not-alerted" for p in problems),
+            },
+        },
+        "official": official | {"given": drill.official is not None},
+    }
+
+
+def _summary(report: dict[str, Any], stage: Stage) -> None:
+    s, verified, official = report["submissions"], report["verify"], report["official"]
+    lines = [
+        f"drill data directory: {stage.data_dir}",
+        (
+            f"protocols {s['protocols']}: accepted {s['accepted']}, refused {s['refused']} "
+            f"{s['refused_by_rule'] or ''}; hard warnings approved {s['approved']}; "
+            f"confirmed {s['confirmed']} ({s['confirmed_blind']} by blind entry)"
+        ),
+        (
+            f"submit-to-ack ms {report['latency_ms']}; append-to-tally ms {report['lag_ms']}; "
+            f"{report['throughput_per_s']} protocols/s"
+        ),
+        f"alerts {report['alerts_by_kind']}",
+        (
+            f"verify: {'OK' if verified['ok'] else 'FAILED'} ({verified['events']} events, "
+            f"{len(verified['differences'])} differences; planted discrepancies "
+            f"{verified['planted']['expected']}, missed {verified['planted']['missed']})"
+        ),
+    ]
+    lines += [f"  {json.dumps(d, ensure_ascii=False)[:300]}" for d in verified["differences"][:10]]
+    if official["given"]:
+        lines.append(
+            f"official totals: {official['equal']} of {official['compared']} units equal, "
+            f"{official['different']} different"
+        )
+        lines += [
+            f"  {d['gmina_teryt']}: " + (d.get("explanation") or f"UNEXPLAINED {d['fields']}")
+            for d in official["differences"]
+        ]
+    sys.stdout.write("\n".join(lines) + "\n")
