@@ -11,29 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
-from schemas.accounts import Role
-
-
-class Permission(StrEnum):
-    SUBMIT = "submit"
-    CORRECT = "correct"
-    VALIDATE = "validate"
-    TURNOUT = "turnout"
-    PROXY = "proxy"
-    CONFIRM = "confirm"
-    APPROVE = "approve"
-    WITHDRAW = "withdraw"
-    REJECT = "reject"
-    READ = "read"
-    VIEW = "view"
-    AUDIT = "audit"
-    ACKNOWLEDGE = "acknowledge"
-    MANAGE_ACCOUNTS = "manage-accounts"
-    SESSION = "session"
-
+from schemas.accounts import STEP_UP, Permission, Role
 
 ROLES: Final[dict[Permission, frozenset[Role]]] = {
     Permission.SUBMIT: frozenset({Role.OPERATOR}),
@@ -52,8 +32,6 @@ ROLES: Final[dict[Permission, frozenset[Role]]] = {
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.SESSION: frozenset(Role),
 }
-STEP_UP: Final = frozenset({Permission.CORRECT, Permission.CONFIRM, Permission.APPROVE,
-                            Permission.PROXY, Permission.REJECT, Permission.WITHDRAW})  # fmt: skip
 STEP_UP_WINDOW: Final = dt.timedelta(minutes=5)
 
 

@@ -28,6 +28,32 @@ class Role(StrEnum):
     """Reads everything, writes nothing."""
 
 
+class Permission(StrEnum):
+    """What a request needs; ``domain.authorization`` says which roles have it, where."""
+
+    SUBMIT = "submit"
+    CORRECT = "correct"
+    VALIDATE = "validate"
+    TURNOUT = "turnout"
+    PROXY = "proxy"
+    CONFIRM = "confirm"
+    APPROVE = "approve"
+    WITHDRAW = "withdraw"
+    REJECT = "reject"
+    READ = "read"
+    VIEW = "view"
+    AUDIT = "audit"
+    ACKNOWLEDGE = "acknowledge"
+    MANAGE_ACCOUNTS = "manage-accounts"
+    SESSION = "session"
+
+
+STEP_UP: Final = frozenset({Permission.CORRECT, Permission.CONFIRM, Permission.APPROVE,
+                            Permission.PROXY, Permission.REJECT, Permission.WITHDRAW})  # fmt: skip
+"""Permissions that also need a TOTP code proven in the last few minutes (``/v1/auth/step-up``):
+whatever changes what the paper says or vouches for it."""
+
+
 class _In(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     pass
 

@@ -26,6 +26,7 @@ from domain.turnout import Turnout
 from domain.unit import Unit
 from domain.validation import check
 from schemas import envelope
+from schemas.catalog import handler_of
 from schemas.commands import (
     AcknowledgeAlert,
     ApproveHardWarnings,
@@ -48,10 +49,11 @@ from services.apps.replays import KEY_REUSED, recorded_under, replayed, target_o
 from services.eventstore.eventlog import KeyReusedError
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from eventsourcing.domain import Aggregate
 
+    from schemas.definition import PrecinctDefinition, RoundDefinition
     from schemas.envelope import CommandContext
     from schemas.validation import ProtocolKey
     from services.eventstore.recorders import NatsApplicationRecorder
@@ -59,14 +61,10 @@ if TYPE_CHECKING:
 DEFINITIONS = (Election, Unit, Contest)
 """Read through the definition cache (they change only when a definition file is loaded)."""
 
-ProtocolCommand = (
-    SubmitProtocol
-    | CorrectProtocol
-    | ConfirmProtocol
-    | ApproveHardWarnings
-    | WithdrawConfirmation
-    | RejectProtocol
-)
+Command = (
+    SubmitProtocol | CorrectProtocol | ConfirmProtocol | ApproveHardWarnings
+    | WithdrawConfirmation | RejectProtocol | ReportTurnout | CorrectTurnout | AcknowledgeAlert
+)  # fmt: skip
 
 
 class Protocols(Application[UUID]):
@@ -78,11 +76,14 @@ class Protocols(Application[UUID]):
         self.clock = clock or SystemClock()
         self._definitions = DefinitionCache(self)
 
-    def handle(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout | AcknowledgeAlert,
-               context: CommandContext) -> Outcome:  # fmt: skip
-        """Run one command; a domain refusal or a lost race is an answer, not an exception."""
+    def handle(self, command: Command, context: CommandContext) -> Outcome:
+        """Run one command through its handler (``schemas.catalog``); a domain refusal or a lost
+        race is an answer, not an exception."""
+        handler: Callable[[Any, CommandContext], Outcome] = getattr(self, handler_of(type(command)))
         try:
-            return self._run(command, context)
+            if not isinstance(command, AcknowledgeAlert):
+                self._definitions.refresh(election_id(command.key.election))
+            return handler(command, context)
         except SamePersonError as same:
             return Outcome(status="forbidden", problems=tuple(same.problems))
         except ProtocolRefusedError as refused:
@@ -93,16 +94,6 @@ class Protocols(Application[UUID]):
             race = "someone changed this record at the same moment; read it again and retry"
             problem = refusal("$.key", "protocol.concurrent_change", race)
             return Outcome(status="refused", problems=(problem,))
-
-    def _run(self, command: ProtocolCommand | ReportTurnout | CorrectTurnout | AcknowledgeAlert,
-             context: CommandContext) -> Outcome:  # fmt: skip
-        if not isinstance(command, AcknowledgeAlert):
-            self._definitions.refresh(election_id(command.key.election))
-        if isinstance(command, ReportTurnout | CorrectTurnout):
-            return self._turnout(command, context)
-        if isinstance(command, AcknowledgeAlert):
-            return self._acknowledge(command, context)
-        return self._protocol(command, context)
 
     def recorded(self, command: Any, key: str, fingerprint: str) -> Outcome | None:
         """The outcome ``command`` got when it was recorded under ``key``, marked replayed; a
@@ -169,49 +160,65 @@ class Protocols(Application[UUID]):
         )
         return found
 
-    # Protocols.
+    # Protocols: the handlers of ``schemas.catalog.COMMANDS``.
 
-    def _protocol(self, command: ProtocolCommand, context: CommandContext) -> Outcome:
+    def submit(self, command: SubmitProtocol, context: CommandContext) -> Outcome:
         key = command.key
         existing = self.protocol(key)
-        if isinstance(command, SubmitProtocol):
-            if existing is not None:
-                exists = f"version {existing.current.number} exists; send a correction"
-                raise refused("$.key", "protocol.already_submitted", exists)
-            setting = protocol_setting(self._get, key)
-            _check_form(setting.contest.shape.form, command.content.form)
-            profile = profile_for(setting.election.info.rules_profile, command.content.form)
-            protocol = Protocol.submit(
-                key, command.content, setting.context, profile, entered_by=context.actor
-            )
-        else:
-            if existing is None:
-                raise refused("$.key", "protocol.not_submitted", "no protocol was submitted here")
-            protocol = existing
-            self._apply(protocol, command, context)
-        recordings = self.save(protocol, context=context, routing={protocol.id: _routing(key)})
-        return _outcome_of(protocol, command, recordings[-1].notification.id if recordings else 0)
+        if existing is not None:
+            exists = f"version {existing.current.number} exists; send a correction"
+            raise refused("$.key", "protocol.already_submitted", exists)
+        setting = protocol_setting(self._get, key)
+        _check_form(setting.contest.shape.form, command.content.form)
+        profile = profile_for(setting.election.info.rules_profile, command.content.form)
+        protocol = Protocol.submit(
+            key, command.content, setting.context, profile, entered_by=context.actor
+        )
+        return self._save_protocol(protocol, command, context)
 
-    def _apply(self, protocol: Protocol, command: ProtocolCommand, context: CommandContext) -> None:
-        if isinstance(command, CorrectProtocol):
-            setting = protocol_setting(self._get, command.key)
-            _check_form(setting.contest.shape.form, command.content.form)
-            profile = profile_for(setting.election.info.rules_profile, command.content.form)
-            protocol.correct(command.content, command.reason, setting.context, profile,
-                             command.expected_version, entered_by=context.actor)  # fmt: skip
-        elif isinstance(command, ConfirmProtocol):
-            voucher = self._voucher(command.key, context)
-            if command.entry is not None:
-                protocol.confirm_by_blind_entry(command.entry, voucher)
-            else:
-                protocol.confirm_by_control_code(command.control_code, voucher)
-        elif isinstance(command, ApproveHardWarnings):
-            voucher = self._voucher(command.key, context)
-            protocol.approve_hard_warnings(command.control_code, voucher)
-        elif isinstance(command, WithdrawConfirmation):
-            protocol.withdraw_confirmation(command.reason)
-        elif isinstance(command, RejectProtocol):
-            protocol.reject(command.reason)
+    def correct(self, command: CorrectProtocol, context: CommandContext) -> Outcome:
+        protocol = self._submitted(command.key)
+        setting = protocol_setting(self._get, command.key)
+        _check_form(setting.contest.shape.form, command.content.form)
+        profile = profile_for(setting.election.info.rules_profile, command.content.form)
+        protocol.correct(command.content, command.reason, setting.context, profile,
+                         command.expected_version, entered_by=context.actor)  # fmt: skip
+        return self._save_protocol(protocol, command, context)
+
+    def confirm(self, command: ConfirmProtocol, context: CommandContext) -> Outcome:
+        protocol = self._submitted(command.key)
+        voucher = self._voucher(command.key, context)
+        if command.entry is not None:
+            protocol.confirm_by_blind_entry(command.entry, voucher)
+        else:
+            protocol.confirm_by_control_code(command.control_code, voucher)
+        return self._save_protocol(protocol, command, context)
+
+    def approve(self, command: ApproveHardWarnings, context: CommandContext) -> Outcome:
+        protocol = self._submitted(command.key)
+        protocol.approve_hard_warnings(command.control_code, self._voucher(command.key, context))
+        return self._save_protocol(protocol, command, context)
+
+    def withdraw(self, command: WithdrawConfirmation, context: CommandContext) -> Outcome:
+        protocol = self._submitted(command.key)
+        protocol.withdraw_confirmation(command.reason)
+        return self._save_protocol(protocol, command, context)
+
+    def reject(self, command: RejectProtocol, context: CommandContext) -> Outcome:
+        protocol = self._submitted(command.key)
+        protocol.reject(command.reason)
+        return self._save_protocol(protocol, command, context)
+
+    def _submitted(self, key: ProtocolKey) -> Protocol:
+        existing = self.protocol(key)
+        if existing is None:
+            raise refused("$.key", "protocol.not_submitted", "no protocol was submitted here")
+        return existing
+
+    def _save_protocol(self, protocol: Protocol, command: Any, context: CommandContext) -> Outcome:
+        routing = {protocol.id: _routing(protocol.key)}
+        recordings = self.save(protocol, context=context, routing=routing)
+        return _outcome_of(protocol, command, recordings[-1].notification.id if recordings else 0)
 
     def _voucher(self, key: ProtocolKey, context: CommandContext) -> Voucher:
         """Who vouches. Separation of duties binds accounts; the local operator's CLI on the
@@ -225,7 +232,7 @@ class Protocols(Application[UUID]):
 
     # Alerts.
 
-    def _acknowledge(self, command: AcknowledgeAlert, context: CommandContext) -> Outcome:
+    def acknowledge_alert(self, command: AcknowledgeAlert, context: CommandContext) -> Outcome:
         election, _, rest = command.key.alert.partition("|")
         if not rest.startswith(command.key.teryt + "|"):
             raise refused("$.key.alert", "alert.not_in_gmina",
@@ -241,25 +248,36 @@ class Protocols(Application[UUID]):
 
     # Turnout.
 
-    def _turnout(self, command: ReportTurnout | CorrectTurnout, context: CommandContext) -> Outcome:
+    def report_turnout(self, command: ReportTurnout, context: CommandContext) -> Outcome:
+        k = command.key
+        election, voting, precinct = self._turnout_setting(command)
+        turnout = self.turnout(k.election, k.teryt, k.precinct, k.round)
+        turnout = turnout or Turnout.open(k.election, k.teryt, k.precinct, k.round)
+        turnout.report(command.report, voting=voting, now=self.clock.now(),
+                       **_turnout_rules(election, precinct))  # fmt: skip
+        return self._save_turnout(turnout, command, context)
+
+    def correct_turnout(self, command: CorrectTurnout, context: CommandContext) -> Outcome:
+        k = command.key
+        election, _, precinct = self._turnout_setting(command)
+        turnout = self.turnout(k.election, k.teryt, k.precinct, k.round)
+        if turnout is None:
+            raise refused("$.report.hour", "turnout.not_reported", "nothing to correct")
+        turnout.correct(command.report, command.reason, **_turnout_rules(election, precinct))
+        return self._save_turnout(turnout, command, context)
+
+    def _turnout_setting(
+        self, command: ReportTurnout | CorrectTurnout
+    ) -> tuple[Election, RoundDefinition, PrecinctDefinition]:
+        """The election, its voting hours and the precinct a turnout report is about."""
         k = command.key
         election, voting, _, precinct = precinct_setting(
             self._get, k.election, k.teryt, k.precinct, k.round
         )
-        profile = profile_for(election.info.rules_profile, "")
-        turnout = self.turnout(k.election, k.teryt, k.precinct, k.round)
-        common: dict[str, Any] = {
-            "precinct_type": precinct.type,
-            "estimate": precinct.eligible_voters or None,
-            "profile": profile,
-        }
-        if isinstance(command, CorrectTurnout):
-            if turnout is None:
-                raise refused("$.report.hour", "turnout.not_reported", "nothing to correct")
-            turnout.correct(command.report, command.reason, **common)
-        else:
-            turnout = turnout or Turnout.open(k.election, k.teryt, k.precinct, k.round)
-            turnout.report(command.report, voting=voting, now=self.clock.now(), **common)
+        return election, voting, precinct
+
+    def _save_turnout(self, turnout: Turnout, command: Any, context: CommandContext) -> Outcome:
+        k = command.key
         routing = RoutingKeys(election=k.election, gmina=k.teryt, precinct=str(k.precinct),
                               round=str(k.round))  # fmt: skip
         recordings = self.save(turnout, context=context, routing={turnout.id: routing})
@@ -293,6 +311,15 @@ def _outcome_of(aggregate: Any, command: Any, sequence: int) -> Outcome:
                        findings=reported.findings, late=reported.late)  # fmt: skip
     return Outcome(status="accepted", aggregate_id=str(aggregate.id), sequence=sequence,
                    state="acknowledged")  # fmt: skip
+
+
+def _turnout_rules(election: Election, precinct: PrecinctDefinition) -> dict[str, Any]:
+    """What a turnout report is judged against: the precinct's type and estimate, the rules."""
+    return {
+        "precinct_type": precinct.type,
+        "estimate": precinct.eligible_voters or None,
+        "profile": profile_for(election.info.rules_profile, ""),
+    }
 
 
 def _protocol_id(key: ProtocolKey) -> UUID:

@@ -4,7 +4,7 @@ Written to ``schemas/jsonschema/`` and committed, so a change to a wire type sho
 review; ``--check`` (run in CI) fails when the committed files are not what the types generate.
 
 * ``election-definition.v1.json``: the definition file of ``tally election load``;
-* ``commands.v1.json``: protocol and turnout commands and their outcome;
+* ``commands.v1.json``: the command service's requests and answers (``schemas.catalog``);
 * ``validation-request.v1.json``: what ``tally protocol validate`` reads;
 * ``events.v1.json``: the payload of every stored event type, under its tag;
 * ``asyncapi.v1.json``: the command service's AsyncAPI document, as FastStream generates it.
@@ -20,24 +20,17 @@ from typing import Any
 
 import msgspec
 
-from schemas import commands
+from schemas import catalog
 from schemas.definition import ElectionDefinition
 from schemas.events import BY_TAG
 from schemas.validation import ValidationRequest
 from services.commands.service import asyncapi_json
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas" / "jsonschema"
-COMMANDS = (
-    commands.SubmitProtocol,
-    commands.CorrectProtocol,
-    commands.ConfirmProtocol,
-    commands.ApproveHardWarnings,
-    commands.WithdrawConfirmation,
-    commands.RejectProtocol,
-    commands.ReportTurnout,
-    commands.CorrectTurnout,
-    commands.Outcome,
+COMMANDS = tuple(
+    dict.fromkeys(kind for row in catalog.COMMANDS for kind in (row.request, row.reply))
 )
+"""Every request type of the command service and every answer, in the catalogue's order."""
 
 
 def generated() -> dict[str, str]:
@@ -46,7 +39,9 @@ def generated() -> dict[str, str]:
         "election-definition.v1.json": _dump(
             _titled(ElectionDefinition, "Tally election definition file, format v1")
         ),
-        "commands.v1.json": _dump(_union_schema(COMMANDS, "Tally commands and their outcome")),
+        "commands.v1.json": _dump(
+            _union_schema(COMMANDS, "Tally commands, queries and their answers")
+        ),
         "validation-request.v1.json": _dump(
             _titled(ValidationRequest, "tally protocol validate: a protocol with its context")
         ),

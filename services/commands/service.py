@@ -27,22 +27,12 @@ from faststream.nats import NatsBroker, NatsMessage
 from faststream.security import SASLPlaintext
 from faststream.specification import AsyncAPI
 
-from domain.authorization import Permission, refusal
+from domain.authorization import refusal
 from domain.clock import Clock, SystemClock
 from domain.decoding import DecodeError, decode_json
 from schemas import envelope, subjects
-from schemas.commands import (
-    AcknowledgeAlert,
-    ApproveHardWarnings,
-    ConfirmProtocol,
-    CorrectProtocol,
-    CorrectTurnout,
-    Outcome,
-    RejectProtocol,
-    ReportTurnout,
-    SubmitProtocol,
-    WithdrawConfirmation,
-)
+from schemas.catalog import Endpoint, Kind, Service, endpoint_for, subjects_of
+from schemas.commands import Outcome
 from schemas.envelope import CommandContext
 from schemas.problems import Problem
 from schemas.replies import Reply
@@ -51,7 +41,6 @@ from services.apps.actors import account_actor
 from services.apps.protocols import Protocols
 from services.apps.replays import request_hash
 from services.commands.accounts.passwords import Passwords
-from services.commands.accounts.service import REQUESTS as AUTH_REQUESTS
 from services.commands.accounts.service import AuthService
 from services.eventstore.settings import DEFAULT_NATS_URL
 
@@ -62,41 +51,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("commands")
 
-COMMANDS: Final[dict[str, type[Any]]] = {
-    subjects.SUBMIT: SubmitProtocol,
-    subjects.CORRECT: CorrectProtocol,
-    subjects.CONFIRM: ConfirmProtocol,
-    subjects.APPROVE: ApproveHardWarnings,
-    subjects.WITHDRAW: WithdrawConfirmation,
-    subjects.REJECT: RejectProtocol,
-    subjects.TURNOUT_REPORT: ReportTurnout,
-    subjects.TURNOUT_CORRECT: CorrectTurnout,
-    subjects.ACKNOWLEDGE_ALERT: AcknowledgeAlert,
-}
-QUERIES: Final[dict[str, type[Any]]] = {
-    subjects.VALIDATE: SubmitProtocol,
-    subjects.GET_PROTOCOL: ProtocolKey,
-}
-PERMISSIONS: Final[dict[str, Permission]] = {
-    subjects.SUBMIT: Permission.SUBMIT,
-    subjects.CORRECT: Permission.CORRECT,
-    subjects.CONFIRM: Permission.CONFIRM,
-    subjects.APPROVE: Permission.APPROVE,
-    subjects.WITHDRAW: Permission.WITHDRAW,
-    subjects.REJECT: Permission.REJECT,
-    subjects.TURNOUT_REPORT: Permission.TURNOUT,
-    subjects.TURNOUT_CORRECT: Permission.TURNOUT,
-    subjects.ACKNOWLEDGE_ALERT: Permission.ACKNOWLEDGE,
-    subjects.VALIDATE: Permission.VALIDATE,
-    subjects.GET_PROTOCOL: Permission.READ,
-}
-"""What each request needs. Entry on the commission's behalf (channel ``proxy``) needs
-``Permission.PROXY`` instead of submit or correct."""
-PROXY_CHANNEL: Final = "proxy"
-RACES: Final = frozenset(
-    {"protocol.concurrent_change", "protocol.already_submitted", "turnout.already_reported"}
-)
-"""Refusals a concurrent request under the same key may have caused: it won, its answer is ours."""
 WORKERS: Final = int(os.environ.get("TALLY_COMMAND_WORKERS", "32"))
 """Requests one instance handles at once. A command spends most of its time waiting for the
 store's fsynced acknowledgements, so many run side by side; commands on one protocol are still
@@ -156,38 +110,38 @@ class CommandService:
     async def _answer(
         self, subject: str, body: bytes, context: CommandContext, headers: dict[str, str]
     ) -> Reply:
-        kind = COMMANDS.get(subject) or QUERIES[subject]
+        endpoint = endpoint_for(subject, context.channel)
         try:
-            request = decode_json(body, kind)
+            request = decode_json(body, endpoint.request)
         except DecodeError as error:
             return _outcome(Outcome(status="invalid", problems=tuple(error.problems)))
-        forbidden = await self._forbidden(subject, request, context, headers)
+        forbidden = await self._forbidden(endpoint, request, context, headers)
         if forbidden is not None:
             return _outcome(forbidden)
-        if subject in QUERIES:
-            return await self._query(subject, request)
+        if endpoint.kind is Kind.QUERY:
+            return await self._query(endpoint, request)
         if not context.idempotency_key:
             return _outcome(await self._run(request, context))
         return await self._idempotent(subject, request, context)
 
-    async def _query(self, subject: str, request: Any) -> Reply:
-        if subject == subjects.VALIDATE:
-            report = await asyncio.to_thread(self.protocols.validate, request)
-            return Reply(msgspec.json.encode(report), "ok")
-        view = await asyncio.to_thread(self.protocols.view, request)
-        if view is None:
+    async def _query(self, endpoint: Endpoint, request: Any) -> Reply:
+        answer = await asyncio.to_thread(getattr(self.protocols, endpoint.handler), request)
+        if answer is None:
             return _outcome(Outcome(status="not-found"))
-        return Reply(msgspec.json.encode(view), "ok")
+        if isinstance(answer, Outcome):
+            return _outcome(answer)
+        return Reply(msgspec.json.encode(answer), "ok")
 
     async def _forbidden(
-        self, subject: str, request: Any, context: CommandContext, headers: dict[str, str]
+        self, endpoint: Endpoint, request: Any, context: CommandContext, headers: dict[str, str]
     ) -> Outcome | None:
         """The place is checked here, on the command as decoded for execution, so no other
         reading of the body can disagree with the one that runs: an operator acts only for
-        their own precincts, a coordinator only in their gmina (``domain.authorization``)."""
+        their own precincts, a coordinator only in their gmina (``domain.authorization``). The
+        permission is the catalogue row's: a proxy entry needs the proxy permission."""
         actor = account_actor(headers)
-        proxy = context.channel == PROXY_CHANNEL and subject in (subjects.SUBMIT, subjects.CORRECT)
-        permission = Permission.PROXY if proxy else PERMISSIONS[subject]
+        permission = endpoint.permission
+        assert permission is not None  # every command-service row needs one
         key = request if isinstance(request, ProtocolKey) else request.key
         reason = (
             "commands are taken from logged-in accounts only"
@@ -198,9 +152,11 @@ class CommandService:
             return None
         login = actor.login if actor is not None else context.actor
         await self.auth.record_access_denied(
-            login, reason, headers.get(subjects.CLIENT_ADDRESS, "unknown"), f"{subject} {key}"
-        )
-        log.info("commands.forbidden", subject=subject, actor=context.actor, reason=reason)
+            login, reason, headers.get(subjects.CLIENT_ADDRESS, "unknown"),
+            f"{endpoint.subject} {key}",
+        )  # fmt: skip
+        log.info("commands.forbidden", subject=endpoint.subject, actor=context.actor,
+                 reason=reason)  # fmt: skip
         return Outcome(
             status="forbidden",
             problems=(Problem(path="$.key", rule="auth.forbidden", message=reason),),
@@ -209,8 +165,8 @@ class CommandService:
     async def _idempotent(self, subject: str, request: Any, context: CommandContext) -> Reply:
         """Under an Idempotency-Key: the recorded answer if the log has one
         (``services.apps.replays``), else run the command, its events carrying the key and the
-        request's hash. A refusal that another request under the same key may explain (they
-        raced) is looked up again."""
+        request's hash. A refusal is looked up again: another request under the same key may
+        have won a race with this one."""
         key = context.idempotency_key
         fingerprint = request_hash(subject, msgspec.json.encode(request))
         recorded = await asyncio.to_thread(self.protocols.recorded, request, key, fingerprint)
@@ -218,7 +174,9 @@ class CommandService:
             return _outcome(recorded)
         keyed = msgspec.structs.replace(context, request_hash=fingerprint)
         outcome = await self._run(request, keyed)
-        if outcome.status == "refused" and {p.rule for p in outcome.problems} & RACES:
+        if outcome.status == "refused":
+            # Any refusal may be a concurrent request under the same key having won (a change
+            # at the same moment, a correction that is now no change at all): its answer is ours.
             recorded = await asyncio.to_thread(self.protocols.recorded, request, key, fingerprint)
         return _outcome(recorded or outcome)
 
@@ -280,14 +238,13 @@ def _broker(url: str, credentials: dict[str, Any], answer: Answer, auth: Answer)
     if "user" in options:
         options["security"] = SASLPlaintext(options.pop("user"), options.pop("password"))
     broker = NatsBroker(url, logger=None, **options)
-    for subject, kind in {**COMMANDS, **QUERIES}.items():
-        _subscribe(broker, answer, subject, kind)
-    for subject, kind in AUTH_REQUESTS.items():
-        _subscribe(broker, auth, subject, kind)
+    for service, responder in ((Service.COMMANDS, answer), (Service.ACCOUNTS, auth)):
+        for subject, endpoint in subjects_of(service).items():
+            _subscribe(broker, responder, subject, endpoint)
     return broker
 
 
-def _subscribe(broker: NatsBroker, answer: Answer, subject: str, kind: type[Any]) -> None:
+def _subscribe(broker: NatsBroker, answer: Answer, subject: str, endpoint: Endpoint) -> None:
     async def handle(body: bytes, message: NatsMessage) -> Response:
         reply = await answer(subject, body, dict(message.headers))
         return Response(reply.body, headers=reply.headers)
@@ -298,5 +255,6 @@ def _subscribe(broker: NatsBroker, answer: Answer, subject: str, kind: type[Any]
         max_workers=WORKERS,
         decoder=_raw,
         title=subject,
-        description=f"Request: {kind.__name__} (JSON).",
+        description=f"{endpoint.summary}. Request: {endpoint.request.__name__}; reply: "
+        f"{endpoint.reply.__name__} (JSON).",
     )(handle)

@@ -10,7 +10,6 @@ from litestar import Litestar, MediaType, Request, get
 from litestar.openapi import OpenAPIConfig
 
 from services.gateway.auth import authorize
-from services.gateway.auth_routes import AUTH_ROUTES
 from services.gateway.documents import DocumentJson, OperationsPage
 from services.gateway.headers import security_headers
 from services.gateway.limits import inflight_limit
@@ -51,7 +50,7 @@ def create_app(
     """``asyncapi_document``: the command service's AsyncAPI document to publish (the
     composition root passes it; the gateway knows the command service only through NATS)."""
     app = Litestar(
-        route_handlers=[*ROUTES, *AUTH_ROUTES, *VIEW_ROUTES, asyncapi],
+        route_handlers=[*ROUTES, *VIEW_ROUTES, asyncapi],
         guards=[authorize],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers, inflight_limit(max_inflight), _access_log],

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 from litestar.exceptions import HTTPException
 
-from domain.authorization import Actor, Permission, needs_step_up, refusal
+from domain.authorization import Actor, needs_step_up, refusal
 from domain.clock import SystemClock
 from schemas import subjects
-from schemas.accounts import AccessDenied, Role
+from schemas.accounts import AccessDenied, Permission, Role
 from services.gateway.clients import client_address
 
 if TYPE_CHECKING:

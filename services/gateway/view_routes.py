@@ -12,8 +12,8 @@ from litestar import Request, Response, get
 from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, QueryParameter
 
-from domain.authorization import Permission
 from schemas import subjects
+from schemas.accounts import Permission
 from schemas.commands import Outcome
 from schemas.problems import Problem
 from schemas.views import (

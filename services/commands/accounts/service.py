@@ -12,6 +12,8 @@ import asyncio
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
@@ -37,6 +39,7 @@ from schemas.accounts import (
     SessionGrant,
     StepUp,
 )
+from schemas.catalog import Service, subjects_of
 from schemas.envelope import CommandContext
 from schemas.replies import Reply
 from services.apps.accounts import Accounts
@@ -65,18 +68,28 @@ log = structlog.get_logger("accounts")
 ACTIVATION_VALID: Final = dt.timedelta(hours=24)
 DECOY_TOTP: Final = totp.new_secret()
 FAILED: Final = AuthAnswer(status="failed", reason="login failed")
+LOG_IN_FIRST: Final = AuthAnswer(status="forbidden", reason="log in first")
 
 
-REQUESTS: Final[dict[str, type[Any]]] = {
-    subjects.CREATE_ACCOUNT: CreateAccount,
-    subjects.RESET_ACCOUNT: AccountAction,
-    subjects.UNLOCK_ACCOUNT: AccountAction,
-    subjects.ACTIVATE: Activate,
-    subjects.LOGIN: LogIn,
-    subjects.STEP_UP: StepUp,
-    subjects.LOGOUT: AccountAction,
-    subjects.ACCESS_DENIED: AccessDenied,
-}
+@dataclass(frozen=True)
+class Caller:
+    """Who asks, as the gateway says: the client's address, the session token (step-up, logout)
+    and the logged-in account (account management)."""
+
+    address: str
+    token: str
+    actor: Actor | None
+
+    @classmethod
+    def of(cls, headers: dict[str, str]) -> Caller:
+        return cls(
+            address=headers.get(subjects.CLIENT_ADDRESS, "unknown"),
+            token=headers.get(subjects.SESSION_TOKEN, ""),
+            actor=account_actor(headers),
+        )
+
+
+Handler = Callable[[Any, Caller], Awaitable[AuthAnswer]]
 
 
 def _activate(
@@ -116,6 +129,12 @@ class AuthService:
         self._totp_used: KvBucket | None = None
         self.security: SecurityLog | None = None
         self._background: set[asyncio.Task[None]] = set()
+        self._endpoints = subjects_of(Service.ACCOUNTS)
+        self._handlers: dict[str, Handler] = {
+            subject: getattr(self, endpoint.handler)
+            for subject, endpoint in self._endpoints.items()
+        }
+        """The catalogue's handlers, resolved once: a row naming no method fails here."""
 
     async def start(self) -> None:
         self._nc = await connect(self.settings, name="tally-accounts")
@@ -141,45 +160,21 @@ class AuthService:
         self.accounts.close()
 
     async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> Reply:
+        """The reply to one request on a subject of ``schemas.catalog.ACCOUNTS``; never raises."""
+        endpoint = self._endpoints[subject]
         try:
-            request = decode_json(body, REQUESTS[subject])
+            request = decode_json(body, endpoint.request)
         except DecodeError as error:
             reason = "; ".join(f"{p.path} [{p.rule}] {p.message}" for p in error.problems)
             return _reply(AuthAnswer(status="invalid", reason=reason))
         try:
-            answer = await self._dispatch(subject, request, headers)
+            answer = await self._handlers[subject](request, Caller.of(headers))
         except AccountError as error:
             answer = AuthAnswer(status="refused", reason=str(error))
         except Exception:
             log.exception("accounts.failed", subject=subject)
             answer = AuthAnswer(status="error", reason="unexpected failure; retry")
         return _reply(answer)
-
-    async def _dispatch(self, subject: str, request: Any, headers: dict[str, str]) -> AuthAnswer:
-        address = headers.get(subjects.CLIENT_ADDRESS, "unknown")
-        token = headers.get(subjects.SESSION_TOKEN, "")
-        if subject == subjects.LOGIN:
-            return await self.login(request, address)
-        if subject == subjects.ACTIVATE:
-            return await self.activate(request, address)
-        if subject == subjects.STEP_UP:
-            return await self.step_up(token, request.totp, address)
-        if subject == subjects.LOGOUT:
-            await self._sessions().close(token)
-            return AuthAnswer(status="ok")
-        if subject == subjects.ACCESS_DENIED:
-            await self.record_access_denied(request.login, request.reason, address, request.target)
-            return AuthAnswer(status="ok")
-        return await self._management(subject, request, account_actor(headers), address)
-
-    async def _management(
-        self, subject: str, request: Any, actor: Actor | None, address: str
-    ) -> AuthAnswer:
-        if actor is None:
-            return AuthAnswer(status="forbidden", reason="log in first")
-        if subject == subjects.CREATE_ACCOUNT:
-            return await self.create(request, actor, address)
-        return await self.manage(subject, request.login, actor, address)
 
     def _keyring(self) -> Keyring:
         if self.keyring is None:
@@ -198,10 +193,14 @@ class AuthService:
 
     # Account management.
 
-    async def create(self, command: CreateAccount, actor: Actor, address: str) -> AuthAnswer:
+    async def create_account(self, command: CreateAccount, caller: Caller) -> AuthAnswer:
+        actor = caller.actor
+        if actor is None:
+            return LOG_IN_FIRST
         refusal = may_manage(actor, command.role, command.gmina)
         if refusal:
-            await self._record(actor.login, "access-denied", refusal, address, command.login)
+            await self._record(actor.login, "access-denied", refusal, caller.address,
+                               command.login)  # fmt: skip
             return AuthAnswer(status="forbidden", reason=refusal)
         return await asyncio.to_thread(
             self.open_account, command, f"account:{actor.login}", actor.role.value
@@ -233,32 +232,50 @@ class AuthService:
         )
         return AuthAnswer(status="ok", slip=slip)
 
-    async def manage(self, subject: str, login: str, actor: Actor, address: str) -> AuthAnswer:
+    async def reset_account(self, command: AccountAction, caller: Caller) -> AuthAnswer:
+        """A new activation slip; the account's sessions end."""
+        found = await self._managed(command.login, caller)
+        if isinstance(found, AuthAnswer):
+            return found
+        account, actor = found
+        await self._sessions().revoke_all(str(account.id), self.clock.now())
+        await self._throttle().clear(account.login)
+        return await asyncio.to_thread(
+            self._issue, account, f"account:{actor.login}", actor.role.value
+        )
+
+    async def unlock_account(self, command: AccountAction, caller: Caller) -> AuthAnswer:
+        found = await self._managed(command.login, caller)
+        if isinstance(found, AuthAnswer):
+            return found
+        account, actor = found
+        if account.status is AccountStatus.LOCKED:
+            account.unlock(f"account:{actor.login}")
+            await asyncio.to_thread(self._save, account, actor)
+        await self._throttle().clear(account.login)
+        return AuthAnswer(status="ok")
+
+    async def _managed(self, login: str, caller: Caller) -> tuple[Account, Actor] | AuthAnswer:
+        """The account ``caller`` may manage, or the answer why not."""
+        actor = caller.actor
+        if actor is None:
+            return LOG_IN_FIRST
         account = await asyncio.to_thread(self.accounts.account, login)
         if account is None:
             return AuthAnswer(status="refused", reason=f"no account {login}")
         refusal = may_manage(actor, account.role, account.gmina)
         if refusal:
-            await self._record(actor.login, "access-denied", refusal, address, login)
+            await self._record(actor.login, "access-denied", refusal, caller.address, login)
             return AuthAnswer(status="forbidden", reason=refusal)
-        by = f"account:{actor.login}"
-        if subject == subjects.UNLOCK_ACCOUNT:
-            if account.status is AccountStatus.LOCKED:
-                account.unlock(by)
-                await asyncio.to_thread(self._save, account, actor)
-            await self._throttle().clear(login)
-            return AuthAnswer(status="ok")
-        await self._sessions().revoke_all(str(account.id), self.clock.now())
-        await self._throttle().clear(login)
-        return await asyncio.to_thread(self._issue, account, by, actor.role.value)
+        return account, actor
 
     # Activation and login.
 
-    async def activate(self, command: Activate, address: str) -> AuthAnswer:
+    async def activate(self, command: Activate, caller: Caller) -> AuthAnswer:
         """Set the password and enrol TOTP with the one-time code. Throttled like logins, and the
         same work whatever is wrong: the password is hashed before the code is judged, for an
         account that does not exist too, so the answer's time tells nothing."""
-        login, now = command.login, self.clock.now()
+        login, now, address = command.login, self.clock.now(), caller.address
         wait = await self._throttle().wait(login, address, now)
         if wait:
             return AuthAnswer(
@@ -288,8 +305,8 @@ class AuthService:
             enrollment=Enrollment(login=account.login, totp_secret=secret, otpauth_uri=uri),
         )
 
-    async def login(self, command: LogIn, address: str) -> AuthAnswer:
-        login, now = command.login.lower(), self.clock.now()
+    async def login(self, command: LogIn, caller: Caller) -> AuthAnswer:
+        login, now, address = command.login.lower(), self.clock.now(), caller.address
         wait = await self._throttle().wait(login, address, now)
         if wait:
             return AuthAnswer(
@@ -337,14 +354,14 @@ class AuthService:
             return False
         return await self._claim_step(str(real.id), step) if claim else True
 
-    async def step_up(self, token: str, code: str, address: str) -> AuthAnswer:
+    async def step_up(self, command: StepUp, caller: Caller) -> AuthAnswer:
         """A fresh TOTP proof for this session, throttled and counted like a login: wrong codes
         delay the next proof, lock the account at the tenth (ending its sessions) and are each
         a security event."""
-        now = self.clock.now()
+        now, token, address, code = self.clock.now(), caller.token, caller.address, command.totp
         session = await self._sessions().get(token, now)
         if session is None:
-            return AuthAnswer(status="forbidden", reason="log in first")
+            return LOG_IN_FIRST
         login = session.login
         wait = await self._throttle().wait(login, address, now)
         if wait:
@@ -412,6 +429,16 @@ class AuthService:
             except IntegrityError:
                 continue
             return
+
+    async def logout(self, _command: AccountAction, caller: Caller) -> AuthAnswer:
+        await self._sessions().close(caller.token)
+        return AuthAnswer(status="ok")
+
+    async def access_denied(self, report: AccessDenied, caller: Caller) -> AuthAnswer:
+        """A gateway's refusal, kept as a security event of the account that was refused."""
+        await self.record_access_denied(report.login, report.reason, caller.address,
+                                        report.target)  # fmt: skip
+        return AuthAnswer(status="ok")
 
     async def record_access_denied(
         self, login: str, reason: str, address: str, target: str = ""
