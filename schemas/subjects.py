@@ -8,7 +8,10 @@ the same key and body gets the first answer), ``Tally-Actor``, ``Tally-Role``, `
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 PREFIX: Final = "tally.v1"
 QUEUE: Final = "tally-commands"
@@ -46,3 +49,18 @@ SESSION_TOKEN: Final = "Tally-Session"  # noqa: S105 - a header name, not a secr
 CLIENT_ADDRESS: Final = "Tally-Client-Address"
 ACTOR_GMINA: Final = "Tally-Actor-Gmina"
 ACTOR_PRECINCTS: Final = "Tally-Actor-Precincts"
+"""Whom a gateway vouches for, beside ``Tally-Actor`` and ``Tally-Role``: the account's gmina and
+its precincts (``encode_precincts``), so the services check places without a session lookup."""
+
+
+def encode_precincts(precincts: Sequence[int]) -> str:
+    """The ``Tally-Actor-Precincts`` value: the numbers, comma-separated."""
+    return ",".join(map(str, precincts))
+
+
+def decode_precincts(written: str) -> tuple[int, ...] | None:
+    """The precincts of a ``Tally-Actor-Precincts`` value; None when it does not read."""
+    numbers = [part for part in written.split(",") if part]
+    if not all(part.isdigit() for part in numbers):
+        return None
+    return tuple(int(part) for part in numbers)

@@ -14,9 +14,12 @@ from domain.definition_plan import Recorded, plan_load
 from domain.election import Election
 from domain.unit import Unit
 from schemas.definition import ElectionDefinition
+from schemas.envelope import CommandContext
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 GMINA = "021501"
+OPERATOR = CommandContext(actor="local-operator:test@host", role="local-operator", channel="cli")
+"""The local operator at a test machine: who loads definitions and enters protocols in tests."""
 CITY = "026101"
 
 
@@ -145,3 +148,12 @@ def recorded_from(document: dict[str, Any]) -> Recorded:
         elif isinstance(aggregate, Contest):
             recorded.contests[aggregate.shape.contest] = aggregate
     return recorded
+
+
+def load(app: Any, document: dict[str, Any]) -> int:
+    """Record ``document`` through an elections application; the number of events it wrote."""
+    plan = app.plan(decode(document), digest="test")
+    assert [] == plan.problems
+    count: int = plan.event_count
+    app.record(plan, OPERATOR)
+    return count

@@ -6,8 +6,8 @@ import signal
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from services.apps.accounts import bootstrap_admin
 from services.apps.election_load import load_file
-from services.commands.accounts.bootstrap import bootstrap_admin
 from services.common.environment import environment
 from services.nats.server import free_port
 from tests.definitions import EXAMPLES

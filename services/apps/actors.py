@@ -42,14 +42,13 @@ def account_actor(headers: dict[str, str]) -> Actor | None:
     actor = headers.get(envelope.ACTOR, "")
     if not actor.startswith("account:"):
         return None
-    written = headers.get(subjects.ACTOR_PRECINCTS, "")
-    numbers = [p for p in written.split(",") if p]
+    precincts = subjects.decode_precincts(headers.get(subjects.ACTOR_PRECINCTS, ""))
     role = headers.get(envelope.ROLE, "")
-    if not all(p.isdigit() for p in numbers) or role not in Role.__members__.values():
+    if precincts is None or role not in Role.__members__.values():
         return None
     return Actor(
         login=actor.removeprefix("account:"),
         role=Role(role),
         gmina=headers.get(subjects.ACTOR_GMINA) or None,
-        precincts=tuple(int(p) for p in numbers),
+        precincts=precincts,
     )

@@ -14,31 +14,28 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
-from services.eventstore import jsapi
+from services.eventstore.history import history_of
 
 if TYPE_CHECKING:
     from uuid import UUID
 
     from eventsourcing.application import Application
 
-    from services.eventstore.recorders import NatsApplicationRecorder
-
 
 class DefinitionCache:
     def __init__(self, app: Application[Any]) -> None:
         self._app = app
-        recorder: NatsApplicationRecorder = app.recorder  # type: ignore[assignment]
-        self._recorder = recorder
+        self._store = history_of(app.recorder)
         self._entries: dict[UUID, Any] = {}
         self._elections: dict[UUID, int] = {}
-        """Election id -> the sequence of its last event when the cache was (re)filled."""
+        """Election id -> the position of its last event when the cache was (re)filled."""
         self._lock = threading.Lock()
 
     def refresh(self, election: UUID) -> None:
         """Called before a command reads definitions of ``election``."""
         with self._lock:
             seen = self._elections.get(election)
-        if seen is not None and not self._newer(election, seen):
+        if seen is not None and self._store.last_position(election) <= seen:
             return
         aggregate, last = self._read(election)
         with self._lock:
@@ -56,26 +53,10 @@ class DefinitionCache:
             self._entries[aggregate_id] = aggregate
         return aggregate
 
-    def _newer(self, aggregate_id: UUID, last: int) -> bool:
-        log = self._recorder.log
-        found, _ = self._recorder.datastore.run(
-            jsapi.direct_get_batch(
-                self._recorder.datastore.nc,
-                log.stream,
-                start_seq=last + 1,
-                batch=1,
-                subject=log.subject_of(str(aggregate_id)),
-                timeout=self._recorder.datastore.settings.request_timeout_s,
-            )
-        )
-        return bool(found)
-
     def _read(self, aggregate_id: UUID) -> tuple[Any, int]:
-        recorder = self._recorder
-        messages = recorder.datastore.run(recorder.log.read_aggregate(str(aggregate_id)))
+        history = self._store.history(aggregate_id)
         aggregate: Any = None
-        for message in messages:
-            stored = recorder._stored_event(message)  # noqa: SLF001 - the recorder's own mapping
-            event: Any = self._app.mapper.to_domain_event(stored)
+        for recorded in history:
+            event: Any = self._app.mapper.to_domain_event(recorded.event)
             aggregate = event.mutate(aggregate)
-        return aggregate, messages[-1].seq if messages else 0
+        return aggregate, history[-1].position if history else 0

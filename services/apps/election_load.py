@@ -1,9 +1,8 @@
-"""``tally election load FILE``: check a definition file, then record it, all or nothing."""
+"""Loading a definition file: check it, then record it, all or nothing (``tally election load``)."""
 
 from __future__ import annotations
 
 import hashlib
-import sys
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -21,36 +20,41 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("election_load")
 
-EXIT_REFUSED = 1
-
-
-def load_command(path: Path, *, data_dir: Path, check: bool, as_json: bool) -> int:
-    report = load_file(path, data_dir=data_dir, check=check)
-    if as_json:
-        sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
-    else:
-        sys.stdout.write(_render(report))
-    return EXIT_REFUSED if report.status == "refused" else 0
-
 
 def load_file(path: Path, *, data_dir: Path, check: bool = False) -> LoadReport:
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    try:
-        definition = decode_json(data, ElectionDefinition)
-    except DecodeError as error:
-        return LoadReport(
-            status="refused", file=str(path), digest=digest, problems=tuple(error.problems)
-        )
+    """Load into the store of ``data_dir`` (``services.nats.access``); a file that does not
+    decode is refused before any server is reached."""
+    decoded = _decoded(path)
+    if isinstance(decoded, LoadReport):
+        return decoded
     with nats_access(data_dir) as settings:
         app = Elections(env=settings.environment())
         try:
-            return _load(app, definition, path, digest, check=check)
+            return load_definition(app, *decoded, check=check)
         finally:
             app.close()
 
 
-def _load(
+def load_into(app: Elections, path: Path, *, check: bool = False) -> LoadReport:
+    """``load_file`` into an application of the caller's, on any store."""
+    decoded = _decoded(path)
+    if isinstance(decoded, LoadReport):
+        return decoded
+    return load_definition(app, *decoded, check=check)
+
+
+def _decoded(path: Path) -> tuple[ElectionDefinition, Path, str] | LoadReport:
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        return decode_json(data, ElectionDefinition), path, digest
+    except DecodeError as error:
+        return LoadReport(
+            status="refused", file=str(path), digest=digest, problems=tuple(error.problems)
+        )
+
+
+def load_definition(
     app: Elections, definition: ElectionDefinition, path: Path, digest: str, *, check: bool
 ) -> LoadReport:
     code = definition.election.code
@@ -77,17 +81,3 @@ def _load(
     return msgspec.structs.replace(
         base, status="recorded", events=events, saves=saves, aggregates=aggregates
     )
-
-
-def _render(report: LoadReport) -> str:
-    head = f"{report.file}:"
-    if report.status == "refused":
-        lines = [f"{head} refused, {len(report.problems)} problem(s); nothing was recorded"]
-        lines += [f"  {p.path}  [{p.rule}]  {p.message}" for p in report.problems]
-    elif report.status == "unchanged":
-        lines = [f"{head} unchanged: election {report.election} already holds all of it"]
-    else:
-        verb = "would record" if report.status == "checked" else "recorded"
-        summary = f"{report.events} event(s) on {report.aggregates} aggregate(s)"
-        lines = [f"{head} {verb} {summary} of election {report.election}"]
-    return "\n".join(lines) + "\n"

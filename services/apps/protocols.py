@@ -25,7 +25,6 @@ from domain.rules import profile_for
 from domain.turnout import Turnout
 from domain.unit import Unit
 from domain.validation import check
-from schemas import envelope
 from schemas.catalog import handler_of
 from schemas.commands import (
     AcknowledgeAlert,
@@ -47,6 +46,7 @@ from services.apps.definition_cache import DefinitionCache
 from services.apps.elections import Elections
 from services.apps.replays import KEY_REUSED, recorded_under, replayed, target_of
 from services.eventstore.eventlog import KeyReusedError
+from services.eventstore.history import history_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -56,7 +56,6 @@ if TYPE_CHECKING:
     from schemas.definition import PrecinctDefinition, RoundDefinition
     from schemas.envelope import CommandContext
     from schemas.validation import ProtocolKey
-    from services.eventstore.recorders import NatsApplicationRecorder
 
 DEFINITIONS = (Election, Unit, Contest)
 """Read through the definition cache (they change only when a definition file is loaded)."""
@@ -75,6 +74,7 @@ class Protocols(Application[UUID]):
         super().__init__(env)
         self.clock = clock or SystemClock()
         self._definitions = DefinitionCache(self)
+        self._store = history_of(self.recorder)
 
     def handle(self, command: Command, context: CommandContext) -> Outcome:
         """Run one command through its handler (``schemas.catalog``); a domain refusal or a lost
@@ -100,14 +100,11 @@ class Protocols(Application[UUID]):
         conflict when the key recorded another request; None when nothing is recorded under it
         (run it: a refusal recorded nothing and is judged again)."""
         target = target_of(command)
-        recorder: NatsApplicationRecorder = self.recorder  # type: ignore[assignment]
-        messages = recorder.datastore.run(recorder.log.read_aggregate(str(target)))
-        message, conflict = recorded_under(messages, key, fingerprint)
-        if message is None:
+        found, conflict = recorded_under(self._store.history(target), key, fingerprint)
+        if found is None:
             return conflict
-        version = int(message.headers[envelope.AGGREGATE_VERSION])
-        aggregate: Any = self.repository.get(target, version=version)
-        return replayed(_outcome_of(aggregate, command, message.seq))
+        aggregate: Any = self.repository.get(target, version=found.event.originator_version)
+        return replayed(_outcome_of(aggregate, command, found.position))
 
     def validate(self, command: SubmitProtocol) -> ValidationReport | Outcome:
         """Judge a protocol in its recorded setting without writing anything."""

@@ -20,14 +20,13 @@ import msgspec
 
 from domain.alert_review import review_id
 from domain.ids import protocol_id, turnout_id
-from schemas import envelope
 from schemas.commands import AcknowledgeAlert, CorrectTurnout, Outcome, ReportTurnout
 from schemas.problems import Problem
 
 if TYPE_CHECKING:
     from uuid import UUID
 
-    from services.eventstore.jsapi import StoredMessage
+    from services.eventstore.history import Recorded
 
 KEY_REUSED = Problem(path="$", rule="idempotency.key_reused",
                      message="this Idempotency-Key was used for another request")  # fmt: skip
@@ -49,14 +48,14 @@ def target_of(command: Any) -> UUID:
 
 
 def recorded_under(
-    messages: list[StoredMessage], key: str, fingerprint: str
-) -> tuple[StoredMessage | None, Outcome | None]:
+    history: list[Recorded], key: str, fingerprint: str
+) -> tuple[Recorded | None, Outcome | None]:
     """The event recorded under ``key`` (the last of its save), or a conflict when it was
     recorded for another request."""
-    found = [m for m in messages if m.headers.get(envelope.IDEMPOTENCY_KEY) == key]
+    found = [r for r in history if r.idempotency_key == key]
     if not found:
         return None, None
-    if found[-1].headers.get(envelope.REQUEST_HASH) != fingerprint:
+    if found[-1].request_hash != fingerprint:
         return None, Outcome(status="conflict", problems=(KEY_REUSED,))
     return found[-1], None
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from services.common.logging import configure_logging
+from services.serve.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -327,7 +328,12 @@ def _data_dir_argument(parser: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    configure_logging()
+    try:
+        args.settings = Settings.from_env()
+    except SettingsError as error:
+        sys.stderr.write(f"tally: {error}\n")
+        return 2
+    configure_logging(level=args.settings.log_level, fmt=args.settings.log_format)
     log = structlog.get_logger("cli")
     try:
         return _dispatch(args)
@@ -349,12 +355,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from services.serve.process import run
 
-    run(args.data_dir, only=args.only, http_host=args.http_host, http_port=args.http_port)
+    run(args.data_dir, args.settings, only=args.only, http_host=args.http_host,
+        http_port=args.http_port)  # fmt: skip
     return 0
 
 
 def _election(args: argparse.Namespace) -> int:
-    from services.apps.election_load import load_command
+    from services.cli.election import load_command
 
     return load_command(args.file, data_dir=args.data_dir, check=args.check, as_json=args.json)
 
@@ -447,21 +454,19 @@ def _schemas(args: argparse.Namespace) -> int:
 
 def _admin(args: argparse.Namespace) -> int:
     if args.admin_command == "bootstrap":
-        from services.commands.accounts.bootstrap import bootstrap_command
+        from services.cli.admin import bootstrap_command
 
         return bootstrap_command(login=args.login, name=args.name, data_dir=args.data_dir)
     if args.admin_command == "sole-coordinator":
-        from services.cli.sole_coordinator import sole_coordinator_command
+        from services.cli.admin import sole_coordinator_command
 
         return sole_coordinator_command(election=args.election, gmina=args.gmina,
                                         allowed=not args.revoke, reason=args.reason,
                                         data_dir=args.data_dir)  # fmt: skip
     if args.admin_command == "nats-accounts":
-        from services.eventstore.settings import StoreSettings
-        from services.nats.users import deploy_accounts
+        from services.cli.admin import nats_accounts_command
 
-        sys.stdout.write(deploy_accounts(StoreSettings.from_env_os().layout))
-        return 0
+        return nats_accounts_command()
     from services.cli.admin import streams_command
 
     return streams_command(apply=args.apply, data_dir=args.data_dir)

@@ -13,7 +13,6 @@ pulled batch out of order) do not apply; the store manages its streams itself.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -40,21 +39,17 @@ from schemas.validation import ProtocolKey
 from services.apps.actors import account_actor
 from services.apps.protocols import Protocols
 from services.apps.replays import request_hash
-from services.commands.accounts.passwords import Passwords
-from services.commands.accounts.service import AuthService
 from services.eventstore.settings import DEFAULT_NATS_URL
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from nats.aio.client import Client
 
+    from services.commands.accounts.service import AuthService
     from services.eventstore.settings import StoreSettings
 
 log = structlog.get_logger("commands")
 
-WORKERS: Final = int(os.environ.get("TALLY_COMMAND_WORKERS", "32"))
-"""Requests one instance handles at once. A command spends most of its time waiting for the
-store's fsynced acknowledgements, so many run side by side; commands on one protocol are still
-serialised by the store's per-subject optimistic concurrency, never by this number."""
+DEFAULT_WORKERS: Final = 32
 
 
 def context_of(headers: dict[str, str]) -> CommandContext:
@@ -69,21 +64,34 @@ def context_of(headers: dict[str, str]) -> CommandContext:
 
 
 class CommandService:
+    """The protocols application and the accounts service, answering on one NATS connection
+    (the broker's); the applications' recorders share the process's store connection
+    (``services.eventstore.links``)."""
+
     def __init__(
-        self, settings: StoreSettings, *, keys: Path | None, clock: Clock | None = None
+        self,
+        settings: StoreSettings,
+        *,
+        auth: AuthService,
+        workers: int = DEFAULT_WORKERS,
+        clock: Clock | None = None,
     ) -> None:
+        """``workers``: requests handled at once. A command spends most of its time waiting for
+        the store's fsynced acknowledgements, so many run side by side; commands on one protocol
+        are still serialised by the store's per-subject optimistic concurrency, not by this."""
         self.settings = settings
         self.clock = clock or SystemClock()
+        self.workers = workers
         self.protocols = Protocols(env=settings.environment(), clock=self.clock)
-        self.auth = AuthService(settings, clock=self.clock, keys=keys, passwords=Passwords())
+        self.auth = auth
 
-    async def start(self) -> None:
+    async def start(self, nc: Client) -> None:
         # The domain runs in worker threads (it blocks on the store); the default pool has only
         # cpu + 4 threads, too few for requests that mostly wait.
         asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(WORKERS, thread_name_prefix="commands")
+            ThreadPoolExecutor(self.workers, thread_name_prefix="commands")
         )
-        await self.auth.start()
+        await self.auth.start(nc)
 
     async def stop(self) -> None:
         self.protocols.close()
@@ -199,13 +207,19 @@ Answer = Callable[[str, bytes, dict[str, str]], Awaitable[Reply]]
 
 
 def build_app(service: CommandService) -> FastStream:
+    """The service on its broker: the broker's connection is the accounts service's too."""
     settings = service.settings
-    broker = _broker(settings.url, settings.nats_credentials(), service.answer, service.auth.answer)
+    broker = _broker(settings.url, settings.nats_credentials(), service.answer,
+                     service.auth.answer, workers=service.workers)  # fmt: skip
+
+    async def start() -> None:
+        await service.start(await broker.connect())
+
     return FastStream(
         broker,
         logger=None,
         specification=_specification(broker),
-        on_startup=[service.start],
+        on_startup=[start],
         on_shutdown=[service.stop],
     )
 
@@ -232,19 +246,27 @@ def _specification(broker: NatsBroker) -> AsyncAPI:
     )
 
 
-def _broker(url: str, credentials: dict[str, Any], answer: Answer, auth: Answer) -> NatsBroker:
-    """FastStream takes a user and password as its security object, a creds file as nats-py."""
+def _broker(
+    url: str, credentials: dict[str, Any], answer: Answer, auth: Answer,
+    *, workers: int = DEFAULT_WORKERS,
+) -> NatsBroker:  # fmt: skip
+    """FastStream takes a user and password as its security object, a creds file as nats-py.
+    Like every connection of ours it reconnects for ever: a server away for minutes is waited
+    for, not given up on after nats-py's default 60 attempts."""
     options = dict(credentials)
     if "user" in options:
         options["security"] = SASLPlaintext(options.pop("user"), options.pop("password"))
-    broker = NatsBroker(url, logger=None, **options)
+    broker = NatsBroker(url, logger=None, name="tally-commands", max_reconnect_attempts=-1,
+                        **options)  # fmt: skip
     for service, responder in ((Service.COMMANDS, answer), (Service.ACCOUNTS, auth)):
         for subject, endpoint in subjects_of(service).items():
-            _subscribe(broker, responder, subject, endpoint)
+            _subscribe(broker, responder, subject, endpoint, workers)
     return broker
 
 
-def _subscribe(broker: NatsBroker, answer: Answer, subject: str, endpoint: Endpoint) -> None:
+def _subscribe(
+    broker: NatsBroker, answer: Answer, subject: str, endpoint: Endpoint, workers: int
+) -> None:
     async def handle(body: bytes, message: NatsMessage) -> Response:
         reply = await answer(subject, body, dict(message.headers))
         return Response(reply.body, headers=reply.headers)
@@ -252,7 +274,7 @@ def _subscribe(broker: NatsBroker, answer: Answer, subject: str, endpoint: Endpo
     broker.subscriber(
         subject,
         queue=subjects.QUEUE,
-        max_workers=WORKERS,
+        max_workers=workers,
         decoder=_raw,
         title=subject,
         description=f"{endpoint.summary}. Request: {endpoint.request.__name__}; reply: "

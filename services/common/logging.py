@@ -1,30 +1,23 @@
 """structlog configuration: JSON lines off a terminal, readable console output on one.
 
-``TALLY_LOG_FORMAT`` (``json`` or ``console``) overrides the terminal detection;
-``TALLY_LOG_LEVEL`` (``debug``, ``info``, ``warning``, ``error``) sets the threshold.
+``fmt`` (``json`` or ``console``; ``TALLY_LOG_FORMAT``) overrides the terminal detection;
+``level`` (``debug``, ``info``, ``warning``, ``error``; ``TALLY_LOG_LEVEL``) sets the threshold.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import sys
 from typing import Any
 
 import structlog
 
 
-def configure_logging(*, level: str | None = None, fmt: str | None = None) -> None:
-    level_name = (level or os.environ.get("TALLY_LOG_LEVEL") or "info").upper()
-    numeric_level = logging.getLevelNamesMapping().get(level_name)
+def configure_logging(*, level: str = "info", fmt: str | None = None) -> None:
+    numeric_level = logging.getLevelNamesMapping().get(level.upper())
     if numeric_level is None:
-        raise ValueError(
-            f"TALLY_LOG_LEVEL={level_name.lower()!r} is not a log level "
-            "(expected debug, info, warning or error)"
-        )
-    chosen = (
-        fmt or os.environ.get("TALLY_LOG_FORMAT") or ("console" if sys.stderr.isatty() else "json")
-    )
+        raise ValueError(f"{level!r} is not a log level (expected debug, info, warning or error)")
+    chosen = fmt or ("console" if sys.stderr.isatty() else "json")
     renderer: Any
     if chosen == "json":
         renderer = structlog.processors.JSONRenderer()
@@ -33,9 +26,7 @@ def configure_logging(*, level: str | None = None, fmt: str | None = None) -> No
         renderer = structlog.dev.ConsoleRenderer()
         exception_processor = structlog.processors.StackInfoRenderer()
     else:
-        raise ValueError(
-            f"TALLY_LOG_FORMAT={chosen!r} is not a log format (expected json or console)"
-        )
+        raise ValueError(f"{chosen!r} is not a log format (expected json or console)")
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,

@@ -1,20 +1,17 @@
-"""What one factory's recorders share: a loop thread, one NATS connection, the event logs."""
+"""What one factory's recorders share: the event logs, the tracking store, and the process's
+connection to the server (``services.eventstore.links``)."""
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import threading
 import weakref
 from typing import TYPE_CHECKING, TypeVar
 
 import structlog
-from eventsourcing.persistence import OperationalError
 
 from domain.clock import SystemClock
-from services.eventstore import streams
-from services.eventstore.bridge import LoopStoppedError, LoopThread
-from services.eventstore.connection import connect
+from services.eventstore import links, streams
 from services.eventstore.eventlog import EventLog
 from services.eventstore.tracking import TrackingStore
 
@@ -47,19 +44,12 @@ class NatsDatastore:
         self.settings = settings
         self.layout = settings.layout
         self.clock: Clock = clock or SystemClock()
-        self._loop = LoopThread(name=f"eventstore-{settings.stream}")
+        self._link = links.acquire(settings)
+        self._loop = self._link.loop
+        self.nc: Client = self._link.nc
         self._lock = threading.Lock()
         self._closed = False
         self._ensured: set[str] = set()
-        try:
-            self.nc: Client = self._loop.run(
-                connect(settings, name=f"tally-eventstore-{settings.stream}")
-            )
-        except Exception as error:
-            self._loop.stop()
-            raise OperationalError(
-                f"cannot connect to NATS at {settings.url}: {error!r}"
-            ) from error
         self.events = self._event_log(settings.stream, self.layout.events_prefix)
         self.snapshots = self._event_log(self.layout.snapshots_stream, self.layout.snapshots_prefix)
         self.tracking = TrackingStore(
@@ -119,25 +109,10 @@ class NatsDatastore:
         return streams.tracking_bucket_config(self.layout, replicas=self.settings.replicas)
 
     def close(self) -> None:
-        """Drain the connection (bounded: a server that is away is not waited for) and stop."""
+        """Let go of the shared connection; the last datastore on it drains it."""
         with self._lock:
             if self._closed:
                 return
             self._closed = True
         _open.discard(self)
-        try:
-            self._loop.run(self._shut_connection())
-        except LoopStoppedError:
-            pass  # the interpreter is past the point where the loop could run: nothing to drain
-        finally:
-            self._loop.stop()
-
-    async def _shut_connection(self) -> None:
-        nc = self.nc
-        if nc.is_connected:
-            try:
-                await asyncio.wait_for(nc.drain(), timeout=self.settings.request_timeout_s)
-            except Exception as error:
-                log.warning("eventstore.drain_failed", error=repr(error), url=self.settings.url)
-        if not nc.is_closed:
-            await nc.close()
+        links.release(self._link)

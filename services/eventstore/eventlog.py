@@ -246,6 +246,11 @@ class EventLog:
                     EMPTY if event.originator_version <= 1 else await self._read_head(subject)
                 )
 
+    async def last_position(self, aggregate_id: str) -> int:
+        """The stream sequence of the aggregate's last event (from the stream's leader, so a
+        save acknowledged anywhere is seen); 0 when it has none."""
+        return (await self._read_head(self.subject_of(aggregate_id))).seq
+
     async def _read_head(self, subject: str) -> Head:
         message = await jsapi.leader_get(
             self._nc, self.stream, {"last_by_subj": subject}, self._request_timeout

@@ -28,6 +28,7 @@ from eventsourcing.persistence import (
 )
 
 from schemas import envelope
+from services.eventstore.history import Recorded
 from services.eventstore.subscription import NatsNotificationSubscription
 
 if TYPE_CHECKING:
@@ -80,6 +81,21 @@ class NatsAggregateRecorder(AggregateRecorder):
         if desc:
             events.reverse()
         return events if limit is None else events[:limit]
+
+    def history(self, aggregate_id: UUID) -> list[Recorded]:
+        messages = self.datastore.run(self.log.read_aggregate(str(aggregate_id)))
+        return [
+            Recorded(
+                message.seq,
+                self._stored_event(message),
+                message.headers.get(envelope.IDEMPOTENCY_KEY, ""),
+                message.headers.get(envelope.REQUEST_HASH, ""),
+            )
+            for message in messages
+        ]
+
+    def last_position(self, aggregate_id: UUID) -> int:
+        return self.datastore.run(self.log.last_position(str(aggregate_id)))
 
     def _originator_id(self, raw: str) -> UUID | str:
         return UUID(raw) if self._uuid_ids else raw

@@ -9,6 +9,7 @@ import structlog
 from litestar import Litestar, MediaType, Request, get
 from litestar.openapi import OpenAPIConfig
 
+from domain.authorization import STEP_UP_WINDOW
 from services.gateway.auth import authorize
 from services.gateway.documents import DocumentJson, OperationsPage
 from services.gateway.headers import security_headers
@@ -18,6 +19,8 @@ from services.gateway.routes import ROUTES
 from services.gateway.view_routes import VIEW_ROUTES
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
     from services.gateway.bus import CommandBus
@@ -45,10 +48,12 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     max_inflight: int = MAX_INFLIGHT,
     trusted_proxies: tuple[Network, ...] = (),
+    step_up: dt.timedelta = STEP_UP_WINDOW,
     asyncapi_document: dict[str, Any] | None = None,
 ) -> Litestar:
-    """``asyncapi_document``: the command service's AsyncAPI document to publish (the
-    composition root passes it; the gateway knows the command service only through NATS)."""
+    """``step_up``: how fresh a TOTP proof the vouching commands need (``TALLY_STEP_UP_S``);
+    ``asyncapi_document``: the command service's AsyncAPI document to publish (the composition
+    root passes it; the gateway knows the command service only through NATS)."""
     app = Litestar(
         route_handlers=[*ROUTES, *VIEW_ROUTES, asyncapi],
         guards=[authorize],
@@ -69,6 +74,7 @@ def create_app(
     )
     app.state.bus = bus
     app.state.trusted_proxies = trusted_proxies
+    app.state.step_up = step_up
     app.state.asyncapi = asyncapi_document or {}
     return app
 

@@ -13,8 +13,6 @@ to the gmina decided here (``state.scope``), whatever else the query says.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
@@ -33,8 +31,6 @@ if TYPE_CHECKING:
     from services.gateway.bus import CommandBus
 
 ANONYMOUS: Final = "anonymous"
-STEP_UP_WINDOW: Final = dt.timedelta(seconds=float(os.environ.get("TALLY_STEP_UP_S", "300")))
-"""How fresh a TOTP proof vouching commands need (``TALLY_STEP_UP_S``; drills may shorten it)."""
 DOCUMENTS: Final = "/v1/schema"
 """The OpenAPI document and its page are public like /health."""
 CLOCK: Final = SystemClock()
@@ -74,11 +70,11 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
             AccessDenied(login=actor.login, reason=reason, target=connection.url.path)),
             {subjects.CLIENT_ADDRESS: address_of(connection)})  # fmt: skip
         raise AuthError(403, "auth.forbidden", reason)
-    if needs_step_up(permission, session.totp_at, now, STEP_UP_WINDOW):
+    if needs_step_up(permission, session.totp_at, now, connection.app.state.step_up):
         raise AuthError(403, "auth.step_up_required",
                         "prove a fresh TOTP code at /v1/auth/step-up first")  # fmt: skip
     state.actor, state.role = f"account:{actor.login}", actor.role.value
-    state.gmina, state.precincts = actor.gmina or "", ",".join(map(str, actor.precincts))
+    state.gmina, state.precincts = actor.gmina or "", subjects.encode_precincts(actor.precincts)
     state.session = token
     if actor.role not in UNSCOPED:
         state.scope = actor.gmina

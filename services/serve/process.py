@@ -21,6 +21,10 @@ import structlog
 import uvicorn
 from eventsourcing.utils import Environment
 
+from domain.clock import SystemClock
+from services.commands.accounts.keyring import KeySource
+from services.commands.accounts.passwords import Passwords
+from services.commands.accounts.service import AuthService
 from services.commands.service import CommandService, asyncapi_json, build_app
 from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
@@ -28,8 +32,6 @@ from services.eventstore.streams import StreamConfigError
 from services.eventstore.streamsetup import declared_streams, ensure_declared_streams
 from services.gateway.app import OPENAPI_PATH, create_app
 from services.gateway.bus import CommandBus
-from services.gateway.clients import VARIABLE as PROXIES_VARIABLE
-from services.gateway.clients import trusted_proxies
 from services.nats.access import as_role, embedded_users, nats_dir_of
 from services.nats.owner import StoreInUseError
 from services.nats.server import (
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from services.nats.users import NatsUsers
+    from services.serve.settings import Settings
 
 log = structlog.get_logger("serve")
 
@@ -67,8 +70,10 @@ class _Http(uvicorn.Server):
         yield
 
 
-def run(data_dir: Path, *, only: str | None = None, http_host: str = "127.0.0.1",
-        http_port: int | None = None) -> None:  # fmt: skip
+def run(data_dir: Path, config: Settings, *, only: str | None = None,
+        http_host: str = "127.0.0.1", http_port: int | None = None) -> None:  # fmt: skip
+    """The composition root of ``tally serve``: ``config`` is read once by the caller; the
+    store's settings are the persistence module's (``NATS_*``)."""
     settings = StoreSettings.from_env(Environment(env=os.environ))
     embedded: EmbeddedNats | None = None
     users: NatsUsers | None = None
@@ -88,7 +93,8 @@ def run(data_dir: Path, *, only: str | None = None, http_host: str = "127.0.0.1"
         settings = dataclasses.replace(settings, url=embedded.url)
     parts = (only,) if only else PARTS
     try:
-        asyncio.run(_serve(settings, users, parts, http_host, http_port, data_dir.resolve()))
+        asyncio.run(_serve(settings, users, parts, data_dir.resolve(), config,
+                           http_host=http_host, http_port=http_port))  # fmt: skip
     finally:
         if embedded is not None:
             embedded.stop()
@@ -122,16 +128,19 @@ async def _serve(
     settings: StoreSettings,
     users: NatsUsers | None,
     parts: tuple[str, ...],
+    data_dir: Path,
+    config: Settings,
+    *,
     http_host: str,
     http_port: int | None,
-    data_dir: Path,
 ) -> None:
+    """The streams first (as the admin), then the parts, whose applications verify them."""
     await ensure_streams(as_role(settings, users, "admin"))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    running = Running(settings, users, parts, data_dir)
+    running = Running(settings, users, parts, data_dir, config)
     try:
         ready = await running.start(http_host, http_port)
         log.info("serve.ready", stop_with="Ctrl-C or SIGTERM", **ready)
@@ -142,8 +151,10 @@ async def _serve(
 
 
 class Running:
-    """The parts this process runs: command service, projections, gateway; on the embedded
-    server each connects as its own NATS user."""
+    """The parts this process runs: command service, projections, gateway, built from the
+    settings. On the embedded server each part connects as its own NATS user, so each has its
+    connection; within the command service the accounts service shares the broker's, and the
+    applications' recorders share one (``services.eventstore.links``)."""
 
     def __init__(
         self,
@@ -151,23 +162,33 @@ class Running:
         users: NatsUsers | None,
         parts: tuple[str, ...],
         data_dir: Path,
+        config: Settings,
     ) -> None:
         self.settings = settings
+        self.users = users
+        self.config = config
+        self.data_dir = data_dir
         self.commands = None
         if "commands" in parts:
-            service = CommandService(as_role(settings, users, "service"),
-                                     keys=data_dir / "secret.keys")  # fmt: skip
-            self.commands = build_app(service)
+            self.commands = build_app(self._command_service(as_role(settings, users, "service")))
         self.projector = (
             ProjectorService(as_role(settings, users, "projector"), data_dir)
             if "projections" in parts
             else None
         )
         self.gateway_settings = as_role(settings, users, "gateway")
-        self.data_dir = data_dir
         self.gateway = "gateway" in parts
         self.http: _Http | None = None
         self.task: asyncio.Task[None] | None = None
+
+    def _command_service(self, settings: StoreSettings) -> CommandService:
+        config, clock = self.config, SystemClock()
+        keys = KeySource(keys=config.secret_keys, file=config.secret_keys_file,
+                         fallback=self.data_dir / "secret.keys")  # fmt: skip
+        auth = AuthService(settings, clock=clock, keys=keys,
+                           passwords=Passwords(config.hash_strength, config.hash_concurrency),
+                           login_backoff_s=config.login_backoff_s)  # fmt: skip
+        return CommandService(settings, auth=auth, workers=config.command_workers, clock=clock)
 
     async def start(self, http_host: str, http_port: int | None) -> dict[str, str]:
         ready = {"nats_url": self.settings.url, "stream": self.settings.stream}
@@ -183,11 +204,10 @@ class Running:
 
     async def _start_http(self, host: str, port: int | None) -> dict[str, str]:
         port = port or _http_port(host, self.data_dir)
-        # Forwarded addresses are read by the gateway itself, from TALLY_TRUSTED_PROXIES only.
-        proxies = trusted_proxies(os.environ.get(PROXIES_VARIABLE, ""))
         app = create_app(
             CommandBus(self.gateway_settings),
-            trusted_proxies=proxies,
+            trusted_proxies=self.config.trusted_proxies,
+            step_up=self.config.step_up,
             asyncapi_document=json.loads(asyncapi_json()),
         )
         config = uvicorn.Config(app,

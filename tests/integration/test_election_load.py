@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
-from domain.definitions.shape import contest_shape
 from schemas import envelope
-from schemas.envelope import CommandContext
 from services.apps.elections import Elections
-from tests.definitions import EXAMPLES, decode, fresh_code, mutated, small_city, small_gmina, unit
+from tests.definitions import EXAMPLES, fresh_code, load, small_gmina
 from tests.factories import read_stream
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, ServeProcess, cli_env
@@ -22,8 +20,6 @@ from tests.processes import TALLY, ServeProcess, cli_env
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
-
-CONTEXT = CommandContext(actor="local-operator:test@host", role="local-operator", channel="cli")
 
 
 @pytest.fixture
@@ -36,35 +32,6 @@ def app(stream: str) -> Iterator[Elections]:
     application = Elections(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
     yield application
     application.close()
-
-
-def load(app: Elections, document: dict[str, Any]) -> int:
-    plan = app.plan(decode(document), digest="test")
-    assert [] == plan.problems
-    count = plan.event_count
-    app.record(plan, CONTEXT)
-    return count
-
-
-def test_a_definition_round_trips_through_the_event_store(app: Elections, stream: str) -> None:
-    """What a file defines is what a fresh reader rebuilds from the stored events."""
-    document = small_city(fresh_code())
-    written = load(app, document)
-    definition = decode(document)
-    reader = Elections(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
-    try:
-        recorded = reader.recorded(definition)
-    finally:
-        reader.close()
-    assert recorded.election is not None
-    assert definition.election == recorded.election.info
-    assert {c.code for c in definition.committees} == set(recorded.election.committees)
-    assert definition.units[0] == recorded.units[definition.units[0].teryt].definition()
-    contest = recorded.contests["council:026101"]
-    assert contest_shape(definition.election.code, definition.contests[0]) == contest.shape
-    assert {"KWW-A": 1, "KWW-B": 2, "KWW-C": 3} == contest.list_numbers
-    assert 6 == len(contest.lists)
-    assert written == len(read_stream(session_url(), stream))
 
 
 def test_every_stored_event_carries_its_tag_actor_and_routing(app: Elections, stream: str) -> None:
@@ -88,33 +55,6 @@ def test_every_stored_event_carries_its_tag_actor_and_routing(app: Elections, st
     created = json.loads(next(m.data for m in messages if m.headers[envelope.EVENT_TYPE] ==
                               "unit.defined.v1"))  # fmt: skip
     assert "unit" == created["originator_topic"]  # a tag, not a module path
-
-
-def test_reloading_changes_nothing_and_a_later_file_adds(app: Elections, stream: str) -> None:
-    """The same file twice records nothing; an amended file records only what it adds."""
-    document = small_gmina(fresh_code())
-    first = load(app, document)
-    assert 0 == app.plan(decode(document), digest="again").event_count
-    amended = mutated(
-        document,
-        lambda d: d["contests"][1]["candidates"][2].update(withdrawn={"reason": "rezygnacja"}),
-    )
-    assert 2 == load(app, amended)  # the withdrawal and the load's own record
-    assert first + 2 == len(read_stream(session_url(), stream))
-
-
-def test_a_load_too_big_for_one_batch_is_saved_in_several(app: Elections) -> None:
-    """1,100 units need two atomic batches; the election's record comes last; reload is a no-op."""
-    document = small_gmina(fresh_code())
-    teryts = [f"{v:02d}{p:02d}{g:02d}" for v in range(2, 34, 2) for p in range(1, 8) for g in
-              range(1, 11)][:1100]  # fmt: skip
-    document["units"] = [unit(t, precincts=1) for t in teryts]
-    document["contests"] = []
-    plan = app.plan(decode(document), digest="big")
-    assert [] == plan.problems
-    assert 1100 + 3 == plan.event_count  # units, election, its committees, definition_loaded
-    assert 2 == app.record(plan, CONTEXT)
-    assert 0 == app.plan(decode(document), digest="big").event_count
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

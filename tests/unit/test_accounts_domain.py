@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from domain import totp
 from domain.account import Account, AccountError, AccountStatus
+from domain.activation_codes import code_hash, new_activation_code
 from domain.authorization import Actor, may_manage, needs_step_up, refusal
 from schemas.account_events import AccountCreated, SealedSecret
 from schemas.accounts import Permission, Role
-from services.commands.accounts.codes import code_hash, new_activation_code
 from services.commands.accounts.keyring import Keyring, KeyringError
 from services.commands.accounts.throttle import delay
 

@@ -13,14 +13,12 @@ import binascii
 import os
 import re
 import secrets
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from schemas.account_events import SealedSecret
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 KEY_BYTES = 32
 _KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -39,6 +37,16 @@ def _unb64(text: str) -> bytes:
         return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except binascii.Error as error:
         raise ValueError(str(error)) from None
+
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where the keys are: ``TALLY_SECRET_KEYS`` itself, the file ``TALLY_SECRET_KEYS_FILE``
+    names, or (neither set) ``fallback``, a file created on a store that seals nothing yet."""
+
+    keys: str = ""
+    file: str = ""
+    fallback: Path | None = None
 
 
 class Keyring:
@@ -80,22 +88,20 @@ class Keyring:
         return frozenset(self._keys)
 
     @classmethod
-    def from_env(
-        cls, fallback_file: Path | None = None, sealed: frozenset[str] = frozenset()
-    ) -> Keyring:
-        """The keys of ``TALLY_SECRET_KEYS``, ``TALLY_SECRET_KEYS_FILE`` or ``fallback_file``.
+    def load(cls, source: KeySource, sealed: frozenset[str] = frozenset()) -> Keyring:
+        """The keys of ``TALLY_SECRET_KEYS``, ``TALLY_SECRET_KEYS_FILE`` or the fallback file.
 
         ``sealed`` are the key ids the store's sealed secrets name. A key file is created only
         for a store that seals nothing yet; and keys that cannot open every sealed secret are
         refused, naming the ids: regenerating or mixing up the keys would lock every account out
         ("retry" for ever) instead of saying what is wrong.
         """
-        if os.environ.get("TALLY_SECRET_KEYS"):
-            keyring, where = cls.parse(os.environ["TALLY_SECRET_KEYS"]), "TALLY_SECRET_KEYS"
-        elif os.environ.get("TALLY_SECRET_KEYS_FILE"):
-            where = os.environ["TALLY_SECRET_KEYS_FILE"]
-            with open(where, encoding="utf-8") as file:  # noqa: PTH123 - a path from the environment
-                keyring = cls.parse(file.read())
+        fallback_file = source.fallback
+        if source.keys:
+            keyring, where = cls.parse(source.keys), "TALLY_SECRET_KEYS"
+        elif source.file:
+            where = source.file
+            keyring = cls.parse(Path(where).read_text(encoding="utf-8"))
         elif fallback_file is not None:
             where = str(fallback_file)
             if not fallback_file.exists() and sealed:

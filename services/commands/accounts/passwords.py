@@ -24,21 +24,13 @@ COSTS: Final = {
 }
 
 
-def hash_concurrency() -> int:
-    written = os.environ.get("TALLY_HASH_CONCURRENCY", "")
-    if not written:
-        return os.cpu_count() or 2
-    if not written.isdigit() or int(written) < 1:
-        raise ValueError(f"TALLY_HASH_CONCURRENCY={written!r} must be a whole number above 0")
-    return int(written)
-
-
 class Passwords:
-    def __init__(self, strength: str | None = None) -> None:
-        self._slots = asyncio.Semaphore(hash_concurrency())
-        self.strength = strength or os.environ.get("TALLY_PASSWORD_HASH", "production")
-        if self.strength not in COSTS:
-            raise ValueError(f"TALLY_PASSWORD_HASH={self.strength!r}: use production or fast")
+    def __init__(self, strength: str = "production", concurrency: int | None = None) -> None:
+        """``strength``: a key of ``COSTS``; ``concurrency``: hashes at once (one per CPU)."""
+        self._slots = asyncio.Semaphore(concurrency or os.cpu_count() or 2)
+        if strength not in COSTS:
+            raise ValueError(f"password hash strength {strength!r}: use production or fast")
+        self.strength = strength
         cost = COSTS[self.strength]
         self._hasher = argon2.PasswordHasher(
             time_cost=cost["time_cost"],

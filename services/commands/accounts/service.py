@@ -9,9 +9,7 @@ argon2id verification and the TOTP check always run (against decoys when there i
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hashlib
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -22,15 +20,15 @@ from eventsourcing.persistence import IntegrityError
 
 from domain import totp
 from domain.account import INVALID_CODE, Account, AccountError, AccountStatus
+from domain.activation_codes import code_hash
 from domain.authorization import Actor, may_manage
 from domain.decoding import DecodeError, decode_json
 from schemas import subjects
-from schemas.account_events import AccountCreated, SealedSecret, SecurityRecord
+from schemas.account_events import SealedSecret, SecurityRecord
 from schemas.accounts import (
     AccessDenied,
     AccountAction,
     Activate,
-    ActivationSlip,
     AuthAnswer,
     CreateAccount,
     Enrollment,
@@ -45,17 +43,15 @@ from schemas.replies import Reply
 from services.apps.accounts import Accounts
 from services.apps.actors import account_actor
 from services.apps.sessions import LIFETIME, SessionStore, token_key
-from services.commands.accounts.codes import code_hash, new_activation_code
-from services.commands.accounts.keyring import Keyring
+from services.commands.accounts.keyring import Keyring, KeySource
 from services.commands.accounts.sealed import sealed_key_ids
 from services.commands.accounts.security_log import SecurityLog
 from services.commands.accounts.throttle import LOCK_AT, Throttle
 from services.eventstore import jsapi
-from services.eventstore.connection import connect
 from services.eventstore.kv import KvBucket
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    import datetime as dt
 
     from nats.aio.client import Client
 
@@ -65,7 +61,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("accounts")
 
-ACTIVATION_VALID: Final = dt.timedelta(hours=24)
 DECOY_TOTP: Final = totp.new_secret()
 FAILED: Final = AuthAnswer(status="failed", reason="login failed")
 LOG_IN_FIRST: Final = AuthAnswer(status="forbidden", reason="log in first")
@@ -112,14 +107,16 @@ class AuthService:
         settings: StoreSettings,
         *,
         clock: Clock,
-        keys: Path | None,
+        keys: KeySource,
         passwords: Passwords,
+        login_backoff_s: float = 1.0,
     ) -> None:
-        """``keys``: the key file to fall back on (``Keyring.from_env``); the keyring is opened
-        at ``start``, against the key ids the store's sealed secrets need."""
+        """``keys``: where the keyring is; it is opened at ``start``, against the key ids the
+        store's sealed secrets need. ``login_backoff_s``: the first delay after failed logins."""
         self.settings = settings
         self.clock = clock
-        self._key_file = keys
+        self._keys = keys
+        self._backoff_s = login_backoff_s
         self.keyring: Keyring | None = None
         self.passwords = passwords
         self.accounts = Accounts(settings)
@@ -136,8 +133,9 @@ class AuthService:
         }
         """The catalogue's handlers, resolved once: a row naming no method fails here."""
 
-    async def start(self) -> None:
-        self._nc = await connect(self.settings, name="tally-accounts")
+    async def start(self, nc: Client) -> None:
+        """Start on ``nc``, a connection of the process's (its owner closes it)."""
+        self._nc = nc
         layout, timeout = self.settings.layout, self.settings.request_timeout_s
         self.security = SecurityLog(self._nc, layout.accounts_stream, timeout)
         try:
@@ -146,17 +144,15 @@ class AuthService:
             if error.err_code != jsapi.STREAM_NOT_FOUND:
                 raise
             sealed = frozenset()
-        self.keyring = Keyring.from_env(self._key_file, sealed)
+        self.keyring = Keyring.load(self._keys, sealed)
         self.sessions = SessionStore(KvBucket(self._nc, layout.sessions_bucket, timeout))
-        backoff = float(os.environ.get("TALLY_LOGIN_BACKOFF_S", "1"))
-        self.throttle = Throttle(KvBucket(self._nc, layout.throttle_bucket, timeout), backoff)
+        bucket = KvBucket(self._nc, layout.throttle_bucket, timeout)
+        self.throttle = Throttle(bucket, self._backoff_s)
         self._totp_used = KvBucket(self._nc, layout.totp_bucket, timeout)
 
     async def stop(self) -> None:
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
-        if self._nc is not None:
-            await self._nc.drain()
         self.accounts.close()
 
     async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> Reply:
@@ -202,35 +198,10 @@ class AuthService:
             await self._record(actor.login, "access-denied", refusal, caller.address,
                                command.login)  # fmt: skip
             return AuthAnswer(status="forbidden", reason=refusal)
+        by, now = f"account:{actor.login}", self.clock.now()
         return await asyncio.to_thread(
-            self.open_account, command, f"account:{actor.login}", actor.role.value
+            self.accounts.open_account, command, by, actor.role.value, now
         )
-
-    def open_account(self, command: CreateAccount, by: str, role: str) -> AuthAnswer:
-        """Create an account and its first activation slip (also the local bootstrap path)."""
-        if self.accounts.account(command.login) is not None:
-            return AuthAnswer(status="refused", reason=f"login {command.login} is taken")
-        account = Account.open(
-            AccountCreated(
-                login=command.login,
-                role=command.role.value,
-                display_name=command.display_name,
-                gmina=command.gmina,
-                precincts=command.precincts,
-                created_by=by,
-            )
-        )
-        return self._issue(account, by, role)
-
-    def _issue(self, account: Account, by: str, role: str) -> AuthAnswer:
-        code = new_activation_code()
-        expires = self.clock.now() + ACTIVATION_VALID
-        account.issue_activation(code_hash(code), expires, by)
-        self.accounts.save(account, context=CommandContext(actor=by, role=role, channel="online"))
-        slip = ActivationSlip(
-            login=account.login, role=account.role.value, activation_code=code, expires_at=expires
-        )
-        return AuthAnswer(status="ok", slip=slip)
 
     async def reset_account(self, command: AccountAction, caller: Caller) -> AuthAnswer:
         """A new activation slip; the account's sessions end."""
@@ -240,8 +211,9 @@ class AuthService:
         account, actor = found
         await self._sessions().revoke_all(str(account.id), self.clock.now())
         await self._throttle().clear(account.login)
+        by, now = f"account:{actor.login}", self.clock.now()
         return await asyncio.to_thread(
-            self._issue, account, f"account:{actor.login}", actor.role.value
+            self.accounts.issue_activation, account, by, actor.role.value, now
         )
 
     async def unlock_account(self, command: AccountAction, caller: Caller) -> AuthAnswer:

@@ -60,8 +60,9 @@ async def _requests(url: str, chosen: list[ProtocolKey], concurrency: int) -> Fi
     async def client() -> None:
         for key, body in requests:
             # What the gateway sends for the precinct's own logged-in operator.
+            precincts = subjects.encode_precincts([key.precinct])
             headers = {ACTOR: f"account:bench-{key.teryt}-{key.precinct}", ROLE: "operator",
-                       subjects.ACTOR_GMINA: key.teryt, subjects.ACTOR_PRECINCTS: str(key.precinct),
+                       subjects.ACTOR_GMINA: key.teryt, subjects.ACTOR_PRECINCTS: precincts,
                        CHANNEL: "online", CORRELATION_ID: str(uuid.uuid4()),
                        subjects.IDEMPOTENCY_KEY: str(uuid.uuid4())}  # fmt: skip
             started = time.perf_counter()

@@ -7,6 +7,7 @@ parts ``tally serve`` runs. Accounts hash passwords with the ``fast`` profile.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import tempfile
 import threading
@@ -30,12 +31,13 @@ from schemas.definition import (
     UnitDefinition,
     UnitKind,
 )
+from services.apps.accounts import bootstrap_admin
 from services.apps.election_load import load_file
-from services.commands.accounts.bootstrap import bootstrap_admin
 from services.common.environment import environment
 from services.eventstore.settings import StoreSettings
 from services.nats.server import EmbeddedNats, free_port
 from services.serve.process import Running, ensure_streams
+from services.serve.settings import Settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -87,7 +89,7 @@ def bench_system(units: int, precincts: int) -> Iterator[BenchSystem]:
         server = EmbeddedNats(directory / "nats", port=free_port())
         server.start()
         try:
-            with environment(NATS_URL=server.url, NATS_STREAM=STREAM, TALLY_PASSWORD_HASH="fast"):  # noqa: S106 - a cost profile, not a password
+            with environment(NATS_URL=server.url, NATS_STREAM=STREAM):
                 settings = StoreSettings.from_env_os()
                 asyncio.run(ensure_streams(settings))
                 file = directory / "definition.json"
@@ -109,7 +111,9 @@ def _serving(settings: StoreSettings, directory: Path) -> Iterator[str]:
     loop = asyncio.new_event_loop()
     thread = threading.Thread(target=loop.run_forever, name="bench-serve", daemon=True)
     thread.start()
-    running = Running(settings, None, ("commands", "gateway"), directory)  # an open bench server
+    # An open bench server; passwords hashed cheaply: the bench measures the write path.
+    config = dataclasses.replace(Settings.from_env(), hash_strength="fast")
+    running = Running(settings, None, ("commands", "gateway"), directory, config)
     ready = asyncio.run_coroutine_threadsafe(running.start("127.0.0.1", free_port()), loop).result(
         60
     )

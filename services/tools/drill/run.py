@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 import structlog
 
+from services.apps.accounts import bootstrap_admin
 from services.apps.election_load import load_file
 from services.audit.commands import verify
-from services.commands.accounts.bootstrap import bootstrap_admin
 from services.common.progressbar import ProgressBar
 from services.tools.drill import compare
 from services.tools.drill.directory import DrillDirectory

@@ -1,4 +1,5 @@
-"""A protocol's whole life, and turnout reports, through the real event store."""
+"""A protocol's whole life, and turnout reports, through the protocols application: on the
+in-memory store (no server) and on JetStream, the same tests."""
 
 from __future__ import annotations
 
@@ -22,12 +23,9 @@ from schemas.commands import (
     SubmitProtocol,
     WithdrawConfirmation,
 )
-from schemas.envelope import CommandContext
-from services.apps.election_load import load_file
 from services.apps.protocols import Protocols
-from tests.definitions import EXAMPLES
-from tests.factories import read_stream
-from tests.natsserver import fresh_stream, session_url
+from tests.definitions import EXAMPLES, OPERATOR
+from tests.stores import KINDS, Store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -35,18 +33,15 @@ if TYPE_CHECKING:
 
     from schemas.validation import ProtocolKey
 
-OPERATOR = CommandContext(actor="local-operator:test@host", role="local-operator", channel="cli")
 PROXY = msgspec.structs.replace(OPERATOR, channel="proxy")
 ROUND_1_NOON = dt.datetime(2026, 4, 12, 10, 5, tzinfo=dt.UTC)  # 12:05 in Warsaw (CEST)
 
 
-@pytest.fixture
-def stream(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    name = fresh_stream()
-    monkeypatch.setenv("NATS_URL", session_url())
-    monkeypatch.setenv("NATS_STREAM", name)
-    assert "recorded" == load_file(EXAMPLES / "gmina-zielonka.json", data_dir=tmp_path).status
-    return name
+@pytest.fixture(params=KINDS)
+def store(request: pytest.FixtureRequest) -> Store:
+    store = Store.fresh(request.param)
+    assert "recorded" == store.load(EXAMPLES / "gmina-zielonka.json").status
+    return store
 
 
 @pytest.fixture
@@ -55,8 +50,8 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def app(stream: str, clock: ManualClock) -> Iterator[Protocols]:
-    application = Protocols(env={"NATS_URL": session_url(), "NATS_STREAM": stream}, clock=clock)
+def app(store: Store, clock: ManualClock) -> Iterator[Protocols]:
+    application: Protocols = store.open(Protocols, clock=clock)
     yield application
     application.close()
 
@@ -65,28 +60,24 @@ def example(name: str, kind: type[Any]) -> Any:
     return decode_json((EXAMPLES / "protocols" / name).read_bytes(), kind)
 
 
-def stored(stream: str) -> int:
-    return len(read_stream(session_url(), stream))
-
-
 def refused_rules(outcome: Outcome) -> list[str]:
     assert "refused" == outcome.status
     return [p.rule for p in outcome.problems]
 
 
-def test_the_whole_life_of_a_protocol(app: Protocols, stream: str) -> None:
+def test_the_whole_life_of_a_protocol(app: Protocols, store: Store) -> None:
     """Warning refused until explained; hard warning blocks until approved; corrections are new
     versions; confirmation by code and by blind entry; a correction withdraws a confirmation."""
     submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
     key: ProtocolKey = submission.key
     clean = submission.content
     torn = msgspec.structs.replace(clean, invalid_ballots=1, ballots_from_box=389)
-    before = stored(stream)
+    before = store.count()
 
     # A warning without the commission's explanation: refused, nothing written.
     outcome = app.handle(SubmitProtocol(key=key, content=torn), OPERATOR)
     assert {"R304", "R307"} <= set(refused_rules(outcome))
-    assert before == stored(stream)
+    assert before == store.count()
 
     # Explained: accepted, but the hard warning holds it until a coordinator approves.
     explained = msgspec.structs.replace(
@@ -131,7 +122,7 @@ def test_the_whole_life_of_a_protocol(app: Protocols, stream: str) -> None:
     assert [False, False, True] == protocol.withdrawn_by_version
 
     # A fresh reader rebuilds exactly this from the stored events.
-    reader = Protocols(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
+    reader: Protocols = store.open(Protocols)
     try:
         rebuilt = reader.protocol(key)
     finally:
@@ -141,7 +132,7 @@ def test_the_whole_life_of_a_protocol(app: Protocols, stream: str) -> None:
 
 
 def test_blind_entry_confirms_and_a_confirmation_can_be_withdrawn(
-    app: Protocols, stream: str
+    app: Protocols, store: Store
 ) -> None:
     """Typed blind from the paper, identical numbers confirm; withdrawing needs a reason; a fresh
     reader sees the same."""
@@ -154,7 +145,7 @@ def test_blind_entry_confirms_and_a_confirmation_can_be_withdrawn(
     assert ["protocol.reason_required"] == refused_rules(app.handle(withdraw, PROXY))
     withdraw = WithdrawConfirmation(key=submission.key, reason="zły obwód")
     assert "accepted" == app.handle(withdraw, PROXY).state
-    reader = Protocols(env={"NATS_URL": session_url(), "NATS_STREAM": stream})
+    reader: Protocols = store.open(Protocols)
     try:
         rebuilt = reader.protocol(submission.key)
     finally:
@@ -179,11 +170,11 @@ def test_a_rejected_protocol_moves_on_only_by_correction(app: Protocols) -> None
     assert "accepted" == app.handle(correction, OPERATOR).state
 
 
-def test_commands_in_the_wrong_place_are_refused_by_field(app: Protocols, stream: str) -> None:
+def test_commands_in_the_wrong_place_are_refused_by_field(app: Protocols, store: Store) -> None:
     """Unknown precinct, contest or district, a second submission, the wrong form: each names
     its field and rule, and nothing is written."""
     submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
-    before = stored(stream)
+    before = store.count()
     cases = {
         "protocol.unknown_precinct": msgspec.structs.replace(submission.key, precinct=99),
         "protocol.unknown_contest": msgspec.structs.replace(submission.key, contest="mayor:0"),
@@ -203,7 +194,7 @@ def test_commands_in_the_wrong_place_are_refused_by_field(app: Protocols, stream
     assert ["protocol.not_in_district"] == refused_rules(
         app.handle(SubmitProtocol(key=elsewhere, content=council.content), OPERATOR)
     )
-    assert before == stored(stream)
+    assert before == store.count()
     app.handle(submission, OPERATOR)
     assert ["protocol.already_submitted"] == refused_rules(app.handle(submission, OPERATOR))
 
@@ -221,7 +212,7 @@ def test_cross_protocol_rules_see_the_other_contests(app: Protocols) -> None:
 
 
 def test_turnout_reports_on_time_late_early_and_corrected(
-    app: Protocols, clock: ManualClock, stream: str
+    app: Protocols, clock: ManualClock, store: Store
 ) -> None:
     """12:00 on time; 17:00 reported at 18:00 is late; an hour not yet come, an hour the round
     does not have and an error are refused; a correction needs a reason."""
@@ -237,10 +228,10 @@ def test_turnout_reports_on_time_late_early_and_corrected(
     )
     clock.advance(dt.timedelta(hours=6))  # 18:05 in Warsaw
     too_many = msgspec.structs.replace(evening.report, ballots_issued=999)
-    before = stored(stream)
+    before = store.count()
     assert "R701" in refused_rules(app.handle(ReportTurnout(key=evening.key, report=too_many),
                                               OPERATOR))  # fmt: skip
-    assert before == stored(stream)
+    assert before == store.count()
     late = app.handle(evening, OPERATOR)
     assert ("accepted", True) == (late.status, late.late)
     fixed = msgspec.structs.replace(evening.report, ballots_issued=305)
@@ -255,7 +246,9 @@ def test_turnout_reports_on_time_late_early_and_corrected(
     assert turnout.reports[dt.time(17)].late
 
 
-def test_a_completed_load_is_seen_by_the_very_next_command(app: Protocols, tmp_path: Path) -> None:
+def test_a_completed_load_is_seen_by_the_very_next_command(
+    app: Protocols, store: Store, tmp_path: Path
+) -> None:
     """Definitions are cached between commands; a later file that adds a precinct (to the unit
     and to a council district) takes effect for the next command without a restart."""
     submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
@@ -271,6 +264,32 @@ def test_a_completed_load_is_seen_by_the_very_next_command(app: Protocols, tmp_p
     council["districts"][0]["precincts"].append(f"{unit['teryt']}-16")
     later = tmp_path / "later.json"
     later.write_text(json.dumps(document), encoding="utf-8")
-    assert "recorded" == load_file(later, data_dir=tmp_path).status
+    assert "recorded" == store.load(later).status
 
     assert "accepted" == app.handle(moved, OPERATOR).status
+
+
+def test_a_command_under_a_key_is_answered_again_from_the_log(app: Protocols, store: Store) -> None:
+    """What a keyed command was answered is read back from its own events; the key with another
+    request is a conflict, on the same protocol and on another one; nothing more is written."""
+    submission: SubmitProtocol = example("mayor-precinct-2.json", SubmitProtocol)
+    keyed = msgspec.structs.replace(OPERATOR, idempotency_key="k-1", request_hash="h-1")
+    first = app.handle(submission, keyed)
+    assert "accepted" == first.status
+    again = app.recorded(submission, "k-1", "h-1")
+    assert msgspec.structs.replace(first, replayed=True) == again
+    assert app.recorded(submission, "k-2", "h-1") is None  # nothing under that key: run it
+    other = app.recorded(submission, "k-1", "h-other")
+    assert other is not None
+    assert ("conflict", ["idempotency.key_reused"]) == (
+        other.status,
+        [p.rule for p in other.problems],
+    )
+    count = store.count()
+    council: SubmitProtocol = example("council-precinct-2.json", SubmitProtocol)
+    reused = app.handle(council, msgspec.structs.replace(keyed, request_hash="h-council"))
+    assert ("conflict", ["idempotency.key_reused"]) == (
+        reused.status,
+        [p.rule for p in reused.problems],
+    )
+    assert count == store.count()

@@ -1,0 +1,82 @@
+"""An in-memory event store: an eventsourcing persistence module for unit tests of the
+applications, with the same behaviour the applications rely on from JetStream.
+
+Select it the standard way::
+
+    PERSISTENCE_MODULE=services.eventstore.memory
+    MEMORY_STORE=<name>    # applications naming the same store share it (default "default")
+
+Like the JetStream store it numbers events in one sequence across aggregates, refuses a version
+that is taken (``IntegrityError``), records each save's idempotency key and request hash
+(``context``) and refuses a key on a second save (``KeyReusedError``: JetStream does that within
+its duplicate window, memory forever), and offers aggregate histories
+(``services.eventstore.history``). Nothing survives the process.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from eventsourcing import popo
+
+from services.eventstore.eventlog import KeyReusedError
+from services.eventstore.history import Recorded
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from uuid import UUID
+
+    from eventsourcing.persistence import ApplicationRecorder, StoredEvent
+
+    from schemas.envelope import CommandContext
+
+STORE_NAME: Final = "MEMORY_STORE"
+
+
+class MemoryRecorder(popo.POPOApplicationRecorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self._recorded: dict[str, list[Recorded]] = {}
+        self._keys: dict[str, str] = {}
+        """Idempotency key -> the aggregate its save changed."""
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        context: CommandContext | None = kwargs.get("context")
+        key = context.idempotency_key if context else ""
+        with self._database_lock:
+            self._assert_uniqueness(stored_events)  # a taken version first, as on JetStream
+            if key and stored_events and key in self._keys:
+                raise KeyReusedError(f"the idempotency key {key!r} is on another save")
+            ids = list(super().insert_events(stored_events, **kwargs) or [])
+            if key and stored_events:
+                self._keys[key] = str(stored_events[0].originator_id)
+            for position, event in zip(ids, stored_events, strict=True):
+                self._recorded.setdefault(str(event.originator_id), []).append(
+                    Recorded(position, event, key, context.request_hash if context else "")
+                )
+        return ids
+
+    def history(self, aggregate_id: UUID) -> list[Recorded]:
+        with self._database_lock:
+            return list(self._recorded.get(str(aggregate_id), []))
+
+    def last_position(self, aggregate_id: UUID) -> int:
+        with self._database_lock:
+            found = self._recorded.get(str(aggregate_id))
+            return found[-1].position if found else 0
+
+
+class Factory(popo.POPOFactory):  # the module holds one factory class, as the library asks
+    """Applications naming the same store (``MEMORY_STORE``) share its recorder, as
+    applications on one JetStream stream do."""
+
+    _stores: ClassVar[dict[str, MemoryRecorder]] = {}
+    _lock: ClassVar[threading.Lock] = threading.Lock()
+
+    def application_recorder(self) -> ApplicationRecorder:
+        name = self.env.get(STORE_NAME) or "default"
+        with self._lock:
+            return self._stores.setdefault(name, MemoryRecorder())
