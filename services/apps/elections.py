@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 
 from domain.contest import Contest
 from domain.definition_plan import Plan, Recorded, plan_load, referenced_units
@@ -15,6 +15,7 @@ from domain.ids import contest_id, election_id, unit_id
 from domain.unit import Unit
 from schemas.definition import NATIONAL_AREA
 from schemas.envelope import RoutingKeys
+from services.apps.repository import get_or_none
 from services.eventstore.eventlog import MAX_BATCH
 
 if TYPE_CHECKING:
@@ -84,13 +85,7 @@ class Elections(Application[UUID]):
         return True
 
     def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        if not isinstance(aggregate, kind):
-            raise TypeError(f"{aggregate_id} is a {type(aggregate).__name__}, not a {kind}")
-        return aggregate
+        return get_or_none(self.repository, aggregate_id, kind)
 
 
 def routing_of(aggregate: Aggregate) -> RoutingKeys:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
 
 from domain.alert_review import AlertReview
@@ -45,13 +45,12 @@ from schemas.validation import ValidationReport, ValidationRequest
 from services.apps.definition_cache import DefinitionCache
 from services.apps.elections import Elections
 from services.apps.replays import KEY_REUSED, recorded_under, replayed, target_of
+from services.apps.repository import get_or_none, of_kind
 from services.eventstore.eventlog import KeyReusedError
 from services.eventstore.history import history_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-
-    from eventsourcing.domain import Aggregate
 
     from schemas.definition import PrecinctDefinition, RoundDefinition
     from schemas.envelope import CommandContext
@@ -282,17 +281,8 @@ class Protocols(Application[UUID]):
 
     def _get(self, aggregate_id: UUID, kind: type[Any]) -> Any:
         if kind in DEFINITIONS:
-            found = self._definitions.get(aggregate_id)
-            if found is not None and not isinstance(found, kind):
-                raise TypeError(f"{aggregate_id} is a {type(found).__name__}, not a {kind}")
-            return found
-        try:
-            aggregate: Aggregate = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            return None
-        if not isinstance(aggregate, kind):
-            raise TypeError(f"{aggregate_id} is a {type(aggregate).__name__}, not a {kind}")
-        return aggregate
+            return of_kind(self._definitions.get(aggregate_id), aggregate_id, kind)
+        return get_or_none(self.repository, aggregate_id, kind)
 
 
 def _outcome_of(aggregate: Any, command: Any, sequence: int) -> Outcome:
