@@ -24,6 +24,7 @@ namespace is a new contract version (``NAMESPACE_V2``...), never an edit of this
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Final
 
@@ -73,5 +74,8 @@ def key_string(kind: str, *fields: str | int) -> str:
     return "/".join(parts)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _id(kind: str, *fields: str | int) -> uuid.UUID:
+    # A command derives the ids of its protocol, its siblings and its definitions; the same few
+    # hundred thousand keys come back all night, and SHA-1 in uuid5 is not free.
     return uuid.uuid5(NAMESPACE_V1, key_string(kind, *fields))

@@ -170,12 +170,34 @@ def _without_vote(council: Contest | None, key: ProtocolKey) -> list[int]:
     return [n for n in _council_districts(council, key) if _no_vote(council, n)]
 
 
+def sibling_ids(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) -> list[UUID]:
+    """The ids of the protocols that may stand beside this one (read before judging it)."""
+    election = get(election_id(key.election), Election)
+    if election is None:
+        return []
+    return [protocol for _, _, protocol in _sibling_places(get, election, key)]
+
+
 def _siblings(
     get: Callable[[UUID, type[Any]], Any], election: Election, key: ProtocolKey
 ) -> list[Sibling]:
     """The current versions of the other protocols of this precinct and round."""
     siblings = []
-    for contest_key in _contest_keys(election, key.teryt):
+    for kind, district, protocol in _sibling_places(get, election, key):
+        other = get(protocol, Protocol)
+        if other is not None:
+            siblings.append(Sibling(contest_kind=kind, district=district,
+                                    content=other.current.content))  # fmt: skip
+    return siblings
+
+
+def _sibling_places(
+    get: Callable[[UUID, type[Any]], Any], election: Election, key: ProtocolKey
+) -> list[tuple[str, int, UUID]]:
+    """(contest kind, district, protocol id) of every other protocol of this precinct and round,
+    from the definitions alone."""
+    places = []
+    for contest_key in sorted(_contest_keys(election, key.teryt)):
         contest = get(contest_id(key.election, contest_key), Contest)
         if contest is None:
             continue
@@ -183,16 +205,11 @@ def _siblings(
         for district in districts or [0]:
             if (contest_key, district) == (key.contest, key.district):
                 continue
-            other = get(
-                protocol_id(
-                    key.election, key.teryt, key.precinct, contest_key, district, key.round
-                ),
-                Protocol,
+            protocol = protocol_id(
+                key.election, key.teryt, key.precinct, contest_key, district, key.round
             )
-            if other is not None:
-                siblings.append(Sibling(contest_kind=contest.shape.kind, district=district,
-                                        content=other.current.content))  # fmt: skip
-    return siblings
+            places.append((contest.shape.kind, district, protocol))
+    return places
 
 
 def _contest_keys(election: Election, teryt: str) -> set[str]:

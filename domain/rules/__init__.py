@@ -8,7 +8,8 @@ in every event that carries findings, so a replay never re-judges an old event b
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+import functools
+from typing import TYPE_CHECKING, Any, Final
 
 from domain.rules import (
     accounting,
@@ -63,22 +64,26 @@ class Validation:
 
 
 def validate(content: ProtocolContent, context: RuleContext, profile: Profile) -> Validation:
-    findings = [
-        finding
-        for code, rule in sorted(RULES.items())
-        if rule.kind == "protocol"
-        for finding in rule(content, context, profile.severity(code))
-    ]
-    return Validation(RulesStamp(version=RULES_VERSION, profile=profile.name), tuple(findings))
+    return _judge("protocol", content, context, profile)
 
 
 def validate_turnout(
     report: TurnoutContent, context: TurnoutContext, profile: Profile
 ) -> Validation:
+    return _judge("turnout", report, context, profile)
+
+
+def _judge(kind: str, content: Any, context: Any, profile: Profile) -> Validation:
     findings = [
         finding
-        for code, rule in sorted(RULES.items())
-        if rule.kind == "turnout"
-        for finding in rule(report, context, profile.severity(code))
+        for code, rule in _in_order(kind, len(RULES))
+        for finding in rule(content, context, profile.severity(code))
     ]
     return Validation(RulesStamp(version=RULES_VERSION, profile=profile.name), tuple(findings))
+
+
+@functools.cache
+def _in_order(kind: str, registered: int) -> tuple[tuple[str, Rule], ...]:
+    """The rules of a kind by code, sorted once per state of the catalogue (``registered``)."""
+    del registered
+    return tuple((code, rule) for code, rule in sorted(RULES.items()) if rule.kind == kind)

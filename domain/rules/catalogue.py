@@ -11,6 +11,7 @@ protocols of one precinct, ``R7xx`` turnout reports, ``R8xx`` the form itself.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -39,8 +40,9 @@ class Rule:
     requires: tuple[str, ...] | None = None
     """Counts without which the rule does not apply; by default every count it reads."""
 
-    @property
+    @functools.cached_property
     def counts(self) -> tuple[str, ...]:
+        """Every protocol is judged by every rule: worked out once, not per protocol."""
         required = self.reads if self.requires is None else self.requires
         return tuple(name for name in required if name in COUNT_FIELDS)
 

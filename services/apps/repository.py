@@ -8,9 +8,13 @@ from typing import TYPE_CHECKING, Any
 from eventsourcing.application import AggregateNotFoundError
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from uuid import UUID
 
     from eventsourcing.application import Repository
+    from eventsourcing.persistence import Mapper
+
+    from services.eventstore.history import Recorded
 
 
 def of_kind(found: Any, aggregate_id: UUID, kind: type[Any]) -> Any:
@@ -25,3 +29,12 @@ def get_or_none(repository: Repository[Any], aggregate_id: UUID, kind: type[Any]
     except AggregateNotFoundError:
         return None
     return of_kind(found, aggregate_id, kind)
+
+
+def rebuild(mapper: Mapper[UUID], history: Sequence[Recorded]) -> Any:
+    """The aggregate an aggregate's recorded events make, or None when it has none."""
+    aggregate: Any = None
+    for recorded in history:
+        event: Any = mapper.to_domain_event(recorded.event)
+        aggregate = event.mutate(aggregate)
+    return aggregate

@@ -37,9 +37,13 @@ from schemas.problems import Problem
 from schemas.replies import Reply
 from schemas.validation import ProtocolKey
 from services.apps.actors import account_actor
-from services.apps.protocols import Protocols
+from services.apps.protocol_desk import ProtocolDesk
 from services.apps.replays import request_hash
+from services.eventstore.eventlog import EventLog
+from services.eventstore.jetstream_port import JetStreamPort
+from services.eventstore.mapper import tagged_mapper
 from services.eventstore.settings import DEFAULT_NATS_URL
+from services.eventstore.streams import ensure_stream, events_stream_config
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -82,19 +86,35 @@ class CommandService:
         self.settings = settings
         self.clock = clock or SystemClock()
         self.workers = workers
-        self.protocols = Protocols(env=settings.environment(), clock=self.clock)
         self.auth = auth
+        self._desk: ProtocolDesk | None = None
+
+    @property
+    def desk(self) -> ProtocolDesk:
+        if self._desk is None:
+            raise RuntimeError("the command service has not started")
+        return self._desk
 
     async def start(self, nc: Client) -> None:
-        # The domain runs in worker threads (it blocks on the store); the default pool has only
-        # cpu + 4 threads, too few for requests that mostly wait.
+        """Protocol commands run on the broker's loop and connection, from the request to the
+        store's acknowledgement (``services.apps.protocol_desk``); the accounts service blocks
+        on password hashing and its store, in worker threads: the default pool of cpu + 4
+        threads is too few for requests that mostly wait."""
         asyncio.get_running_loop().set_default_executor(
             ThreadPoolExecutor(self.workers, thread_name_prefix="commands")
         )
+        settings = self.settings
+        log_ = EventLog(nc, stream=settings.stream, subject_prefix=settings.layout.events_prefix,
+                        clock=self.clock, request_timeout_s=settings.request_timeout_s,
+                        append_timeout_s=settings.append_timeout_s)  # fmt: skip
+        declared = events_stream_config(settings.layout, replicas=settings.replicas,
+                                        duplicate_window_s=settings.duplicate_window_s)  # fmt: skip
+        await ensure_stream(nc, declared, create=False, timeout=settings.request_timeout_s)
+        port = JetStreamPort(log_, uuid_ids=settings.originator_id_type == "uuid")
+        self._desk = ProtocolDesk(port, tagged_mapper(), self.clock)
         await self.auth.start(nc)
 
     async def stop(self) -> None:
-        self.protocols.close()
         await self.auth.stop()
 
     async def answer(self, subject: str, body: bytes, headers: dict[str, str]) -> Reply:
@@ -128,12 +148,15 @@ class CommandService:
             return _outcome(forbidden)
         if endpoint.kind is Kind.QUERY:
             return await self._query(endpoint, request)
-        if not context.idempotency_key:
-            return _outcome(await self._run(request, context))
-        return await self._idempotent(subject, request, context)
+        if context.idempotency_key:
+            # Under a key the command's events carry the request's hash: a retry is answered
+            # from them, the key with another request is a conflict (``services.apps.replays``).
+            fingerprint = request_hash(endpoint.subject, msgspec.json.encode(request))
+            context = msgspec.structs.replace(context, request_hash=fingerprint)
+        return _outcome(await self.desk.handle(request, context))
 
     async def _query(self, endpoint: Endpoint, request: Any) -> Reply:
-        answer = await asyncio.to_thread(getattr(self.protocols, endpoint.handler), request)
+        answer = await getattr(self.desk, endpoint.handler)(request)
         if answer is None:
             return _outcome(Outcome(status="not-found"))
         if isinstance(answer, Outcome):
@@ -170,37 +193,15 @@ class CommandService:
             problems=(Problem(path="$.key", rule="auth.forbidden", message=reason),),
         )
 
-    async def _idempotent(self, subject: str, request: Any, context: CommandContext) -> Reply:
-        """Under an Idempotency-Key: the recorded answer if the log has one
-        (``services.apps.replays``), else run the command, its events carrying the key and the
-        request's hash. A refusal is looked up again: another request under the same key may
-        have won a race with this one."""
-        key = context.idempotency_key
-        fingerprint = request_hash(subject, msgspec.json.encode(request))
-        recorded = await asyncio.to_thread(self.protocols.recorded, request, key, fingerprint)
-        if recorded is not None:
-            return _outcome(recorded)
-        keyed = msgspec.structs.replace(context, request_hash=fingerprint)
-        outcome = await self._run(request, keyed)
-        if outcome.status == "refused":
-            # Any refusal may be a concurrent request under the same key having won (a change
-            # at the same moment, a correction that is now no change at all): its answer is ours.
-            recorded = await asyncio.to_thread(self.protocols.recorded, request, key, fingerprint)
-        return _outcome(recorded or outcome)
-
-    async def _run(self, request: Any, context: CommandContext) -> Outcome:
-        outcome: Outcome = await asyncio.to_thread(self.protocols.handle, request, context)
-        return outcome
-
 
 def _outcome(outcome: Outcome) -> Reply:
     return Reply(msgspec.json.encode(outcome), outcome.status)
 
 
-async def _raw(message: Any) -> bytes:
-    """Bodies are decoded by msgspec in the handler, not by FastStream."""
-    body: bytes = message.body
-    return body
+async def _as_is(message: NatsMessage) -> NatsMessage:
+    """The handler takes the message itself: its body is decoded by msgspec there, once, and
+    its headers say who asks."""
+    return message
 
 
 Answer = Callable[[str, bytes, dict[str, str]], Awaitable[Reply]]
@@ -256,8 +257,10 @@ def _broker(
     options = dict(credentials)
     if "user" in options:
         options["security"] = SASLPlaintext(options.pop("user"), options.pop("password"))
+    # No dependency injection (apply_types): a handler takes the raw message and nothing else,
+    # and FastStream's per-message argument resolution would cost more than the command itself.
     broker = NatsBroker(url, logger=None, name="tally-commands", max_reconnect_attempts=-1,
-                        **options)  # fmt: skip
+                        apply_types=False, **options)  # fmt: skip
     for service, responder in ((Service.COMMANDS, answer), (Service.ACCOUNTS, auth)):
         for subject, endpoint in subjects_of(service).items():
             _subscribe(broker, responder, subject, endpoint, workers)
@@ -267,15 +270,15 @@ def _broker(
 def _subscribe(
     broker: NatsBroker, answer: Answer, subject: str, endpoint: Endpoint, workers: int
 ) -> None:
-    async def handle(body: bytes, message: NatsMessage) -> Response:
-        reply = await answer(subject, body, dict(message.headers))
+    async def handle(message: NatsMessage) -> Response:
+        reply = await answer(subject, message.body, dict(message.headers))
         return Response(reply.body, headers=reply.headers)
 
     broker.subscriber(
         subject,
         queue=subjects.QUEUE,
         max_workers=workers,
-        decoder=_raw,
+        decoder=_as_is,
         title=subject,
         description=f"{endpoint.summary}. Request: {endpoint.request.__name__}; reply: "
         f"{endpoint.reply.__name__} (JSON).",

@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.persistence import Mapper, MapperDeserialisationError, StoredEvent
+from eventsourcing.persistence import (
+    JSONTranscoder,
+    Mapper,
+    MapperDeserialisationError,
+    StoredEvent,
+)
 from eventsourcing.utils import get_topic, resolve_topic
 
 from domain import tags
@@ -83,3 +88,10 @@ def _field_types(cls: type) -> dict[str, Any]:
     return {name: hint for name, hint in hints.items() if not name.startswith("originator_")} | {
         _CREATED_TOPIC: str
     }
+
+
+def tagged_mapper() -> TaggedMapper:
+    """The mapper the applications get from ``MAPPER_TOPIC``, for code that reads and writes
+    events without an application (the command service's own path). Its payloads are msgspec
+    JSON, so the transcoder the library's constructor asks for is never used."""
+    return TaggedMapper(transcoder=JSONTranscoder())

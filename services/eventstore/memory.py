@@ -10,13 +10,14 @@ Like the JetStream store it numbers events in one sequence across aggregates, re
 that is taken (``IntegrityError``), records each save's idempotency key and request hash
 (``context``) and refuses a key on a second save (``KeyReusedError``: JetStream does that within
 its duplicate window, memory forever), and offers aggregate histories
-(``services.eventstore.history``). Nothing survives the process.
+(the port of ``services.eventstore.history``). Nothing survives the process.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from eventsourcing import popo
 
@@ -24,14 +25,16 @@ from services.eventstore.eventlog import KeyReusedError
 from services.eventstore.history import Recorded
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Coroutine, Mapping, Sequence
     from uuid import UUID
 
     from eventsourcing.persistence import ApplicationRecorder, StoredEvent
 
-    from schemas.envelope import CommandContext
+    from schemas.envelope import CommandContext, RoutingKeys
+    from services.eventstore.history import EventStorePort
 
 STORE_NAME: Final = "MEMORY_STORE"
+T = TypeVar("T")
 
 
 class MemoryRecorder(popo.POPOApplicationRecorder):
@@ -63,10 +66,36 @@ class MemoryRecorder(popo.POPOApplicationRecorder):
         with self._database_lock:
             return list(self._recorded.get(str(aggregate_id), []))
 
-    def last_position(self, aggregate_id: UUID) -> int:
-        with self._database_lock:
-            found = self._recorded.get(str(aggregate_id))
-            return found[-1].position if found else 0
+    def port(self) -> EventStorePort:
+        return MemoryPort(self)
+
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        """Nothing here waits on a connection: a fresh loop per call does."""
+        return asyncio.run(coroutine)
+
+
+class MemoryPort:
+    """The applications' port on the in-memory recorder."""
+
+    def __init__(self, recorder: MemoryRecorder) -> None:
+        self._recorder = recorder
+
+    async def history(self, aggregate_id: UUID) -> list[Recorded]:
+        return self._recorder.history(aggregate_id)
+
+    async def last_position(self, aggregate_id: UUID) -> int:
+        history = await self.history(aggregate_id)
+        return history[-1].position if history else 0
+
+    async def append(
+        self,
+        events: Sequence[StoredEvent],
+        *,
+        context: CommandContext | None = None,
+        routing: Mapping[str, RoutingKeys] | None = None,
+    ) -> list[int]:
+        del routing  # routing keys are headers on JetStream; nothing here reads them
+        return list(self._recorder.insert_events(events, context=context) or [])
 
 
 class Factory(popo.POPOFactory):  # the module holds one factory class, as the library asks

@@ -12,8 +12,7 @@ Keyword arguments a save may pass through ``Application.save(..., **kwargs)`` to
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from eventsourcing.persistence import (
     AggregateRecorder,
@@ -28,14 +27,18 @@ from eventsourcing.persistence import (
 )
 
 from schemas import envelope
-from services.eventstore.history import Recorded
+from services.eventstore.jetstream_port import JetStreamPort, stored_event
 from services.eventstore.subscription import NatsNotificationSubscription
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Coroutine, Sequence
+    from uuid import UUID
 
     from services.eventstore.datastore import NatsDatastore
     from services.eventstore.eventlog import EventLog
+    from services.eventstore.history import EventStorePort
     from services.eventstore.jsapi import StoredMessage
 
 
@@ -82,32 +85,15 @@ class NatsAggregateRecorder(AggregateRecorder):
             events.reverse()
         return events if limit is None else events[:limit]
 
-    def history(self, aggregate_id: UUID) -> list[Recorded]:
-        messages = self.datastore.run(self.log.read_aggregate(str(aggregate_id)))
-        return [
-            Recorded(
-                message.seq,
-                self._stored_event(message),
-                message.headers.get(envelope.IDEMPOTENCY_KEY, ""),
-                message.headers.get(envelope.REQUEST_HASH, ""),
-            )
-            for message in messages
-        ]
+    def port(self) -> EventStorePort:
+        """The applications' port on this recorder's log (``services.eventstore.history``)."""
+        return JetStreamPort(self.log, uuid_ids=self._uuid_ids)
 
-    def last_position(self, aggregate_id: UUID) -> int:
-        return self.datastore.run(self.log.last_position(str(aggregate_id)))
-
-    def _originator_id(self, raw: str) -> UUID | str:
-        return UUID(raw) if self._uuid_ids else raw
+    def run(self, coroutine: Coroutine[Any, Any, T]) -> T:
+        return self.datastore.run(coroutine)
 
     def _stored_event(self, message: StoredMessage) -> StoredEvent:
-        headers = message.headers
-        return StoredEvent(
-            originator_id=self._originator_id(headers[envelope.AGGREGATE_ID]),
-            originator_version=int(headers[envelope.AGGREGATE_VERSION]),
-            topic=headers[envelope.EVENT_TYPE],
-            state=message.data,
-        )
+        return stored_event(message, uuid_ids=self._uuid_ids)
 
 
 class NatsApplicationRecorder(NatsAggregateRecorder, ApplicationRecorder):
