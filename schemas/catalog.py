@@ -197,7 +197,8 @@ def endpoint_for(subject: str, channel: str) -> Endpoint:
 
 
 def handler_of(request_type: type[Any]) -> str:
-    """The handler of a command type (its online row): what ``Protocols.handle`` runs."""
+    """The handler of a command type (its online row): the decision a command runs
+    (``services.apps.protocol_decisions``)."""
     for endpoint in COMMANDS:
         if (
             endpoint.kind is Kind.COMMAND

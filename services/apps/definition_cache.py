@@ -15,6 +15,7 @@ command that finds an entry dropped under it reads that entry again.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from services.apps.repository import rebuild
@@ -34,11 +35,12 @@ class DefinitionCache:
         self._entries: dict[UUID, Any] = {}
         self._elections: dict[UUID, int] = {}
         """Election id -> the position of its last event when the cache was (re)filled."""
+        self._latest = _LatestPositions(port)
 
     async def refresh(self, election: UUID) -> None:
         """Called before a command reads definitions of ``election``."""
         seen = self._elections.get(election)
-        if seen is not None and await self._port.last_position(election) <= seen:
+        if seen is not None and await self._latest.position(election) <= seen:
             return
         history = await self._port.history(election)
         self._entries.clear()
@@ -53,6 +55,36 @@ class DefinitionCache:
 
     async def load(self, aggregate_id: UUID) -> None:
         """Read one definition into the cache."""
-        self._entries[aggregate_id] = rebuild(
-            self._mapper, await self._port.history(aggregate_id)
-        )
+        self._entries[aggregate_id] = rebuild(self._mapper, await self._port.history(aggregate_id))
+
+
+class _LatestPositions:
+    """An aggregate's last position, asked for by many commands at once with few requests: one
+    request per aggregate is in flight at a time, and a caller that arrives meanwhile waits for
+    the next one, which is sent after it arrived. So no caller gets an answer older than its own
+    call (a load completed before a command began is seen by it), and under load one request
+    answers every command that arrived while the previous one was out."""
+
+    def __init__(self, port: EventStorePort) -> None:
+        self._port = port
+        self._next: dict[UUID, asyncio.Future[int]] = {}
+        """The request not sent yet for each aggregate, joined by every caller until it is."""
+        self._pumps: dict[UUID, asyncio.Task[None]] = {}
+
+    async def position(self, aggregate_id: UUID) -> int:
+        loop = asyncio.get_running_loop()
+        answer = self._next.get(aggregate_id)
+        if answer is None or answer.get_loop() is not loop:  # a loop gone (synchronous callers)
+            answer = loop.create_future()
+            self._next[aggregate_id] = answer
+            pump = self._pumps.get(aggregate_id)
+            if pump is None or pump.done() or pump.get_loop() is not loop:
+                self._pumps[aggregate_id] = loop.create_task(self._pump(aggregate_id))
+        return await asyncio.shield(answer)
+
+    async def _pump(self, aggregate_id: UUID) -> None:
+        while (answer := self._next.pop(aggregate_id, None)) is not None:
+            try:
+                answer.set_result(await self._port.last_position(aggregate_id))
+            except Exception as error:  # every waiter gets the failure, as its own request would
+                answer.set_exception(error)

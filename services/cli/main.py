@@ -221,15 +221,18 @@ def _admin_and_tools(commands: Any) -> None:
     bench = commands.add_parser(
         "bench",
         help="benchmarks that print figures",
-        description="Without a benchmark name: every baseline and path in one process and one "
-        "run against one fresh server with fsync on every write (store append, command over "
-        "NATS, HTTP submit, view rebuild), with ratios to raw nats-py.",
+        description="Without a benchmark name: every baseline and path in one run against one "
+        "fresh server with fsync on every write (store append, command over NATS, HTTP submit, "
+        "view rebuild), with ratios to raw nats-py; the command service and the gateway run as "
+        "`tally serve --only` processes.",
     )
     bench.add_argument("--json", action="store_true", help="print one JSON document")
     bench.add_argument(
         "--submissions", type=int, default=3000, help="submissions per write path (3000)"
     )
     bench.add_argument("--concurrency", type=int, default=16, help="concurrent clients (16)")
+    bench.add_argument("--command-processes", type=int, default=1, metavar="N",
+                       help="command-service processes sharing the load (1)")  # fmt: skip
     bench_commands = bench.add_subparsers(dest="bench_command", metavar="BENCHMARK")
     bench_store = bench_commands.add_parser(
         "store", help="event store appends and replays against raw nats-py baselines"
@@ -485,9 +488,9 @@ def _bench(args: argparse.Namespace) -> int:
     if args.bench_command is None:
         from services.tools.bench.suite import run_benchmark
 
-        return run_benchmark(
-            as_json=args.json, submissions=args.submissions, concurrency=args.concurrency
-        )
+        return run_benchmark(as_json=args.json, submissions=args.submissions,
+                             concurrency=args.concurrency,
+                             command_processes=args.command_processes)  # fmt: skip
     if args.bench_command == "views":
         from services.tools.bench.views import run_views_benchmark
 

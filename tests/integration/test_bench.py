@@ -21,7 +21,8 @@ PATHS = {
 @pytest.mark.slow
 def test_bench_json_has_baselines_paths_and_ratios() -> None:
     done = subprocess.run(
-        [*TALLY, "bench", "--json", "--submissions", "120", "--concurrency", "4"],
+        [*TALLY, "bench", "--json", "--submissions", "120", "--concurrency", "4",
+         "--command-processes", "2"],
         env=cli_env(),
         capture_output=True,
         text=True,
@@ -32,6 +33,7 @@ def test_bench_json_has_baselines_paths_and_ratios() -> None:
     report = json.loads(done.stdout)
     assert {"machine", "baselines", "paths"} == set(report)
     assert report["machine"]["nats_server_sync"] == "always"
+    assert report["machine"]["command_processes"] == 2
     assert {"raw_publish", "raw_ordered_replay"} == set(report["baselines"])
     assert all(b["events_per_s"] > 0 for b in report["baselines"].values())
     paths = {p["name"]: p for p in report["paths"]}

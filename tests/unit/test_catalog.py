@@ -12,15 +12,21 @@ import pytest
 from schemas import subjects
 from schemas.accounts import Permission
 from schemas.catalog import ACCOUNTS, COMMANDS, ENDPOINTS, PROXY, Kind, endpoint_for, handler_of
-from services.apps.protocols import Protocols
+from services.apps.protocol_decisions import Decisions
+from services.apps.protocol_desk import ProtocolDesk
 from services.commands.accounts.service import AuthService
 from services.commands.service import asyncapi_json
 from services.gateway.routes import ROUTES
 
 
-@pytest.mark.parametrize(("rows", "application"), [(COMMANDS, Protocols), (ACCOUNTS, AuthService)])
-def test_every_row_names_a_method_of_its_application(rows, application) -> None:
+@pytest.mark.parametrize(
+    ("rows", "commands", "queries"),
+    [(COMMANDS, Decisions, ProtocolDesk), (ACCOUNTS, AuthService, AuthService)],
+)
+def test_every_row_names_a_method_of_its_application(rows, commands, queries) -> None:
+    """Commands name their decision, queries what answers them."""
     for row in rows:
+        application = queries if row.kind is Kind.QUERY else commands
         handler = getattr(application, row.handler, None)
         assert callable(handler), f"{row.name}: {application.__name__}.{row.handler} is missing"
         parameters = list(inspect.signature(handler).parameters)

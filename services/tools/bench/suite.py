@@ -1,4 +1,8 @@
-"""``tally bench [--json]``: every figure in one process, one run, one server (fsync always).
+"""``tally bench [--json]``: every figure in one run against one server (fsync always).
+
+The load comes from this process; what it measures runs as a deployment runs it: the command
+service (``--command-processes``, one by default) and the gateway as ``tally serve --only``
+processes (``services.tools.bench.system``).
 
 Baselines, measured first on the same server:
 
@@ -36,17 +40,20 @@ from services.tools.stats import Figures
 UNITS = 16
 
 
-def run_benchmark(*, as_json: bool, submissions: int, concurrency: int) -> int:
+def run_benchmark(
+    *, as_json: bool, submissions: int, concurrency: int, command_processes: int = 1
+) -> int:
     # The services run inside this process: their per-request log lines would drown the figures.
     configure_logging(level="warning")
-    report = measure(submissions=submissions, concurrency=concurrency)
+    report = measure(submissions=submissions, concurrency=concurrency,
+                     command_processes=command_processes)  # fmt: skip
     sys.stdout.write(json.dumps(report, indent=2) + "\n" if as_json else store.table(report))
     return 0
 
 
-def measure(*, submissions: int, concurrency: int) -> dict[str, Any]:
+def measure(*, submissions: int, concurrency: int, command_processes: int = 1) -> dict[str, Any]:
     per_unit = -(-2 * submissions // UNITS)
-    with bench_system(UNITS, per_unit) as system:
+    with bench_system(UNITS, per_unit, command_processes=command_processes) as system:
         url = system.nats_url
         raw_publish = asyncio.run(store.raw_publish(url, submissions, concurrency))
         factory = NatsFactory({"NATS_URL": url, "NATS_STREAM": "BENCHSTORE"})
@@ -74,7 +81,8 @@ def measure(*, submissions: int, concurrency: int) -> dict[str, Any]:
         for view, seconds in rebuilds.items()
     ]
     machine = {"concurrency": concurrency, "submissions": submissions,
-               "replayed_events": total, "password_hash": "fast"}  # fmt: skip
+               "command_processes": command_processes, "replayed_events": total,
+               "password_hash": "fast"}  # fmt: skip
     return store.report(machine, baselines, paths)
 
 

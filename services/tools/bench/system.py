@@ -1,16 +1,15 @@
-"""Tally inside the benchmark's own process: a fresh embedded nats-server (fsync on every write)
-in a temporary directory, the declared streams, a synthetic presidential election, and the
-command service with the HTTP gateway running on an event loop in a background thread — the same
-parts ``tally serve`` runs. Accounts hash passwords with the ``fast`` profile.
+"""The system the benchmark measures: a fresh embedded nats-server (fsync on every write) in a
+temporary directory, the declared streams, a synthetic presidential election, and the command
+service (one or more processes) with the HTTP gateway as ``tally serve --only`` child processes.
+Accounts hash passwords with the ``fast`` profile.
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
+import os
 import tempfile
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +35,8 @@ from services.apps.election_load import load_file
 from services.common.environment import environment
 from services.eventstore.settings import StoreSettings
 from services.nats.server import EmbeddedNats, free_port
-from services.serve.process import Running, ensure_streams
-from services.serve.settings import Settings
+from services.serve.process import ensure_streams
+from services.tools.serve_child import ServeChild
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -83,7 +82,9 @@ def definition(units: int, precincts: int) -> ElectionDefinition:
 
 
 @contextmanager
-def bench_system(units: int, precincts: int) -> Iterator[BenchSystem]:
+def bench_system(
+    units: int, precincts: int, *, command_processes: int = 1
+) -> Iterator[BenchSystem]:
     with tempfile.TemporaryDirectory(prefix="tally-bench-") as tmp:
         directory = Path(tmp)
         server = EmbeddedNats(directory / "nats", port=free_port())
@@ -98,29 +99,31 @@ def bench_system(units: int, precincts: int) -> Iterator[BenchSystem]:
                 load_file(file, data_dir=directory)
                 slip = bootstrap_admin(login="bench-admin", name="Bench", data_dir=directory).slip
                 assert slip is not None
-                with _serving(settings, directory) as gateway_url:
-                    yield BenchSystem(directory, server.url, gateway_url, settings, chosen,
-                                      slip.activation_code)  # fmt: skip
+            with _serving(server.url, directory, command_processes) as gateway_url:
+                yield BenchSystem(directory, server.url, gateway_url, settings, chosen,
+                                  slip.activation_code)  # fmt: skip
         finally:
             server.stop()
 
 
 @contextmanager
-def _serving(settings: StoreSettings, directory: Path) -> Iterator[str]:
-    """The command service and gateway on their own event loop thread."""
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_forever, name="bench-serve", daemon=True)
-    thread.start()
-    # An open bench server; passwords hashed cheaply: the bench measures the write path.
-    config = dataclasses.replace(Settings.from_env(), hash_strength="fast")
-    running = Running(settings, None, ("commands", "gateway"), directory, config)
-    ready = asyncio.run_coroutine_threadsafe(running.start("127.0.0.1", free_port()), loop).result(
-        60
-    )
+def _serving(nats_url: str, directory: Path, command_processes: int) -> Iterator[str]:
+    """The command service (``command_processes`` of them, one queue group) and the gateway as
+    ``tally serve --only`` processes, as a deployment runs them: the load comes from this
+    process and does not share an interpreter lock with what it measures. Passwords are hashed
+    cheaply (the bench measures the write path); the parts log at info level, as in
+    production, into files of the bench directory."""
+    env = os.environ | {"NATS_URL": nats_url, "NATS_STREAM": STREAM, "TALLY_LOG_FORMAT": "json",
+                        "TALLY_PASSWORD_HASH": "fast", "TALLY_LOG_LEVEL": "info"}  # fmt: skip
+    parts = [ServeChild(directory, directory / f"commands-{n}.log", env, "--only", "commands")
+             for n in range(command_processes)]  # fmt: skip
+    gateway = ServeChild(directory, directory / "gateway.log", env, "--only", "gateway",
+                         "--http-port", str(free_port()))  # fmt: skip
+    parts.append(gateway)
     try:
-        yield ready["gateway_url"]
+        for part in parts:
+            part.wait_ready()
+        yield gateway.wait_ready()["gateway_url"]
     finally:
-        asyncio.run_coroutine_threadsafe(running.stop(), loop).result(60)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(10)
-        loop.close()
+        for part in parts:
+            part.stop()

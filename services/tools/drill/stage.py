@@ -13,29 +13,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
-import signal
-import subprocess
-import sys
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING
 
 import structlog
 
 from services.eventstore.settings import StoreSettings
 from services.nats.access import as_role, embedded_users
 from services.nats.server import free_port
+from services.tools.serve_child import ServeChild, ServeChildError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
 log = structlog.get_logger("drill")
-READY_TIMEOUT_S: Final = 120.0
-STOP_TIMEOUT_S: Final = 30.0
 
 
 class StageError(Exception):
@@ -64,26 +58,23 @@ class Stage:
 def staged(base: Path) -> Iterator[Stage]:
     data_dir = _fresh_directory(base)
     env = os.environ | {"TALLY_PASSWORD_HASH": "fast", "TALLY_LOG_FORMAT": "json"}
-    log_path = data_dir / "serve.log"
-    command = [sys.executable, "-m", "services.cli", "serve", "--data-dir", str(data_dir),
-               "--http-port", str(free_port())]  # fmt: skip
-    with log_path.open("wb") as log_file:
-        process = subprocess.Popen(  # noqa: S603 - our own command, no shell
-            command, env=env, stdout=subprocess.DEVNULL, stderr=log_file
-        )
+    child = ServeChild(data_dir, data_dir / "serve.log", env, "--http-port", str(free_port()))
     try:
-        ready = _wait_ready(process, log_path)
-        log.info("drill.stage_ready", data_dir=str(data_dir), pid=process.pid,
+        try:
+            ready = child.wait_ready()
+        except ServeChildError as error:
+            raise StageError(str(error)) from error
+        log.info("drill.stage_ready", data_dir=str(data_dir), pid=child.pid,
                  gateway=ready["gateway_url"], nats=ready["nats_url"])  # fmt: skip
         yield Stage(
             data_dir=data_dir,
             gateway_url=ready["gateway_url"],
             nats_url=ready["nats_url"],
             stream=ready["stream"],
-            pid=process.pid,
+            pid=child.pid,
         )
     finally:
-        _stop(process)
+        child.stop()
 
 
 def _fresh_directory(base: Path) -> Path:
@@ -96,32 +87,3 @@ def _fresh_directory(base: Path) -> Path:
             continue
         return path
     raise StageError(f"cannot create a fresh drill directory under {base}")
-
-
-def _wait_ready(process: subprocess.Popen[bytes], log_path: Path) -> dict[str, Any]:
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        for line in log_path.read_text(errors="replace").splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
-            if entry.get("event") == "serve.ready":
-                return dict(entry)
-        if process.poll() is not None:
-            tail = log_path.read_text(errors="replace").splitlines()[-5:]
-            raise StageError(f"tally serve ended with {process.returncode}: {' | '.join(tail)}")
-        time.sleep(0.1)
-    raise StageError(f"tally serve not ready in {READY_TIMEOUT_S:.0f} s; see {log_path}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        log.warning("drill.stage_killed", pid=process.pid)
-        process.kill()
-        process.wait()
