@@ -74,12 +74,22 @@ def validate_turnout(
 
 
 def _judge(kind: str, content: Any, context: Any, profile: Profile) -> Validation:
+    rules = _in_order(kind, len(RULES))
+    counts = _counts_read(kind, len(RULES))
+    absent = frozenset(name for name in counts if getattr(content, name) is None)
     findings = [
         finding
-        for code, rule in _in_order(kind, len(RULES))
-        for finding in rule(content, context, profile.severity(code))
+        for code, rule in rules
+        for finding in rule(content, context, profile.severity(code), absent)
     ]
     return Validation(RulesStamp(version=RULES_VERSION, profile=profile.name), tuple(findings))
+
+
+@functools.cache
+def _counts_read(kind: str, registered: int) -> frozenset[str]:
+    """Every count some rule of the kind needs (whether a protocol left one empty is looked up
+    once per protocol, not once per rule)."""
+    return frozenset(name for _, rule in _in_order(kind, registered) for name in rule.counts)
 
 
 @functools.cache

@@ -4,7 +4,9 @@ A command is read, decided and saved:
 
 * read: its election's definitions are checked for freshness (``DefinitionCache``), then the
   aggregate it changes and, for a protocol's numbers, the protocols beside it (the precinct's
-  other contests, for the cross-protocol rules) are read at once, one request each, side by side;
+  other contests, for the cross-protocol rules) are read at once, one request each, side by side
+  (a submission reads no target: it starts the protocol, and its append proves that nothing was
+  there; if something was, it is read and the submission decided again);
 * decided: ``services.apps.protocol_decisions`` runs on what was read; a definition or aggregate
   it asks for that was not read yet is read and the decision taken again from scratch (it is
   pure: nothing of a discarded attempt survives);
@@ -181,9 +183,27 @@ class ProtocolDesk:
     async def _handle(self, command: Command, context: CommandContext) -> Outcome:
         if not isinstance(command, AcknowledgeAlert):
             await self._definitions.refresh(election_id(command.key.election))
+        if isinstance(command, SubmitProtocol):
+            # A submission starts a protocol: it is decided as if nothing were recorded there,
+            # and the append's expectation (nothing on the subject yet) proves it. Only when
+            # something is (a retry, a second submission) is the protocol read and the
+            # command decided again on what is recorded.
+            outcome = await self._attempt(command, context, read_target=False)
+            if outcome is not None:
+                return outcome
+        outcome = await self._attempt(command, context, read_target=True)
+        assert outcome is not None  # an attempt on what is read answers any taken version
+        return outcome
+
+    async def _attempt(
+        self, command: Command, context: CommandContext, *, read_target: bool
+    ) -> Outcome | None:
+        """Read, decide and append; None when the target was assumed empty and is not."""
         target = target_of(command)
-        histories = await self._histories([target, *await self._sibling_ids(command)])
-        if context.idempotency_key:
+        siblings = await self._sibling_ids(command)
+        histories = await self._histories([target, *siblings] if read_target else siblings)
+        histories.setdefault(target, [])
+        if read_target and context.idempotency_key:
             recorded = self._recorded(histories[target], command, context)
             if recorded is not None:
                 return recorded
@@ -198,6 +218,8 @@ class ProtocolDesk:
         except KeyReusedError:
             raise
         except IntegrityError:
+            if not read_target:
+                return None
             problem = change.taken or refusal("$.key", "protocol.concurrent_change", RACE)
             return Outcome(status="refused", problems=(problem,))
         return outcome_of(change.aggregate, command, positions[-1] if positions else 0)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
+from services.common.eventloop import use_fastest_loop
 from services.common.logging import configure_logging
 from services.serve.settings import Settings, SettingsError
 
@@ -338,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     configure_logging(level=args.settings.log_level, fmt=args.settings.log_format)
     log = structlog.get_logger("cli")
+    log.debug("cli.event_loop", loop=use_fastest_loop())
     try:
         return _dispatch(args)
     except KeyboardInterrupt:

@@ -274,6 +274,10 @@ def _subscribe(
         reply = await answer(subject, message.body, dict(message.headers))
         return Response(reply.body, headers=reply.headers)
 
+    # The AsyncAPI document reads a message's payload from the handler's annotation: the body
+    # is JSON bytes (decoded by the service into the request type its description names).
+    handle.__annotations__ = {"message": bytes, "return": Response}
+
     broker.subscriber(
         subject,
         queue=subjects.QUEUE,

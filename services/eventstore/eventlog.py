@@ -126,6 +126,7 @@ class EventLog:
         self._request_timeout = request_timeout_s
         self._append_timeout = append_timeout_s
         self._heads: OrderedDict[str, Head] = OrderedDict()
+        self._direct = jsapi.DirectGets(nc)
 
     def subject_of(self, aggregate_id: str) -> str:
         return self.subject_prefix + subject_token(aggregate_id)
@@ -331,8 +332,7 @@ class EventLog:
         messages: list[jsapi.StoredMessage] = []
         start = 1
         while True:
-            batch, pending = await jsapi.direct_get_batch(
-                self._nc,
+            batch, pending = await self._direct.batch(
                 self.stream,
                 start_seq=start,
                 batch=_DIRECT_BATCH,
@@ -346,8 +346,7 @@ class EventLog:
 
     async def read_range(self, first_seq: int, limit: int) -> tuple[list[jsapi.StoredMessage], int]:
         """Up to ``limit`` events from ``first_seq`` on, and how many more follow them."""
-        return await jsapi.direct_get_batch(
-            self._nc,
+        return await self._direct.batch(
             self.stream,
             start_seq=first_seq,
             batch=min(limit, _DIRECT_BATCH),

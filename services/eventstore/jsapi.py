@@ -192,6 +192,91 @@ async def direct_get_batch(
         await sub.unsubscribe()
 
 
+class DirectGets:
+    """Batched Direct Gets of one connection over one reply subscription.
+
+    ``direct_get_batch`` subscribes an inbox per request and unsubscribes it after: three
+    protocol operations and a subscription's bookkeeping for every read. Here one wildcard inbox
+    serves every request of the connection, each under a token of its own, and each read is one
+    publish; a batch's messages are gathered as they come and handed over whole. nats-py
+    subscribes the inbox again after a reconnect; a request that loses its answers meanwhile
+    times out like any request.
+    """
+
+    def __init__(self, nc: Client) -> None:
+        self._nc = nc
+        self._prefix = ""
+        self._subscribing: asyncio.Task[None] | None = None
+        self._waiting: dict[str, _Gathering] = {}
+        self._tokens = 0
+
+    async def batch(
+        self,
+        stream: str,
+        *,
+        start_seq: int,
+        batch: int,
+        subject: str | None = None,
+        timeout: float,
+    ) -> tuple[list[StoredMessage], int]:
+        """As ``direct_get_batch``."""
+        if self._subscribing is None or _failed(self._subscribing):
+            self._subscribing = asyncio.ensure_future(self._subscribe())
+        await asyncio.shield(self._subscribing)
+        request: dict[str, Any] = {"seq": max(start_seq, 1), "batch": batch}
+        if subject is not None:
+            request["next_by_subj"] = subject
+        self._tokens += 1
+        token = str(self._tokens)
+        gathering = _Gathering(batch)
+        self._waiting[token] = gathering
+        try:
+            await self._nc.publish(f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode(),
+                                   reply=f"{self._prefix}.{token}")  # fmt: skip
+            return await asyncio.wait_for(gathering.done, timeout)
+        finally:
+            del self._waiting[token]
+
+    async def _subscribe(self) -> None:
+        prefix = self._nc.new_inbox()
+        await self._nc.subscribe(prefix + ".*", cb=self._route)
+        self._prefix = prefix
+
+    async def _route(self, msg: Msg) -> None:
+        gathering = self._waiting.get(msg.subject.rpartition(".")[2])
+        if gathering is not None and not gathering.done.done():
+            gathering.take(msg)
+
+
+def _failed(task: asyncio.Task[None]) -> bool:
+    """A subscription attempt that will never succeed: the next request tries again."""
+    return task.done() and (task.cancelled() or task.exception() is not None)
+
+
+class _Gathering:
+    """The messages of one batch as they come; ``done`` when the batch is whole."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.messages: list[StoredMessage] = []
+        self.done: asyncio.Future[tuple[list[StoredMessage], int]] = (
+            asyncio.get_running_loop().create_future()
+        )
+
+    def take(self, msg: Msg) -> None:
+        headers = msg.headers or {}
+        status = headers.get(_STATUS)
+        try:
+            if status is not None:
+                self.done.set_result((self.messages, _pending_after(status, headers)))
+                return
+            self.messages.append(_from_direct(msg, headers))
+            if len(self.messages) == self.limit:
+                self.done.set_result((self.messages, int(headers.get(_NUM_PENDING, "0"))))
+        except ApiError as error:
+            self.done.set_exception(error)
+
+
 def _pending_after(status: str, headers: dict[str, str]) -> int:
     if status == "204":  # end of batch
         return int(headers.get(_NUM_PENDING, "0"))
