@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from domain.contest import Contest
 from domain.election import Election
 from domain.ids import contest_id, election_id, protocol_id, unit_id
-from domain.protocol import Protocol
 from domain.protocol_refusal import refused
 from domain.rules.context import precinct_estimates
 from domain.unit import Unit
@@ -23,6 +22,12 @@ if TYPE_CHECKING:
     from schemas.definition import PrecinctDefinition, RoundDefinition
     from schemas.definition_events import DistrictShape
     from schemas.validation import ProtocolKey
+
+
+class CurrentContent:
+    """What a protocol beside this one is read as: the numbers of its current version alone (a
+    small projection of its events), not the whole aggregate; ``get(id, CurrentContent)`` gives
+    a ``ProtocolContent`` or None."""
 
 
 @dataclass(frozen=True)
@@ -184,10 +189,9 @@ def _siblings(
     """The current versions of the other protocols of this precinct and round."""
     siblings = []
     for kind, district, protocol in _sibling_places(get, election, key):
-        other = get(protocol, Protocol)
-        if other is not None:
-            siblings.append(Sibling(contest_kind=kind, district=district,
-                                    content=other.current.content))  # fmt: skip
+        content = get(protocol, CurrentContent)
+        if content is not None:
+            siblings.append(Sibling(contest_kind=kind, district=district, content=content))
     return siblings
 
 

@@ -29,7 +29,7 @@ from eventsourcing.persistence import IntegrityError
 from domain.ids import election_id, turnout_id
 from domain.protocol import Protocol, SamePersonError
 from domain.protocol_refusal import ProtocolRefusedError, refusal
-from domain.protocol_setting import protocol_setting, sibling_ids
+from domain.protocol_setting import CurrentContent, protocol_setting, sibling_ids
 from domain.turnout import Turnout
 from domain.validation import check
 from schemas.commands import (
@@ -40,6 +40,8 @@ from schemas.commands import (
     SubmitProtocol,
     VersionView,
 )
+from schemas.events import decode_payload
+from schemas.protocol_events import ProtocolCorrected, ProtocolSubmitted
 from schemas.validation import ValidationReport, ValidationRequest
 from services.apps.definition_cache import DefinitionCache
 from services.apps.protocol_decisions import (
@@ -63,6 +65,7 @@ if TYPE_CHECKING:
 
     from domain.clock import Clock
     from schemas.envelope import CommandContext
+    from schemas.protocol import ProtocolContent
     from schemas.validation import ProtocolKey
     from services.eventstore.history import EventStorePort, Recorded
 
@@ -104,10 +107,12 @@ class Reads:
             if not known:
                 raise NeedsReadError(aggregate_id, definition=True)
             return of_kind(found, aggregate_id, kind)
+        history = self._histories.get(aggregate_id)
+        if history is None:
+            raise NeedsReadError(aggregate_id, definition=False)
+        if kind is CurrentContent:
+            return current_content(history)
         if aggregate_id not in self._built:
-            history = self._histories.get(aggregate_id)
-            if history is None:
-                raise NeedsReadError(aggregate_id, definition=False)
             self._built[aggregate_id] = rebuild(self._mapper, history)
         return of_kind(self._built[aggregate_id], aggregate_id, kind)
 
@@ -260,6 +265,22 @@ class ProtocolDesk:
     async def _read(self, aggregate_id: UUID, kind: type[Any]) -> Any:
         return of_kind(rebuild(self._mapper, await self._port.history(aggregate_id)),
                        aggregate_id, kind)  # fmt: skip
+
+
+VERSIONED: Final = (ProtocolSubmitted.TAG, ProtocolCorrected.TAG)
+"""The events that carry a protocol's numbers: each one makes a new current version."""
+
+
+def current_content(history: list[Recorded]) -> ProtocolContent | None:
+    """A protocol's current numbers from its recorded events: the payload of the last event
+    that made a version (confirmations, approvals and the rest carry none); decoding that one
+    payload is all a sibling costs."""
+    for recorded in reversed(history):
+        if recorded.event.topic in VERSIONED:
+            payload = decode_payload(recorded.event.topic, recorded.event.state)
+            assert isinstance(payload, ProtocolSubmitted | ProtocolCorrected)
+            return payload.content
+    return None
 
 
 def _recorded_outcome(

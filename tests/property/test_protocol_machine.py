@@ -1,5 +1,6 @@
 """Random command sequences on a protocol: every reached state is one the diagram allows, and
-the recorded history, stored and read back, replays to the same state."""
+the recorded history, stored and read back, replays to the same state and gives the same current
+numbers to a reader of the protocol beside it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from domain.protocol import Protocol, ProtocolRefusedError
 from domain.rules import profile_for
 from schemas.protocol import ProtocolStatus as Status
+from services.apps.protocol_desk import current_content
+from services.eventstore.history import Recorded
 from services.eventstore.mapper import TaggedMapper
 from tests.protocols import KEY, candidate_context, president_2015
 
@@ -136,6 +139,9 @@ class ProtocolLife(RuleBasedStateMachine):
         assert self.protocol.status == replayed.status
         assert self.protocol.versions == replayed.versions
         assert self.protocol.version == replayed.version
+        # What a sibling is read as: its current numbers, from the stored events alone.
+        recorded = [Recorded(n, record) for n, record in enumerate(stored, start=1)]
+        assert self.protocol.current.content == current_content(recorded)
 
 
 ProtocolLife.TestCase.settings = settings(max_examples=150, stateful_step_count=25, deadline=None)
