@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -42,6 +43,8 @@ from services.tools.people import Desk, Team, enrol
 from services.tools.stats import percentiles_ms
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from schemas.audit import AuditReport
 
 log = structlog.get_logger("drill")
@@ -64,23 +67,27 @@ def run_command(
     quiet: bool,
 ) -> int:
     drill = DrillDirectory.read(directory)
+    phases = Phases()
     with staged(Path.cwd()) as stage:
-        loaded = load_file(drill.definition_file, data_dir=stage.data_dir)
-        if loaded.status == "refused":
-            problems = "; ".join(f"{p.path}: {p.message}" for p in loaded.problems[:5])
-            raise DrillError(f"the drill's definition is refused: {problems}")
-        slip = bootstrap_admin(login=ADMIN, name="Drill admin", data_dir=stage.data_dir).slip
-        if slip is None:
-            raise DrillError("cannot bootstrap the drill's admin (is the stream fresh?)")
-        staff = ProgressBar("accounts", enabled=not quiet)
-        team = enrol(stage.gateway_url, ADMIN, slip.activation_code, drill.definition.units,
-                     workers=min(clients, 8), progress=staff.update)  # fmt: skip
-        staff.finish()
-        report = _play_and_check(drill, stage, team, speed=speed, clients=clients,
-                                 blind_share=blind_share, quiet=quiet)  # fmt: skip
+        with phases.timed("setup"):
+            loaded = load_file(drill.definition_file, data_dir=stage.data_dir)
+            if loaded.status == "refused":
+                problems = "; ".join(f"{p.path}: {p.message}" for p in loaded.problems[:5])
+                raise DrillError(f"the drill's definition is refused: {problems}")
+            slip = bootstrap_admin(login=ADMIN, name="Drill admin", data_dir=stage.data_dir).slip
+            if slip is None:
+                raise DrillError("cannot bootstrap the drill's admin (is the stream fresh?)")
+            staff = ProgressBar("accounts", enabled=not quiet)
+            team = enrol(stage.gateway_url, ADMIN, slip.activation_code, drill.definition.units,
+                         workers=min(clients, 8), progress=staff.update)  # fmt: skip
+            staff.finish()
+        bar = ProgressBar("night", enabled=not quiet)
+        night = Night(stage.gateway_url, team, drill, speed=speed, clients=clients,
+                      blind_share=blind_share, progress=bar.update)  # fmt: skip
+        report = _play_and_check(drill, stage, team, (night, bar), phases)
     if report_file is not None:
         report_file.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
-    _summary(report, stage)
+    _summary(report, stage, phases)
     failed = not report["verify"]["ok"] or any(
         not d["explained"] for d in report["official"]["differences"]
     )
@@ -91,24 +98,21 @@ def _play_and_check(
     drill: DrillDirectory,
     stage: Stage,
     team: Team,
-    *,
-    speed: float | None,
-    clients: int,
-    blind_share: float,
-    quiet: bool,
+    played: tuple[Night, ProgressBar],
+    phases: Phases,
 ) -> dict[str, Any]:
+    night, bar = played
     watch = TallyWatch(stage.settings())
     watch.start()
     try:
-        bar = ProgressBar("night", enabled=not quiet)
-        night = Night(stage.gateway_url, team, drill, speed=speed, clients=clients,
-                      blind_share=blind_share, progress=bar.update)  # fmt: skip
-        record = night.play()
+        with phases.timed("night"):
+            record = night.play()
         bar.finish()
         desk = Desk(stage.gateway_url)
         desk.log_in(team.auditor)
         try:
-            views = _caught_up(desk, drill, record.last_sequence)
+            with phases.timed("catch_up"):
+                views = _caught_up(desk, drill, record.last_sequence)
         finally:
             desk.close()
     finally:
@@ -118,7 +122,8 @@ def _play_and_check(
         for sequence, acked in record.acknowledged
         if (visible := watch.visible_at(sequence)) is not None
     ]
-    audit = verify(export=None, data_dir=stage.data_dir, views=None)
+    with phases.timed("verify"):
+        audit = verify(export=None, data_dir=stage.data_dir, views=None)
     return _report(drill, record, views, audit, lags)
 
 
@@ -220,10 +225,32 @@ def _report(
     }
 
 
-def _summary(report: dict[str, Any], stage: Stage) -> None:
+class Phases:
+    """How long each part of a drill took, timed apart: ``setup`` (definition and accounts),
+    ``night`` (the commands), ``catch_up`` (until the views show the last one), ``verify``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def timed(self, phase: str) -> Iterator[None]:
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.seconds[phase] = time.monotonic() - started
+            log.info("drill.phase_done", phase=phase, seconds=round(self.seconds[phase], 1))
+
+    def line(self) -> str:
+        return "phases: " + ", ".join(f"{name} {seconds:,.0f} s"
+                                      for name, seconds in self.seconds.items())  # fmt: skip
+
+
+def _summary(report: dict[str, Any], stage: Stage, phases: Phases) -> None:
     s, verified, official = report["submissions"], report["verify"], report["official"]
     lines = [
         f"drill data directory: {stage.data_dir}",
+        phases.line(),
         (
             f"protocols {s['protocols']}: accepted {s['accepted']}, refused {s['refused']} "
             f"{s['refused_by_rule'] or ''}; hard warnings approved {s['approved']}; "
