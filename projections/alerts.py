@@ -271,13 +271,16 @@ def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
         f"{state['election']}|{state['contest']}|{state['round']}|{state['teryt']}"
         f"{_ballot_scope(state)}"
     )
-    group = dict((writes.get(GROUPS, group_key) or {"precincts": {}})["precincts"])
+    stored = writes.get(GROUPS, group_key)
+    group = dict((stored or {"precincts": {}})["precincts"])
     counted = state["status"] in ("accepted", "confirmed")
     name = f"{state['precinct']}/{state['district']}"
     if counted:
         group[name] = detectors.shares(state["numbers"])
     else:
         group.pop(name, None)
+    if _synced_already(stored, group, state):
+        return
     writes.put(GROUPS, group_key, {"precincts": group})
     place = {
         "election": state["election"],
@@ -292,6 +295,16 @@ def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
     if state["round"] == 2:
         raised |= _swaps(writes, state, group, place)
     _sync(writes, f"group:{group_key}", raised, seq)
+
+
+def _synced_already(
+    stored: dict[str, Any] | None, group: dict[str, dict[str, float]], state: dict[str, Any]
+) -> bool:
+    """Whether the group's alerts were last synced from these very shares (a confirmation, a
+    correction of other numbers): the outliers are a function of the shares alone and only this
+    group's sync changes its alerts, so syncing again would write the same rows. Not in a runoff,
+    whose swaps also look at the first round's group."""
+    return stored is not None and state["round"] != 2 and stored["precincts"] == group
 
 
 def _ballot_scope(state: dict[str, Any]) -> str:

@@ -8,8 +8,9 @@ part of the detector version: changing one is a new ``DETECTORS_VERSION``.
 
 from __future__ import annotations
 
-import statistics
+import bisect
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Final
 
 DETECTORS_VERSION: Final = "2026.2"
@@ -85,17 +86,19 @@ def outliers(group: dict[str, dict[str, float]]) -> dict[str, list[Finding]]:
     found: dict[str, list[Finding]] = {}
     if len(group) < OUTLIER_MIN_PRECINCTS:
         return found
-    names = {name for values in group.values() for name in values}
-    for name in sorted(names):
-        values = {precinct: s[name] for precinct, s in group.items() if name in s}
-        if len(values) < OUTLIER_MIN_PRECINCTS:
+    shares = list(group.values())
+    for name in sorted(set().union(*shares)):
+        ordered = sorted(_present(shares, name))
+        if len(ordered) < OUTLIER_MIN_PRECINCTS:
             continue
-        median = statistics.median(values.values())
-        spread = statistics.median(abs(v - median) for v in values.values())
-        mad = max(spread, OUTLIER_MAD_FLOOR)
-        for precinct, value in values.items():
-            z = 0.6745 * (value - median) / mad
-            if abs(z) > OUTLIER_Z:
+        median = _median(ordered)
+        mad = max(_median(_distances(ordered, median)), OUTLIER_MAD_FLOOR)
+        # |z| only grows towards either end of the sorted values: ends within bounds, none out.
+        if not (_far(ordered[0], median, mad) or _far(ordered[-1], median, mad)):
+            continue
+        for precinct, values in group.items():
+            value = values.get(name)
+            if value is not None and _far(value, median, mad):
                 found.setdefault(precinct, []).append(
                     Finding(
                         "outlier",
@@ -105,6 +108,33 @@ def outliers(group: dict[str, dict[str, float]]) -> dict[str, list[Finding]]:
                     )
                 )
     return found
+
+
+def _present(shares: list[dict[str, float]], name: str) -> list[float]:
+    try:
+        return list(map(itemgetter(name), shares))  # every precinct has it: the usual case
+    except KeyError:
+        return [values[name] for values in shares if name in values]
+
+
+def _median(ordered: list[float]) -> float:
+    """``statistics.median`` of sorted values (the same float, without sorting again)."""
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _distances(ordered: list[float], median: float) -> list[float]:
+    """Every ``abs(value - median)``, sorted: ``median - value`` is that very float below the
+    median (rounding is symmetric), and the two runs merge in one pass."""
+    split = bisect.bisect_left(ordered, median)
+    below = [median - value for value in reversed(ordered[:split])]
+    return sorted(below + [value - median for value in ordered[split:]])
+
+
+def _far(value: float, median: float, mad: float) -> bool:
+    return abs(0.6745 * (value - median) / mad) > OUTLIER_Z
 
 
 def swapped(

@@ -1,0 +1,131 @@
+"""The outlier detector and the alerts fold, against their plain definitions: the robust z-score
+computed with ``statistics`` over every precinct, and a fold that syncs a gmina's alerts on every
+protocol event. Values are drawn from a small set so that ties, medians between two values and
+spreads under the floor all come up."""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from projections import alerts, detectors
+from projections.core import Event, MemoryView, fold_batch
+from schemas import protocol_events as ev
+from schemas.protocol import CandidateVotes, ProtocolContent, RulesStamp
+from schemas.validation import ProtocolKey
+
+RULES = RulesStamp(version="t", profile="t")
+SHARES = st.sampled_from([0.0, 0.01, 0.1, 0.3, 0.31, 0.5, 0.52, 0.7, 0.99, 1.0, 1 / 3])
+
+
+def plain_outliers(group: dict[str, dict[str, float]]) -> dict[str, list[detectors.Finding]]:
+    """The detector's definition, one z-score per precinct and share."""
+    found: dict[str, list[detectors.Finding]] = {}
+    if len(group) < detectors.OUTLIER_MIN_PRECINCTS:
+        return found
+    for name in sorted({name for values in group.values() for name in values}):
+        values = {precinct: s[name] for precinct, s in group.items() if name in s}
+        if len(values) < detectors.OUTLIER_MIN_PRECINCTS:
+            continue
+        median = statistics.median(values.values())
+        spread = statistics.median(abs(v - median) for v in values.values())
+        mad = max(spread, detectors.OUTLIER_MAD_FLOOR)
+        for precinct, value in values.items():
+            if abs(0.6745 * (value - median) / mad) > detectors.OUTLIER_Z:
+                found.setdefault(precinct, []).append(
+                    detectors.Finding(
+                        "outlier",
+                        "warning",
+                        name,
+                        f"{name} share {value:.1%} against the gmina's median {median:.1%}",
+                    )
+                )
+    return found
+
+
+groups = st.dictionaries(
+    st.integers(1, 60).map(lambda n: f"{n}/0"),
+    st.dictionaries(st.sampled_from(["c.1", "c.2", "invalid"]), SHARES | st.floats(0, 1)),
+    max_size=30,
+)
+
+
+@given(groups)
+@settings(max_examples=500, deadline=None)
+def test_outliers_are_the_robust_z_score_of_every_precinct(
+    group: dict[str, dict[str, float]],
+) -> None:
+    """Same precincts, same findings, same order, same messages as the plain definition."""
+    assert plain_outliers(group) == detectors.outliers(group)
+
+
+def protocol(votes: tuple[int, int], invalid: int) -> ProtocolContent:
+    valid = sum(votes)
+    return ProtocolContent(form="2025", valid_ballots=valid + invalid, invalid_votes=invalid,
+                           valid_votes=valid,
+                           candidates=tuple(CandidateVotes(position=n, votes=v)
+                                            for n, v in enumerate(votes, 1)))  # fmt: skip
+
+
+@st.composite
+def gmina_nights(draw: st.DrawFn) -> list[Event]:
+    """Protocols of one gmina submitted, then corrected (with the same votes or others),
+    confirmed or rejected, in an interleaved order: groups large enough to have outliers."""
+    votes = st.tuples(st.sampled_from([0, 5, 50, 100, 400]), st.sampled_from([1, 50, 100]))
+    steps: list[tuple[int, str, Any]] = []
+    for precinct in range(1, draw(st.integers(6, 14)) + 1):
+        key = ProtocolKey(election="e", teryt="020101", precinct=precinct, contest="president:PL")
+        first = protocol(draw(votes), draw(st.sampled_from([0, 3, 90])))
+        steps.append((precinct, "protocol.submitted.v1", ev.ProtocolSubmitted(
+            key=key, content=first, control_code="C", findings=(), rules=RULES)))  # fmt: skip
+        version = 1
+        for step in draw(st.lists(st.sampled_from(["same", "other", "confirm", "reject"]),
+                                  max_size=3)):  # fmt: skip
+            if step in ("same", "other"):
+                version += 1
+                again = first if step == "same" else protocol(draw(votes), 0)
+                steps.append((precinct, "protocol.corrected.v1", ev.ProtocolCorrected(
+                    version=version, content=again, control_code="C", findings=(), rules=RULES,
+                    reason="r")))  # fmt: skip
+            elif step == "confirm":
+                steps.append((precinct, "protocol.confirmed.v1",
+                              ev.ProtocolConfirmed(version=version, control_code="C",
+                                                   method="control-code")))  # fmt: skip
+            else:
+                steps.append((precinct, "protocol.rejected.v1",
+                              ev.ProtocolRejected(version=version, reason="r")))  # fmt: skip
+    order = draw(st.permutations(steps))
+    # Each protocol's own events stay in their order: take them in turn as the permutation says.
+    queues: dict[int, list[tuple[int, str, Any]]] = {}
+    for step in steps:
+        queues.setdefault(step[0], []).append(step)
+    ordered = [queues[precinct].pop(0) for precinct, _, _ in order]
+    return [Event(seq=n, tag=tag, aggregate_id=f"p{precinct}", routing={}, data=data)
+            for n, (precinct, tag, data) in enumerate(ordered, start=1)]  # fmt: skip
+
+
+def folded(stream: list[Event], cuts: list[int]) -> MemoryView:
+    view = MemoryView()
+    bounds = sorted({0, len(stream), *(c % (len(stream) + 1) for c in cuts)})
+    for start, end in itertools.pairwise(bounds):
+        changes, position = fold_batch(alerts, view, stream[start:end], view.position)
+        view.commit(changes, position)
+    return view
+
+
+@given(gmina_nights(), st.lists(st.integers(0, 60), max_size=4))
+@settings(max_examples=150, deadline=None)
+def test_a_gmina_synced_only_when_its_shares_change_has_the_rows_of_one_synced_always(
+    stream: list[Event], cuts: list[int]
+) -> None:
+    """Skipping the sync of an unchanged group leaves every alerts row as syncing it would."""
+    fast = folded(stream, cuts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(alerts, "_synced_already", lambda *_: False)
+        always = folded(stream, cuts)
+    assert always.rows == fast.rows
