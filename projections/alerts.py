@@ -311,8 +311,10 @@ def _ballot_scope(state: dict[str, Any]) -> str:
     """Precincts are compared on one ballot: candidate ``c.1`` of one single-member council
     district is not candidate ``c.1`` of the next, so such districts are groups of their own.
     Lists are the same committees in every district of a council: one group per gmina."""
+    if not state["district"]:
+        return ""
     lists = any(name.startswith("l.") for name in state["numbers"])
-    return f"|{state['district']}" if state["district"] and not lists else ""
+    return "" if lists else f"|{state['district']}"
 
 
 def _swaps(
