@@ -77,6 +77,7 @@ class _OrderedReading:
         self._first = first
         self._buffer: deque[StoredMessage] = deque()
         self._arrived = asyncio.Event()
+        self._wanted = (0, 0)  # what ``take`` waits for: a count, or a sequence reached
         self._room = asyncio.Event()
         self._room.set()
 
@@ -110,11 +111,14 @@ class _OrderedReading:
         )
         if len(self._buffer) >= BUFFERED:
             self._room.clear()
-        self._arrived.set()
+        count, last = self._wanted
+        if len(self._buffer) >= count or self._buffer[-1].seq >= last:
+            self._arrived.set()  # once per batch, not once per message: no wake-up for nothing
 
     async def take(self, limit: int, last: int) -> list[StoredMessage]:
         """The next ``limit`` messages, or fewer when ``last`` is among them."""
         buffer = self._buffer
+        self._wanted = (limit, last)
         while len(buffer) < limit and not (buffer and buffer[-1].seq >= last):
             self._arrived.clear()
             await asyncio.wait_for(self._arrived.wait(), STALLED_S)
