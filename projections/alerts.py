@@ -289,7 +289,8 @@ def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
         "round": state["round"],
     }
     raised: Raised = {}
-    for precinct, findings in detectors.outliers(group).items():
+    previous = stored["precincts"] if stored is not None else None
+    for precinct, findings in detectors.outliers(group, previous, name).items():
         for finding in findings:
             raised |= _raise(place, finding, precinct)
     if state["round"] == 2:

@@ -8,10 +8,10 @@ part of the detector version: changing one is a new ``DETECTORS_VERSION``.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Final
+
+from projections import robust
 
 DETECTORS_VERSION: Final = "2026.2"
 BALLOT_STOCK: Final = (0.5, 0.8)
@@ -80,19 +80,22 @@ def shares(numbers: dict[str, int]) -> dict[str, float]:
     return found
 
 
-def outliers(group: dict[str, dict[str, float]]) -> dict[str, list[Finding]]:
+def outliers(
+    group: robust.Group, previous: robust.Group | None = None, changed: str | None = None
+) -> dict[str, list[Finding]]:
     """Precincts whose share of something sits far from the gmina's other precincts (robust
-    z-score on median and MAD)."""
+    z-score on median and MAD). ``previous`` and ``changed``: ``group`` is ``previous`` but for
+    that one precinct (its sorted shares are then updated rather than sorted again)."""
     found: dict[str, list[Finding]] = {}
+    columns = robust.columns(group, previous, changed)
     if len(group) < OUTLIER_MIN_PRECINCTS:
         return found
-    shares = list(group.values())
-    for name in sorted(set().union(*shares)):
-        ordered = sorted(_present(shares, name))
+    for name in sorted(columns):
+        ordered = columns[name]
         if len(ordered) < OUTLIER_MIN_PRECINCTS:
             continue
-        median = _median(ordered)
-        mad = max(_median(_distances(ordered, median)), OUTLIER_MAD_FLOOR)
+        median = robust.median(ordered)
+        mad = max(robust.spread(ordered, median), OUTLIER_MAD_FLOOR)
         # |z| only grows towards either end of the sorted values: ends within bounds, none out.
         if not (_far(ordered[0], median, mad) or _far(ordered[-1], median, mad)):
             continue
@@ -108,29 +111,6 @@ def outliers(group: dict[str, dict[str, float]]) -> dict[str, list[Finding]]:
                     )
                 )
     return found
-
-
-def _present(shares: list[dict[str, float]], name: str) -> list[float]:
-    try:
-        return list(map(itemgetter(name), shares))  # every precinct has it: the usual case
-    except KeyError:
-        return [values[name] for values in shares if name in values]
-
-
-def _median(ordered: list[float]) -> float:
-    """``statistics.median`` of sorted values (the same float, without sorting again)."""
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
-
-
-def _distances(ordered: list[float], median: float) -> list[float]:
-    """Every ``abs(value - median)``, sorted: ``median - value`` is that very float below the
-    median (rounding is symmetric), and the two runs merge in one pass."""
-    split = bisect.bisect_left(ordered, median)
-    below = [median - value for value in reversed(ordered[:split])]
-    return sorted(below + [value - median for value in ordered[split:]])
 
 
 def _far(value: float, median: float, mad: float) -> bool:

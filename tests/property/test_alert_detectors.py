@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from projections import alerts, detectors
+from projections import alerts, detectors, robust
 from projections.core import Event, MemoryView, fold_batch
 from schemas import protocol_events as ev
 from schemas.protocol import CandidateVotes, ProtocolContent, RulesStamp
@@ -129,3 +129,42 @@ def test_a_gmina_synced_only_when_its_shares_change_has_the_rows_of_one_synced_a
         patch.setattr(alerts, "_synced_already", lambda *_: False)
         always = folded(stream, cuts)
     assert always.rows == fast.rows
+
+
+@given(st.lists(SHARES | st.floats(0, 1), min_size=1, max_size=40))
+@settings(max_examples=500)
+def test_median_and_spread_are_statistics_own(values: list[float]) -> None:
+    """The very floats ``statistics.median`` gives for the values and their distances."""
+    ordered = sorted(values)
+    median = statistics.median(values)
+    assert median == robust.median(ordered)
+    assert statistics.median(abs(v - median) for v in values) == robust.spread(ordered, median)
+
+
+changes = st.lists(
+    st.tuples(
+        st.integers(1, 20).map(lambda n: f"{n}/0"),
+        st.none() | st.dictionaries(st.sampled_from(["c.1", "c.2", "invalid"]), SHARES),
+    ),
+    max_size=40,
+)
+
+
+@given(groups, changes)
+@settings(max_examples=300, deadline=None)
+def test_outliers_of_a_group_changed_one_precinct_at_a_time_are_those_of_the_group(
+    group: dict[str, dict[str, float]], steps: list[tuple[str, dict[str, float] | None]]
+) -> None:
+    """Updating the remembered sorted shares one precinct at a time finds what the plain
+    definition finds on each group, whether or not the previous group is remembered."""
+    previous = None
+    for number, (precinct, shares) in enumerate(steps):
+        current = dict(group if previous is None else previous)
+        if shares is None:
+            current.pop(precinct, None)
+        else:
+            current[precinct] = shares
+        if number % 7 == 3:  # a group read back from the store: not the remembered one
+            previous = {key: dict(values) for key, values in (previous or group).items()}
+        assert plain_outliers(current) == detectors.outliers(current, previous, precinct)
+        previous = current
