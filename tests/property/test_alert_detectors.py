@@ -123,10 +123,12 @@ def folded(stream: list[Event], cuts: list[int]) -> MemoryView:
 def test_a_gmina_synced_only_when_its_shares_change_has_the_rows_of_one_synced_always(
     stream: list[Event], cuts: list[int]
 ) -> None:
-    """Skipping the sync of an unchanged group leaves every alerts row as syncing it would."""
+    """Skipping the sync of an unchanged group (its shares compared, or the protocol's entry
+    known unchanged) leaves every alerts row as syncing it would."""
     fast = folded(stream, cuts)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(alerts, "_synced_already", lambda *_: False)
+        patch.setattr(alerts, "_entry_unchanged", lambda *_: False)
         always = folded(stream, cuts)
     assert always.rows == fast.rows
 
