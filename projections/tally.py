@@ -38,8 +38,9 @@ def areas(teryt: str, contest: str) -> list[tuple[str, str]]:
 
 
 def tally_key(flavour: str, state: dict[str, Any], level: str, code: str) -> str:
-    place = (state["election"], state["contest"], state["district"], state["round"])
-    return "|".join(map(str, (flavour, *place, level, code)))
+    election, contest, district, round_ = (
+        state["election"], state["contest"], state["district"], state["round"])  # fmt: skip
+    return f"{flavour}|{election}|{contest}|{district}|{round_}|{level}|{code}"
 
 
 def apply(view: View, event: Event) -> list[Change]:
