@@ -188,11 +188,13 @@ def _protocol(view: View, event: Event) -> list[Change]:
     _sync(writes, f"protocol:{event.aggregate_id}", _protocol_alerts(state), event.seq)
     precinct = _precinct_key(state)
     index = writes.get(PRECINCTS, precinct) or {"protocols": [], "max_issued": 0}
-    if event.aggregate_id not in index["protocols"]:
+    listed = event.aggregate_id in index["protocols"]
+    if not listed:
         writes.put(
             PRECINCTS, precinct, index | {"protocols": [*index["protocols"], event.aggregate_id]}
         )
-    _precinct_alerts(writes, precinct, event.seq)
+    if not (listed and _numbers_unchanged(old, state)):
+        _precinct_alerts(writes, precinct, event.seq)
     _group_alerts(writes, state, old, event.seq)
     return writes.changes
 
@@ -324,12 +326,17 @@ def _synced_already(
 
 def _entry_unchanged(old: dict[str, Any] | None, state: dict[str, Any]) -> bool:
     """Whether the protocol's entry in its group stays as its previous event left it: the same
-    numbers (the very object: an approval, a confirmation, a rejection) and counted as before."""
-    return (
-        old is not None
-        and old["numbers"] is state["numbers"]
-        and (old["status"] in COUNTED) == (state["status"] in COUNTED)
-    )
+    numbers and counted as before."""
+    if old is None or not _numbers_unchanged(old, state):
+        return False
+    return (old["status"] in COUNTED) == (state["status"] in COUNTED)
+
+
+def _numbers_unchanged(old: dict[str, Any] | None, state: dict[str, Any]) -> bool:
+    """Whether the event left the protocol's numbers as they were: the very same object (an
+    approval, a confirmation, a rejection). Its precinct's comparisons read nothing else of it,
+    and they were synced after its previous event already."""
+    return old is not None and old["numbers"] is state["numbers"]
 
 
 def _ballot_scope(state: dict[str, Any]) -> str:

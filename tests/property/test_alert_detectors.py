@@ -64,10 +64,10 @@ def test_outliers_are_the_robust_z_score_of_every_precinct(
     assert plain_outliers(group) == detectors.outliers(group)
 
 
-def protocol(votes: tuple[int, int], invalid: int) -> ProtocolContent:
+def protocol(votes: tuple[int, int], invalid: int, extra: int = 0) -> ProtocolContent:
     valid = sum(votes)
-    return ProtocolContent(form="2025", valid_ballots=valid + invalid, invalid_votes=invalid,
-                           valid_votes=valid,
+    return ProtocolContent(form="2025", ballots_issued=valid + invalid + extra,
+                           valid_ballots=valid + invalid, invalid_votes=invalid, valid_votes=valid,
                            candidates=tuple(CandidateVotes(position=n, votes=v)
                                             for n, v in enumerate(votes, 1)))  # fmt: skip
 
@@ -75,38 +75,55 @@ def protocol(votes: tuple[int, int], invalid: int) -> ProtocolContent:
 @st.composite
 def gmina_nights(draw: st.DrawFn) -> list[Event]:
     """Protocols of one gmina submitted, then corrected (with the same votes or others),
-    confirmed or rejected, in an interleaved order: groups large enough to have outliers."""
+    confirmed or rejected, in an interleaved order: groups large enough to have outliers, and
+    precincts with a second contest whose ballots issued may differ."""
     votes = st.tuples(st.sampled_from([0, 5, 50, 100, 400]), st.sampled_from([1, 50, 100]))
-    steps: list[tuple[int, str, Any]] = []
+    extra = st.sampled_from([0, 0, 7])
+    steps: list[tuple[str, str, Any]] = []
     for precinct in range(1, draw(st.integers(6, 14)) + 1):
-        key = ProtocolKey(election="e", teryt="020101", precinct=precinct, contest="president:PL")
-        first = protocol(draw(votes), draw(st.sampled_from([0, 3, 90])))
-        steps.append((precinct, "protocol.submitted.v1", ev.ProtocolSubmitted(
-            key=key, content=first, control_code="C", findings=(), rules=RULES)))  # fmt: skip
-        version = 1
-        for step in draw(st.lists(st.sampled_from(["same", "other", "confirm", "reject"]),
-                                  max_size=3)):  # fmt: skip
-            if step in ("same", "other"):
-                version += 1
-                again = first if step == "same" else protocol(draw(votes), 0)
-                steps.append((precinct, "protocol.corrected.v1", ev.ProtocolCorrected(
-                    version=version, content=again, control_code="C", findings=(), rules=RULES,
-                    reason="r")))  # fmt: skip
-            elif step == "confirm":
-                steps.append((precinct, "protocol.confirmed.v1",
-                              ev.ProtocolConfirmed(version=version, control_code="C",
-                                                   method="control-code")))  # fmt: skip
-            else:
-                steps.append((precinct, "protocol.rejected.v1",
-                              ev.ProtocolRejected(version=version, reason="r")))  # fmt: skip
+        contests = ["president:PL", "mayor:020101"][: draw(st.integers(1, 2))]
+        for contest in contests:
+            aggregate = f"p{precinct}-{contest}"
+            key = ProtocolKey(election="e", teryt="020101", precinct=precinct, contest=contest)
+            first = protocol(draw(votes), draw(st.sampled_from([0, 3, 90])), draw(extra))
+            steps.append((aggregate, "protocol.submitted.v1", ev.ProtocolSubmitted(
+                key=key, content=first, control_code="C", findings=(), rules=RULES)))  # fmt: skip
+            steps += _later_steps(draw, aggregate, first, votes, extra)
     order = draw(st.permutations(steps))
     # Each protocol's own events stay in their order: take them in turn as the permutation says.
-    queues: dict[int, list[tuple[int, str, Any]]] = {}
+    queues: dict[str, list[tuple[str, str, Any]]] = {}
     for step in steps:
         queues.setdefault(step[0], []).append(step)
-    ordered = [queues[precinct].pop(0) for precinct, _, _ in order]
-    return [Event(seq=n, tag=tag, aggregate_id=f"p{precinct}", routing={}, data=data)
-            for n, (precinct, tag, data) in enumerate(ordered, start=1)]  # fmt: skip
+    ordered = [queues[aggregate].pop(0) for aggregate, _, _ in order]
+    return [Event(seq=n, tag=tag, aggregate_id=aggregate, routing={}, data=data)
+            for n, (aggregate, tag, data) in enumerate(ordered, start=1)]  # fmt: skip
+
+
+def _later_steps(
+    draw: st.DrawFn,
+    aggregate: str,
+    first: ProtocolContent,
+    votes: st.SearchStrategy[tuple[int, int]],
+    extra: st.SearchStrategy[int],
+) -> list[tuple[str, str, Any]]:
+    steps: list[tuple[str, str, Any]] = []
+    version = 1
+    for step in draw(st.lists(st.sampled_from(["same", "other", "confirm", "reject"]),
+                              max_size=3)):  # fmt: skip
+        if step in ("same", "other"):
+            version += 1
+            again = first if step == "same" else protocol(draw(votes), 0, draw(extra))
+            steps.append((aggregate, "protocol.corrected.v1", ev.ProtocolCorrected(
+                version=version, content=again, control_code="C", findings=(), rules=RULES,
+                reason="r")))  # fmt: skip
+        elif step == "confirm":
+            steps.append((aggregate, "protocol.confirmed.v1",
+                          ev.ProtocolConfirmed(version=version, control_code="C",
+                                               method="control-code")))  # fmt: skip
+        else:
+            steps.append((aggregate, "protocol.rejected.v1",
+                          ev.ProtocolRejected(version=version, reason="r")))  # fmt: skip
+    return steps
 
 
 def folded(stream: list[Event], cuts: list[int]) -> MemoryView:
@@ -124,13 +141,36 @@ def test_a_gmina_synced_only_when_its_shares_change_has_the_rows_of_one_synced_a
     stream: list[Event], cuts: list[int]
 ) -> None:
     """Skipping the sync of an unchanged group (its shares compared, or the protocol's entry
-    known unchanged) leaves every alerts row as syncing it would."""
+    known unchanged) or precinct leaves every alerts row as syncing it would; the precincts whose
+    contests issued different numbers of ballots are those with an open alert saying so."""
     fast = folded(stream, cuts)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(alerts, "_synced_already", lambda *_: False)
         patch.setattr(alerts, "_entry_unchanged", lambda *_: False)
+        patch.setattr(alerts, "_numbers_unchanged", lambda *_: False)
         always = folded(stream, cuts)
     assert always.rows == fast.rows
+    assert _differing_precincts(stream) == {
+        row["precinct"]
+        for (table, _), row in fast.rows.items()
+        if table == alerts.ALERTS and row["kind"] == "issued-differs" and row["state"] == "open"
+    }
+
+
+def _differing_precincts(stream: list[Event]) -> set[int]:
+    """Precincts whose protocols' current versions issued different numbers of ballots."""
+    issued: dict[str, tuple[int, int]] = {}
+    for event in stream:
+        if isinstance(event.data, ev.ProtocolSubmitted):
+            precinct = event.data.key.precinct
+            issued[event.aggregate_id] = (precinct, event.data.content.ballots_issued or 0)
+        elif isinstance(event.data, ev.ProtocolCorrected):
+            precinct = issued[event.aggregate_id][0]
+            issued[event.aggregate_id] = (precinct, event.data.content.ballots_issued or 0)
+    by_precinct: dict[int, set[int]] = {}
+    for precinct, ballots in issued.values():
+        by_precinct.setdefault(precinct, set()).add(ballots)
+    return {precinct for precinct, values in by_precinct.items() if len(values) > 1}
 
 
 @given(st.lists(SHARES | st.floats(0, 1), min_size=1, max_size=40))
