@@ -46,6 +46,9 @@ ALERTS, SOURCES, PROTOCOLS, PRECINCTS, GROUPS, UNITS, TURNOUTS = (
 )
 TABLES: Final = (ALERTS, SOURCES, PROTOCOLS, PRECINCTS, GROUPS, UNITS, TURNOUTS)
 
+COUNTED: Final = frozenset({"accepted", "confirmed"})
+"""The statuses whose protocols count in their gmina's group (the outliers' comparison)."""
+
 Raised = dict[str, dict[str, Any]]
 """alert key -> the alert's fields, as one source raises them now."""
 
@@ -104,7 +107,8 @@ def _issued(numbers: dict[str, int]) -> tuple[int, int]:
 
 def _sync(view: _Writes, source: str, raised: Raised, seq: int) -> None:
     """Open what ``source`` raises now, close what it raised before and no longer does."""
-    before = (view.get(SOURCES, source) or {"alerts": []})["alerts"]
+    listed = view.get(SOURCES, source)
+    before = (listed or {"alerts": []})["alerts"]
     for key in before:
         if key not in raised:
             row = view.get(ALERTS, key)
@@ -129,7 +133,9 @@ def _sync(view: _Writes, source: str, raised: Raised, seq: int) -> None:
             view.put(
                 ALERTS, key, row | {"message": fields["message"], "events": [*row["events"], seq]}
             )
-    view.put(SOURCES, source, {"alerts": sorted(raised)})
+    now = sorted(raised)
+    if listed is None or listed["alerts"] != now:
+        view.put(SOURCES, source, {"alerts": now})
 
 
 def _raise(place: dict[str, Any], finding: detectors.Finding, precinct: Any = None) -> Raised:
@@ -182,12 +188,14 @@ def _protocol(view: View, event: Event) -> list[Change]:
     _sync(writes, f"protocol:{event.aggregate_id}", _protocol_alerts(state), event.seq)
     precinct = _precinct_key(state)
     index = writes.get(PRECINCTS, precinct) or {"protocols": [], "max_issued": 0}
-    if event.aggregate_id not in index["protocols"]:
+    listed = event.aggregate_id in index["protocols"]
+    if not listed:
         writes.put(
             PRECINCTS, precinct, index | {"protocols": [*index["protocols"], event.aggregate_id]}
         )
-    _precinct_alerts(writes, precinct, event.seq)
-    _group_alerts(writes, state, event.seq)
+    if not (listed and _numbers_unchanged(old, state)):
+        _precinct_alerts(writes, precinct, event.seq)
+    _group_alerts(writes, state, old, event.seq)
     return writes.changes
 
 
@@ -266,18 +274,25 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
     _sync(writes, f"precinct:{precinct}", raised, seq)
 
 
-def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
+def _group_alerts(
+    writes: _Writes, state: dict[str, Any], old: dict[str, Any] | None, seq: int
+) -> None:
     group_key = (
         f"{state['election']}|{state['contest']}|{state['round']}|{state['teryt']}"
         f"{_ballot_scope(state)}"
     )
-    group = dict((writes.get(GROUPS, group_key) or {"precincts": {}})["precincts"])
-    counted = state["status"] in ("accepted", "confirmed")
+    stored = writes.get(GROUPS, group_key)
+    counted = state["status"] in COUNTED
+    if _entry_unchanged(old, state) and _synced_already(stored, None, state):
+        return
+    group = dict((stored or {"precincts": {}})["precincts"])
     name = f"{state['precinct']}/{state['district']}"
     if counted:
         group[name] = detectors.shares(state["numbers"])
     else:
         group.pop(name, None)
+    if _synced_already(stored, group, state):
+        return
     writes.put(GROUPS, group_key, {"precincts": group})
     place = {
         "election": state["election"],
@@ -286,7 +301,8 @@ def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
         "round": state["round"],
     }
     raised: Raised = {}
-    for precinct, findings in detectors.outliers(group).items():
+    previous = stored["precincts"] if stored is not None else None
+    for precinct, findings in detectors.outliers(group, previous, name).items():
         for finding in findings:
             raised |= _raise(place, finding, precinct)
     if state["round"] == 2:
@@ -294,12 +310,43 @@ def _group_alerts(writes: _Writes, state: dict[str, Any], seq: int) -> None:
     _sync(writes, f"group:{group_key}", raised, seq)
 
 
+def _synced_already(
+    stored: dict[str, Any] | None,
+    group: dict[str, dict[str, float]] | None,
+    state: dict[str, Any],
+) -> bool:
+    """Whether the group's alerts were last synced from these very shares (``group``; None: the
+    stored ones): the outliers are a function of the shares alone and only this group's sync
+    changes its alerts, so syncing again would write the same rows. Not in a runoff, whose swaps
+    also look at the first round's group."""
+    if stored is None or state["round"] == 2:
+        return False
+    return group is None or stored["precincts"] == group
+
+
+def _entry_unchanged(old: dict[str, Any] | None, state: dict[str, Any]) -> bool:
+    """Whether the protocol's entry in its group stays as its previous event left it: the same
+    numbers and counted as before."""
+    if old is None or not _numbers_unchanged(old, state):
+        return False
+    return (old["status"] in COUNTED) == (state["status"] in COUNTED)
+
+
+def _numbers_unchanged(old: dict[str, Any] | None, state: dict[str, Any]) -> bool:
+    """Whether the event left the protocol's numbers as they were: the very same object (an
+    approval, a confirmation, a rejection). Its precinct's comparisons read nothing else of it,
+    and they were synced after its previous event already."""
+    return old is not None and old["numbers"] is state["numbers"]
+
+
 def _ballot_scope(state: dict[str, Any]) -> str:
     """Precincts are compared on one ballot: candidate ``c.1`` of one single-member council
     district is not candidate ``c.1`` of the next, so such districts are groups of their own.
     Lists are the same committees in every district of a council: one group per gmina."""
+    if not state["district"]:
+        return ""
     lists = any(name.startswith("l.") for name in state["numbers"])
-    return f"|{state['district']}" if state["district"] and not lists else ""
+    return "" if lists else f"|{state['district']}"
 
 
 def _swaps(

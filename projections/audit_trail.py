@@ -46,11 +46,9 @@ def apply(view: View, event: Event) -> list[Change]:
     if isinstance(event.data, ev.ProtocolSubmitted | ev.ProtocolCorrected):
         now = numbers(event.data.content)
         before = (view.get(LATEST, event.aggregate_id) or {"numbers": {}})["numbers"]
-        entry["changes"] = {
-            name: [before.get(name), now.get(name)]
-            for name in sorted(set(before) | set(now))
-            if before.get(name) != now.get(name)
-        }
+        # A name whose value differs is in the symmetric difference of the (name, value) pairs.
+        differing = {name for name, _ in before.items() ^ now.items()}
+        entry["changes"] = {name: [before.get(name), now.get(name)] for name in sorted(differing)}
         changes.append(Put(LATEST, event.aggregate_id, {"numbers": now}))
     elif event.data is not None:
         entry["changes"] = _summary(event.data)

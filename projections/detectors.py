@@ -8,9 +8,10 @@ part of the detector version: changing one is a new ``DETECTORS_VERSION``.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from typing import Final
+
+from projections import robust
 
 DETECTORS_VERSION: Final = "2026.2"
 BALLOT_STOCK: Final = (0.5, 0.8)
@@ -79,23 +80,28 @@ def shares(numbers: dict[str, int]) -> dict[str, float]:
     return found
 
 
-def outliers(group: dict[str, dict[str, float]]) -> dict[str, list[Finding]]:
+def outliers(
+    group: robust.Group, previous: robust.Group | None = None, changed: str | None = None
+) -> dict[str, list[Finding]]:
     """Precincts whose share of something sits far from the gmina's other precincts (robust
-    z-score on median and MAD)."""
+    z-score on median and MAD). ``previous`` and ``changed``: ``group`` is ``previous`` but for
+    that one precinct (its sorted shares are then updated rather than sorted again)."""
     found: dict[str, list[Finding]] = {}
+    columns = robust.columns(group, previous, changed)
     if len(group) < OUTLIER_MIN_PRECINCTS:
         return found
-    names = {name for values in group.values() for name in values}
-    for name in sorted(names):
-        values = {precinct: s[name] for precinct, s in group.items() if name in s}
-        if len(values) < OUTLIER_MIN_PRECINCTS:
+    for name in sorted(columns):
+        ordered = columns[name]
+        if len(ordered) < OUTLIER_MIN_PRECINCTS:
             continue
-        median = statistics.median(values.values())
-        spread = statistics.median(abs(v - median) for v in values.values())
-        mad = max(spread, OUTLIER_MAD_FLOOR)
-        for precinct, value in values.items():
-            z = 0.6745 * (value - median) / mad
-            if abs(z) > OUTLIER_Z:
+        median = robust.median(ordered)
+        mad = max(robust.spread(ordered, median), OUTLIER_MAD_FLOOR)
+        # |z| only grows towards either end of the sorted values: ends within bounds, none out.
+        if not (_far(ordered[0], median, mad) or _far(ordered[-1], median, mad)):
+            continue
+        for precinct, values in group.items():
+            value = values.get(name)
+            if value is not None and _far(value, median, mad):
                 found.setdefault(precinct, []).append(
                     Finding(
                         "outlier",
@@ -105,6 +111,10 @@ def outliers(group: dict[str, dict[str, float]]) -> dict[str, list[Finding]]:
                     )
                 )
     return found
+
+
+def _far(value: float, median: float, mad: float) -> bool:
+    return abs(0.6745 * (value - median) / mad) > OUTLIER_Z
 
 
 def swapped(

@@ -3,6 +3,7 @@ version. Shared by the tally and progress projections (each keeps its own copy i
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Final
 
 from schemas import protocol_events as ev
@@ -25,11 +26,34 @@ _STATUS_AFTER: Final = {
 }
 
 
+_COUNTS: Final = attrgetter(*COUNT_FIELDS)
+_MEMO_SIZE: Final = 4096
+_memo: dict[int, tuple[ProtocolContent, dict[str, int]]] = {}
+
+
 def numbers(content: ProtocolContent) -> dict[str, int]:
     """Every number of a protocol under a flat name: counts, ``c.<pos>``, ``l.<n>``,
-    ``l.<n>.<pos>``."""
-    found = {name: getattr(content, name) for name in COUNT_FIELDS}
-    vector = {name: value for name, value in found.items() if value is not None}
+    ``l.<n>.<pos>``.
+
+    Several views fold the same events, one view after another over a batch: the vector of a
+    content is made once and the same (never modified) dict handed to each. The memo holds the
+    content itself, so its id cannot be reused while the entry lives."""
+    found = _memo.get(id(content))
+    if found is not None and found[0] is content:
+        return found[1]
+    if len(_memo) >= _MEMO_SIZE:
+        _memo.clear()
+    vector = _vector(content)
+    _memo[id(content)] = (content, vector)
+    return vector
+
+
+def _vector(content: ProtocolContent) -> dict[str, int]:
+    vector = {
+        name: value
+        for name, value in zip(COUNT_FIELDS, _COUNTS(content), strict=True)
+        if value is not None
+    }
     vector |= {f"c.{entry.position}": entry.votes for entry in content.candidates}
     for votes in content.lists:
         vector[f"l.{votes.number}"] = votes.total

@@ -38,8 +38,9 @@ def areas(teryt: str, contest: str) -> list[tuple[str, str]]:
 
 
 def tally_key(flavour: str, state: dict[str, Any], level: str, code: str) -> str:
-    place = (state["election"], state["contest"], state["district"], state["round"])
-    return "|".join(map(str, (flavour, *place, level, code)))
+    election, contest, district, round_ = (
+        state["election"], state["contest"], state["district"], state["round"])  # fmt: skip
+    return f"{flavour}|{election}|{contest}|{district}|{round_}|{level}|{code}"
 
 
 def apply(view: View, event: Event) -> list[Change]:
@@ -55,10 +56,12 @@ def apply(view: View, event: Event) -> list[Change]:
         after = new["numbers"] if new["status"] in statuses else None
         if before == after:
             continue
+        delta = _delta(before, after)
+        counted = (after is not None) - (before is not None)
         for level, code in areas(new["teryt"], new["contest"]):
             key = tally_key(flavour, new, level, code)
             row = view.get(TALLIES, key) or _empty(flavour, new, level, code)
-            changes.append(Put(TALLIES, key, _shifted(row, before, after)))
+            changes.append(Put(TALLIES, key, _shifted(row, delta, counted)))
     return changes
 
 
@@ -76,12 +79,22 @@ def _empty(flavour: str, state: dict[str, Any], level: str, code: str) -> dict[s
     }
 
 
-def _shifted(
-    row: dict[str, Any], before: dict[str, int] | None, after: dict[str, int] | None
-) -> dict[str, Any]:
+def _delta(before: dict[str, int] | None, after: dict[str, int] | None) -> dict[str, int]:
+    """What each number moves by, once for all roll-ups; names in the order they first appear
+    (the old version's, then the new one's), which is the order a row lacking them takes."""
+    delta = {name: -value for name, value in (before or {}).items()}
+    for name, value in (after or {}).items():
+        delta[name] = delta.get(name, 0) + value
+    return {name: value for name, value in delta.items() if value}
+
+
+def _shifted(row: dict[str, Any], delta: dict[str, int], counted: int) -> dict[str, Any]:
     totals = dict(row["numbers"])
-    for sign, vector in ((-1, before), (1, after)):
-        for name, value in (vector or {}).items():
-            totals[name] = totals.get(name, 0) + sign * value
-    precincts = row["precincts"] - (before is not None) + (after is not None)
-    return row | {"numbers": {k: v for k, v in totals.items() if v}, "precincts": precincts}
+    emptied = False
+    for name, value in delta.items():
+        total = totals.get(name, 0) + value
+        totals[name] = total
+        emptied = emptied or not total
+    if emptied:  # a row keeps no zero (every row is written here, so only these can be)
+        totals = {name: value for name, value in totals.items() if value}
+    return row | {"numbers": totals, "precincts": row["precincts"] + counted}

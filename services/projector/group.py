@@ -4,7 +4,8 @@ Each runner alone would read and decode every event itself; the group reads a ba
 the lowest committed position among its views, decodes it once and hands it to every runner,
 which folds only what lies after its own position and commits it with that position (so each
 view stays exactly-once on its own, whatever the others do). A view whose fold fails is logged
-and retried from its own position with the next batch; the others go on.
+and retried from its own position: the reading stops there and starts again from the lowest
+position; the others go on.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 import structlog
 
-from services.projector.decode import to_event
-from services.projector.runner import BATCH
+from services.projector.reading import BATCH, batches
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from nats.aio.client import Client
 
+    from projections.core import Event
     from services.eventstore.eventlog import EventLog
     from services.projector.runner import Runner
 
@@ -30,31 +31,40 @@ log = structlog.get_logger("projector")
 
 
 class RunnerGroup:
-    def __init__(self, runners: list[Runner], events: EventLog, nc: Client) -> None:
+    def __init__(
+        self, runners: list[Runner], events: EventLog, nc: Client, *, batch: int = BATCH
+    ) -> None:
         self.runners = runners
         self.events = events
         self._nc = nc
+        self._batch = batch
         self._positions = {runner.view: runner.store.position() for runner in runners}
 
     async def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Fold everything after each view's committed position; returns the lowest position."""
         while True:
             start = min(self._positions.values()) + 1
-            messages, pending = await self.events.read_range(start, BATCH)
-            if not messages:
-                return start - 1
-            events = [to_event(message) for message in messages]
-            for runner in self.runners:
-                if self._positions[runner.view] >= events[-1].seq:
-                    continue
-                try:
-                    self._positions[runner.view] = await runner.apply(events)
-                except Exception:
-                    log.exception("projector.failed", view=runner.view)
-            if progress is not None:
-                progress(events[-1].seq, events[-1].seq + pending)
-            if pending == 0:
-                return min(self._positions.values())
+            reading = batches(self.events, self._nc, start, self._batch)
+            async with contextlib.aclosing(reading):
+                async for events, pending in reading:
+                    folded = await self._fold(events)
+                    if progress is not None:
+                        progress(events[-1].seq, events[-1].seq + pending)
+                    if not folded and pending:
+                        break  # a view failed: read again from its position
+                else:
+                    return min(self._positions.values())
+
+    async def _fold(self, events: list[Event]) -> bool:
+        """Hand a batch to every runner behind its end; whether every view is now past it."""
+        for runner in self.runners:
+            if self._positions[runner.view] >= events[-1].seq:
+                continue
+            try:
+                self._positions[runner.view] = await runner.apply(events)
+            except Exception:
+                log.exception("projector.failed", view=runner.view)
+        return min(self._positions.values()) >= events[-1].seq
 
     async def follow(self, stop: asyncio.Event) -> None:
         """Catch up, then keep every view current until ``stop`` is set."""

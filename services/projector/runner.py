@@ -1,7 +1,8 @@
 """A projection runner: folds the events stream into one view, exactly once.
 
 It reads from the view's committed position on, in stream order, in batches of up to 1,000
-(batched Direct Get by sequence: no consumer state to keep, the position lives with the view),
+(``services.projector.reading``: a batched Direct Get by sequence, then an ordered consumer when
+far behind; no consumer state to keep, the position lives with the view),
 folds each batch with the projection's pure ``apply`` and commits the row changes together with
 the batch's last sequence. Killed anywhere, it resumes after the last commit. After every commit
 it announces what changed on ``tally.v1.views.<view>``. Several views read the log once through a
@@ -10,6 +11,7 @@ it announces what changed on ``tally.v1.views.<view>``. Several views read the l
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Final
 
 import msgspec
@@ -17,7 +19,7 @@ import msgspec
 from projections.core import Put, fold_batch, view_name
 from schemas import subjects
 from schemas.views import Announcement
-from services.projector.decode import to_event
+from services.projector.reading import batches
 from services.projector.store import ViewStore
 
 if TYPE_CHECKING:
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from services.eventstore.eventlog import EventLog
 
 
-BATCH: Final = 1000
 ANNOUNCED_KEYS: Final = 1000
 
 
@@ -52,15 +53,12 @@ class Runner:
     async def catch_up(self, progress: Callable[[int, int], None] | None = None) -> int:
         """Fold everything after the committed position; returns the new position."""
         position = self.store.position()
-        while True:
-            messages, pending = await self.events.read_range(position + 1, BATCH)
-            if not messages:
-                return position
-            position = await self.apply([to_event(message) for message in messages])
-            if progress is not None:
-                progress(position, position + pending)
-            if pending == 0:
-                return position
+        async with contextlib.aclosing(batches(self.events, self._nc, position + 1)) as reading:
+            async for events, pending in reading:
+                position = await self.apply(events)
+                if progress is not None:
+                    progress(position, position + pending)
+        return position
 
     async def apply(self, events: list[Event]) -> int:
         """Fold the events after the committed position, commit them with the new position

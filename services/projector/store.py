@@ -6,12 +6,16 @@ in ONE transaction, so a crash leaves either both or neither: on restart the run
 the committed position and a redelivered event changes nothing. WAL journal, ``synchronous=FULL``:
 a committed batch survives a power cut. The interface (``get``, ``commit``, ``position``, ``rows``)
 is small so another database can take its place.
+
+A view has one writer, its runner. So while a table that was empty when its store opened (or was
+reset) holds only keys this store wrote, a ``get`` of any other key is answered without a query:
+a rebuild asks for many rows that do not exist yet (every new protocol, every alert not raised).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
 
@@ -24,8 +28,14 @@ if TYPE_CHECKING:
     from projections.core import Change
 
 
+TRACKED_KEYS: Final = 1_000_000
+"""Keys remembered per table; past that its absent keys are looked up again (bounded memory)."""
+
+
 class ViewStore:
-    def __init__(self, path: Path, view: str, tables: Iterable[str]) -> None:
+    def __init__(
+        self, path: Path, view: str, tables: Iterable[str], *, tracked_keys: int = TRACKED_KEYS
+    ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.view = view
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -39,6 +49,14 @@ class ViewStore:
             self._db.execute(
                 f"CREATE TABLE IF NOT EXISTS {name} (key TEXT PRIMARY KEY, value BLOB)"
             )
+        self._tracked_keys = tracked_keys
+        # Per table, the keys that may be in it; None when it held rows of unknown keys at open.
+        self._written: dict[str, set[str] | None] = {
+            table: set() if self._empty(name) else None for table, name in self._tables.items()
+        }
+
+    def _empty(self, name: str) -> bool:
+        return self._db.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None
 
     def close(self) -> None:
         self._db.close()
@@ -48,6 +66,9 @@ class ViewStore:
         return int(row[0]) if row else 0
 
     def get(self, table: str, key: str) -> dict[str, Any] | None:
+        written = self._written[table]
+        if written is not None and key not in written:
+            return None
         row = self._db.execute(
             f"SELECT value FROM {self._tables[table]} WHERE key = ?",
             (key,),
@@ -55,19 +76,28 @@ class ViewStore:
         return msgspec.json.decode(row[0]) if row else None
 
     def commit(self, changes: Iterable[Change], position: int) -> None:
+        puts: dict[str, list[tuple[str, bytes]]] = {}
+        drops: dict[str, list[tuple[str]]] = {}
+        for change in changes:
+            if isinstance(change, Put):
+                puts.setdefault(change.table, []).append(
+                    (change.key, msgspec.json.encode(change.value))
+                )
+            else:
+                drops.setdefault(change.table, []).append((change.key,))
+        for table, rows in puts.items():
+            self._remember(table, [key for key, _ in rows])  # before writing: a superset is safe
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for change in changes:
-                table = self._tables[change.table]
-                if isinstance(change, Put):
-                    db.execute(
-                        f"INSERT INTO {table} (key, value) VALUES (?, ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        (change.key, msgspec.json.encode(change.value)),
-                    )
-                else:
-                    db.execute(f"DELETE FROM {table} WHERE key = ?", (change.key,))
+            for table, rows in puts.items():
+                db.executemany(
+                    f"INSERT INTO {self._tables[table]} (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    rows,
+                )
+            for table, keys in drops.items():
+                db.executemany(f"DELETE FROM {self._tables[table]} WHERE key = ?", keys)
             db.execute(
                 "INSERT INTO positions (view, seq) VALUES (?, ?) "
                 "ON CONFLICT(view) DO UPDATE SET seq = excluded.seq",
@@ -77,6 +107,14 @@ class ViewStore:
             db.execute("ROLLBACK")
             raise
         db.execute("COMMIT")
+
+    def _remember(self, table: str, keys: list[str]) -> None:
+        written = self._written[table]
+        if written is None:
+            return
+        written.update(keys)
+        if len(written) > self._tracked_keys:
+            self._written[table] = None
 
     def rows(
         self, table: str, prefix: str = "", after: str = ""
@@ -97,3 +135,4 @@ class ViewStore:
             self._db.execute(f"DELETE FROM {table}")
         self._db.execute("DELETE FROM positions WHERE view = ?", (self.view,))
         self._db.execute("COMMIT")
+        self._written = {table: set() for table in self._tables}
