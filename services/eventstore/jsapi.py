@@ -172,40 +172,15 @@ async def direct_get_batch(
     Returns the messages and how many more matching messages the stream holds after them. The
     replies are collected by a callback and awaited once (not one timed wait per message, which
     costs a task and a turn of the event loop each); ``timeout`` bounds the wait for each next
-    message, as before.
+    message. A connection that reads often keeps one reply subscription for all its reads
+    (``DirectGets``).
     """
-    request: dict[str, Any] = {"seq": max(start_seq, 1), "batch": batch}
-    if subject is not None:
-        request["next_by_subj"] = subject
-    messages: list[StoredMessage] = []
-    done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-
-    async def on_reply(msg: Msg) -> None:
-        if done.done():
-            return
-        headers = msg.headers or {}
-        status = headers.get(_STATUS)
-        if status is not None:
-            try:
-                done.set_result(_pending_after(status, headers))
-            except ApiError as error:
-                done.set_exception(error)
-            return
-        messages.append(_from_direct(msg, headers))
-        if len(messages) == batch:
-            done.set_result(int(headers.get(_NUM_PENDING, "0")))
-
+    gathering = _Gathering(batch)
     inbox = nc.new_inbox()
-    sub = await nc.subscribe(inbox, cb=on_reply)
+    sub = await nc.subscribe(inbox, cb=gathering.take)
     try:
-        await nc.publish(f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode(), reply=inbox)
-        while True:
-            seen = len(messages)
-            try:
-                return messages, await asyncio.wait_for(asyncio.shield(done), timeout)
-            except TimeoutError:
-                if len(messages) == seen:
-                    raise
+        await nc.publish(*_direct_request(stream, start_seq, batch, subject), reply=inbox)
+        return await gathering.whole(timeout)
     finally:
         await sub.unsubscribe()
 
@@ -215,10 +190,9 @@ class DirectGets:
 
     ``direct_get_batch`` subscribes an inbox per request and unsubscribes it after: three
     protocol operations and a subscription's bookkeeping for every read. Here one wildcard inbox
-    serves every request of the connection, each under a token of its own, and each read is one
-    publish; a batch's messages are gathered as they come and handed over whole. nats-py
-    subscribes the inbox again after a reconnect; a request that loses its answers meanwhile
-    times out like any request.
+    serves every request of the connection, each under a token of its own, so a read is one
+    publish. nats-py subscribes the inbox again after a reconnect; a request that loses its
+    answers meanwhile times out like any request.
     """
 
     def __init__(self, nc: Client) -> None:
@@ -241,17 +215,14 @@ class DirectGets:
         if self._subscribing is None or _failed(self._subscribing):
             self._subscribing = asyncio.ensure_future(self._subscribe())
         await asyncio.shield(self._subscribing)
-        request: dict[str, Any] = {"seq": max(start_seq, 1), "batch": batch}
-        if subject is not None:
-            request["next_by_subj"] = subject
         self._tokens += 1
         token = str(self._tokens)
         gathering = _Gathering(batch)
         self._waiting[token] = gathering
         try:
-            await self._nc.publish(f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode(),
-                                   reply=f"{self._prefix}.{token}")  # fmt: skip
-            return await asyncio.wait_for(gathering.done, timeout)
+            request = _direct_request(stream, start_seq, batch, subject)
+            await self._nc.publish(*request, reply=f"{self._prefix}.{token}")
+            return await gathering.whole(timeout)
         finally:
             del self._waiting[token]
 
@@ -262,8 +233,17 @@ class DirectGets:
 
     async def _route(self, msg: Msg) -> None:
         gathering = self._waiting.get(msg.subject.rpartition(".")[2])
-        if gathering is not None and not gathering.done.done():
-            gathering.take(msg)
+        if gathering is not None:
+            await gathering.take(msg)
+
+
+def _direct_request(
+    stream: str, start_seq: int, batch: int, subject: str | None
+) -> tuple[str, bytes]:
+    request: dict[str, Any] = {"seq": max(start_seq, 1), "batch": batch}
+    if subject is not None:
+        request["next_by_subj"] = subject
+    return f"$JS.API.DIRECT.GET.{stream}", json.dumps(request).encode()
 
 
 def _failed(task: asyncio.Task[None]) -> bool:
@@ -277,22 +257,33 @@ class _Gathering:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self.messages: list[StoredMessage] = []
-        self.done: asyncio.Future[tuple[list[StoredMessage], int]] = (
-            asyncio.get_running_loop().create_future()
-        )
+        self.done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
-    def take(self, msg: Msg) -> None:
+    async def take(self, msg: Msg) -> None:
+        if self.done.done():
+            return
         headers = msg.headers or {}
         status = headers.get(_STATUS)
         try:
             if status is not None:
-                self.done.set_result((self.messages, _pending_after(status, headers)))
+                self.done.set_result(_pending_after(status, headers))
                 return
             self.messages.append(_from_direct(msg, headers))
             if len(self.messages) == self.limit:
-                self.done.set_result((self.messages, int(headers.get(_NUM_PENDING, "0"))))
+                self.done.set_result(int(headers.get(_NUM_PENDING, "0")))
         except ApiError as error:
             self.done.set_exception(error)
+
+    async def whole(self, timeout: float) -> tuple[list[StoredMessage], int]:
+        """The batch and how many more follow it; ``timeout`` bounds the wait for each next
+        message, so a long batch that keeps coming is not cut short."""
+        while True:
+            seen = len(self.messages)
+            try:
+                return self.messages, await asyncio.wait_for(asyncio.shield(self.done), timeout)
+            except TimeoutError:
+                if len(self.messages) == seen:
+                    raise
 
 
 def _pending_after(status: str, headers: dict[str, str]) -> int:
