@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from domain.decoding import decode_json
 from domain.definition_plan import Recorded, plan_load
 from domain.definitions.shape import contest_shape
+from domain.definitions.teryt import ABROAD, SHIPS, WARSAW_DISTRICTS
 from schemas.definition import ElectionDefinition
 from schemas.envelope import CommandContext
 from services.apps.elections import Elections
@@ -75,6 +76,9 @@ def council(draw: st.DrawFn, unit: dict[str, Any], committees: list[str]) -> dic
             "seats": sum(d["seats"] for d in districts), "districts": districts}  # fmt: skip
 
 
+SPECIAL_UNITS = WARSAW_DISTRICTS | {ABROAD, SHIPS}
+
+
 @st.composite
 def definitions(draw: st.DrawFn) -> dict[str, Any]:
     committees = [f"KW-{i}" for i in range(draw(st.integers(2, 5)))]
@@ -85,7 +89,7 @@ def definitions(draw: st.DrawFn) -> dict[str, Any]:
                 st.sampled_from(range(2, 34, 2)),
                 st.integers(1, 99),
                 st.integers(1, 99),
-            ),
+            ).filter(lambda teryt: teryt not in SPECIAL_UNITS),  # they have kinds of their own
             min_size=1,
             max_size=3,
             unique=True,
