@@ -35,8 +35,9 @@ if TYPE_CHECKING:
 
 BATCH: Final = 1000
 BUFFERED: Final = 4 * BATCH
-"""Messages held ahead of the folds; beyond that the consumer's callback waits, nats-py stops
-answering flow control and the server stops sending (memory stays bounded on a long log)."""
+"""Messages held ahead of the folds (or one batch, when a batch is larger); beyond that the
+consumer's callback waits, nats-py stops answering flow control and the server stops sending
+(memory stays bounded on a long log)."""
 STALLED_S: Final = 30.0
 """No message for this long while more were announced: the reading fails (and is started again
 from the committed positions by whoever reads)."""
@@ -59,7 +60,8 @@ async def batches(
         return
     last = messages[-1].seq + pending
     subject = events.subject_prefix + ">"
-    async with _OrderedReading(nc, events.stream, subject, messages[-1].seq + 1) as reading:
+    first = messages[-1].seq + 1
+    async with _OrderedReading(nc, events.stream, subject, first, max(BUFFERED, limit)) as reading:
         while True:
             found = await reading.take(limit, last)
             yield [to_event(message) for message in found], max(last - found[-1].seq, 0)
@@ -70,8 +72,9 @@ async def batches(
 class _OrderedReading:
     """An ordered push consumer from ``first`` on, its messages buffered for ``take``."""
 
-    def __init__(self, nc: Client, stream: str, subject: str, first: int) -> None:
+    def __init__(self, nc: Client, stream: str, subject: str, first: int, held: int) -> None:
         self._js: JetStreamContext = nc.jetstream()
+        self._held = held  # at least one batch: ``take`` waits for a whole one
         self._stream = stream
         self._subject = subject
         self._first = first
@@ -109,7 +112,7 @@ class _OrderedReading:
                 subject=msg.subject, seq=_stream_seq(msg), headers=msg.headers or {}, data=msg.data
             )
         )
-        if len(self._buffer) >= BUFFERED:
+        if len(self._buffer) >= self._held:
             self._room.clear()
         count, last = self._wanted
         if len(self._buffer) >= count or self._buffer[-1].seq >= last:

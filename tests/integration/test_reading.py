@@ -16,6 +16,7 @@ from projections.core import MemoryView, fold_batch
 from services.apps.protocols import Protocols
 from services.eventstore.connection import connect
 from services.eventstore.settings import StoreSettings
+from services.projector import reading
 from services.projector.group import RunnerGroup
 from services.projector.reading import batches
 from services.projector.runner import Runner
@@ -71,6 +72,15 @@ def test_every_sequence_comes_once_in_order_in_batches_of_at_most_the_limit(
     assert all(0 < len(batch) <= limit for batch in seqs)
     assert [3 * PROTOCOLS - batch[-1] for batch in seqs] == pending
     assert 0 == consumers
+
+
+def test_a_batch_larger_than_the_buffer_is_still_read(
+    stream: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The buffer holds at least one batch, so a reader asking for more than it stalls not."""
+    monkeypatch.setattr(reading, "BUFFERED", 30)
+    seqs, _, _ = asyncio.run(_read(stream, 1, 40))
+    assert list(range(1, 3 * PROTOCOLS + 1)) == [seq for batch in seqs for seq in batch]
 
 
 def test_leaving_a_reading_early_deletes_its_consumer(stream: str) -> None:
