@@ -94,17 +94,31 @@ def _walk(value: object, annotation: Any, path: str, problems: list[Problem]) ->
         if len(members) == 1:
             _walk(value, members[0], path, problems)
             return
-    elif origin in (tuple, list) and isinstance(value, list):
-        args = typing.get_args(bare)
-        item = args[0] if args else Any
-        if _length_fits(value, annotation, path, problems):
-            for index, element in enumerate(value):
-                _walk_if_wrong(element, item, f"{path}[{index}]", problems)
+    elif (origin in (tuple, list) and isinstance(value, list)) or (
+        origin is dict and isinstance(value, dict)
+    ):
+        _walk_collection(value, annotation, path, problems)
         return
     elif _is_struct(bare) and isinstance(value, dict):
         _walk_struct(value, bare, path, problems)
         return
     _fits(value, annotation, path, problems)
+
+
+def _walk_collection(
+    value: list[Any] | dict[Any, Any], annotation: Any, path: str, problems: list[Problem]
+) -> None:
+    """Each element of an array (``path[i]``) or each entry of an object (``path.key``)."""
+    args = typing.get_args(_strip_annotated(annotation))
+    if isinstance(value, dict):
+        key_type, item = args or (Any, Any)
+        for key, element in value.items():
+            _walk_if_wrong(key, key_type, f"{path}.{key}", problems)
+            _walk_if_wrong(element, item, f"{path}.{key}", problems)
+    elif _length_fits(value, annotation, path, problems):
+        item = args[0] if args else Any
+        for index, element in enumerate(value):
+            _walk_if_wrong(element, item, f"{path}[{index}]", problems)
 
 
 def _walk_tagged(

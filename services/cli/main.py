@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     table = rules_commands.add_parser("table", help="write docs/rules.md from the rule catalogue")
     table.add_argument("--check", action="store_true", help="exit 1 if docs/rules.md is stale")
 
+    _results_commands(commands)
+
     protocol = commands.add_parser("protocol", help="precinct protocols")
     protocol_commands = protocol.add_subparsers(
         dest="protocol_command", required=True, metavar="PROTOCOL_COMMAND"
@@ -118,6 +120,24 @@ def _parser() -> argparse.ArgumentParser:
 
     _admin_and_tools(commands)
     return parser
+
+
+def _results_commands(commands: Any) -> None:
+    """results: who is elected."""
+    results = commands.add_parser("results", help="who is elected: the rules and calculators")
+    results_commands = results.add_subparsers(
+        dest="results_command", required=True, metavar="RESULTS_COMMAND"
+    )
+    apportion = results_commands.add_parser(
+        "apportion",
+        help="seats by threshold and D'Hondt from a JSON file",
+        description="Reads {threshold_percent, list_thresholds, seats, votes[, candidates]} and "
+        "prints who passed, the seats per district and in total, the rule behind every seat "
+        "and every tie only a lot can settle. Exit 0, 1 for a bad file (every problem named), "
+        "2 when the file cannot be read.",
+    )
+    apportion.add_argument("file", type=Path, help="the votes and seats (JSON)")
+    apportion.add_argument("--json", action="store_true", help="print one JSON document")
 
 
 def _drill_commands(commands: Any) -> None:
@@ -377,6 +397,12 @@ def _rules(args: argparse.Namespace) -> int:
     return table_command(check_only=args.check)
 
 
+def _results(args: argparse.Namespace) -> int:
+    from services.cli.results import apportion_command
+
+    return apportion_command(args.file, as_json=args.json)
+
+
 def _protocol(args: argparse.Namespace) -> int:
     if args.protocol_command == "validate":
         from services.cli.rules import validate_command
@@ -511,6 +537,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "serve": _serve,
     "election": _election,
     "rules": _rules,
+    "results": _results,
     "protocol": _protocol,
     "turnout": _turnout,
     "projections": _projections,
