@@ -9,7 +9,7 @@ import pytest
 
 from domain.results.articles import TEXT, Rule
 from domain.results.candidates import list_seats, single_member, without_vote
-from domain.results.mayor import Decision, first_round, second_round, yes_no
+from domain.results.mayor import Decision, MayorResult, first_round, second_round, yes_no
 from domain.results.precedence import Lot
 from domain.results.proportional import apportion, district_seats, passing
 
@@ -159,9 +159,13 @@ def test_art_443_2_a_tie_goes_to_the_candidate_first_in_more_precincts_then_a_lo
 # Wójt, burmistrz, prezydent miasta (art. 472-475).
 
 
+def _verdict(found: MayorResult[str]) -> tuple[Decision, str | None, Rule]:
+    return found.decision, found.elected, found.rule
+
+
 def test_art_472_more_than_half_of_the_valid_votes_elects_and_exactly_half_does_not() -> None:
     found = first_round({"Nowak": 501, "Lis": 300, "Wrona": 199})
-    assert (Decision.ELECTED, "Nowak", Rule.MAJORITY) == (found.decision, found.elected, found.rule)
+    assert (Decision.ELECTED, "Nowak", Rule.MAJORITY) == _verdict(found)
     found = first_round({"Nowak": 500, "Lis": 300, "Wrona": 200})
     assert (Decision.RUNOFF, ("Nowak", "Lis")) == (found.decision, found.runoff)
 
