@@ -6,6 +6,7 @@ review; ``--check`` (run in CI) fails when the committed files are not what the 
 * ``election-definition.v1.json``: the definition file of ``tally election load``;
 * ``commands.v1.json``: the command service's requests and answers (``schemas.catalog``);
 * ``validation-request.v1.json``: what ``tally protocol validate`` reads;
+* ``apportion-request.v1.json``: what ``tally results apportion`` reads;
 * ``events.v1.json``: the payload of every stored event type, under its tag;
 * ``asyncapi.v1.json``: the command service's AsyncAPI document, as FastStream generates it.
 """
@@ -23,6 +24,7 @@ import msgspec
 from schemas import catalog
 from schemas.definition import ElectionDefinition
 from schemas.events import BY_TAG
+from schemas.results import ApportionRequest
 from schemas.validation import ValidationRequest
 from services.commands.service import asyncapi_json
 
@@ -44,6 +46,9 @@ def generated() -> dict[str, str]:
         ),
         "validation-request.v1.json": _dump(
             _titled(ValidationRequest, "tally protocol validate: a protocol with its context")
+        ),
+        "apportion-request.v1.json": _dump(
+            _titled(ApportionRequest, "tally results apportion: votes and seats per district")
         ),
         "events.v1.json": _dump(_events_schema()),
         "asyncapi.v1.json": _dump(json.loads(asyncapi_json())),

@@ -5,8 +5,9 @@ stream sequence folded in) is in ``positions``. A batch's row changes and its po
 in ONE transaction, so a crash leaves either both or neither: on restart the runner resumes after
 the committed position and a redelivered event changes nothing. WAL journal, ``synchronous=NORMAL``:
 a committed batch survives a crash of the process; a power cut may lose the last batches but never
-splits one from its position, so the view folds them again from the log (which is what counts). The interface (``get``, ``commit``, ``position``, ``rows``)
-is small so another database can take its place.
+splits one from its position, so the view folds them again from the log (which is what counts).
+The interface (``get``, ``commit``, ``position``, ``rows``) is small so another database can take
+its place.
 
 A view has one writer, its runner. So while a table that was empty when its store opened (or was
 reset) holds only keys this store wrote, a ``get`` of any other key is answered without a query:
