@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.results.candidates import list_seats
+from domain.results.mayor import Decision, first_round
 from domain.results.proportional import DistrictSeats, apportion, district_seats
 
 NAMES = ["A", "B", "C", "D", "E", "F"]
@@ -152,3 +153,20 @@ def test_a_lists_seats_go_to_its_best_candidates_or_wait_for_a_lot(
     if found.lot:
         assert len({votes[name] for name in found.lot.among}) == 1
         assert len(found.lot.among) > found.lot.places
+
+
+@given(st.dictionaries(st.sampled_from(NAMES), st.integers(min_value=0, max_value=30), min_size=2))
+def test_a_mayor_is_elected_by_a_majority_or_the_two_best_meet_in_a_runoff(
+    votes: dict[str, int],
+) -> None:
+    found = first_round(votes)
+    best = max(votes.values())
+    if 2 * best > sum(votes.values()):
+        assert (Decision.ELECTED, best) == (found.decision, votes[found.elected or ""])
+        return
+    chosen = set(found.runoff)
+    waiting = set(found.lot.among) if found.lot else set()
+    assert 2 == len(chosen) + (found.lot.places if found.lot else 0)
+    rest = [cast for name, cast in votes.items() if name not in chosen | waiting]
+    assert all(votes[name] >= max(rest, default=0) for name in chosen | waiting)
+    assert len({votes[name] for name in waiting}) <= 1
