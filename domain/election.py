@@ -9,6 +9,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.ids import election_id
 from domain.tags import tag
 from schemas import definition_events as ev
+from schemas import result_events as results
 from schemas.problems import Problem
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ class Election(Aggregate):
 
     class DefinitionLoaded(Aggregate.Event):
         data: ev.DefinitionLoaded
+
+    class ResultRecorded(Aggregate.Event):
+        data: results.ResultRecorded
 
     class SoleCoordinatorSet(Aggregate.Event):
         data: ev.SoleCoordinatorSet
@@ -94,6 +98,15 @@ class Election(Aggregate):
         if allowed != (gmina in self.sole_coordinator):
             self._set_sole(ev.SoleCoordinatorSet(gmina=gmina, allowed=allowed,
                                                  reason=reason.strip()))  # fmt: skip
+
+    def mark_result(self, contest: str, round_number: int, state: str) -> None:
+        """A result of this election changed state: whoever caches its definitions reads again
+        (``services.apps.definition_cache``), so the next command sees it."""
+        self._mark_result(results.ResultRecorded(contest=contest, round=round_number, state=state))
+
+    @event(ResultRecorded)
+    def _mark_result(self, data: results.ResultRecorded) -> None:
+        del data  # the mark is in the history; the election itself does not change
 
     @event(DetailsChanged)
     def _change_details(self, data: ev.ElectionDetailsChanged) -> None:

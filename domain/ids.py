@@ -11,6 +11,7 @@ unit (gmina)  ``unit/<election>/<teryt>``
 contest       ``contest/<election>/<contest>``
 protocol      ``protocol/<election>/<teryt>/<precinct>/<contest>/<district>/<round>``
 turnout       ``turnout/<election>/<teryt>/<precinct>/<round>``
+result        ``result/<election>/<contest>/<round>``
 account       ``account/<login>`` (accounts stream; logins are lower case)
 ============  ==========================================================================
 
@@ -60,6 +61,10 @@ def protocol_id(
 
 def turnout_id(election: str, teryt: str, precinct: int, round_number: int) -> uuid.UUID:
     return _id("turnout", election, teryt, precinct, round_number)
+
+
+def result_id(election: str, contest: str, round_number: int) -> uuid.UUID:
+    return _id("result", election, contest, round_number)
 
 
 def account_id(login: str) -> uuid.UUID:

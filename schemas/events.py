@@ -18,6 +18,7 @@ from schemas import account_events as acc
 from schemas import alert_events as alerts
 from schemas import definition_events as de
 from schemas import protocol_events as pe
+from schemas import result_events as re_
 
 PAYLOADS: Final[tuple[type[Any], ...]] = (
     de.ElectionDefined, de.ElectionDetailsChanged, de.CommitteeRegistered,
@@ -29,6 +30,7 @@ PAYLOADS: Final[tuple[type[Any], ...]] = (
     pe.ConfirmationWithdrawn, pe.ProtocolRejected,
     pe.TurnoutOpened, pe.TurnoutReported, pe.TurnoutCorrected,
     alerts.AlertAcknowledged,
+    re_.ResultEstablished, re_.ResultReopened, re_.LotDrawn, re_.ResultRecorded,
     acc.AccountCreated, acc.ActivationIssued, acc.AccountActivated, acc.AccountLocked,
     acc.AccountUnlocked, acc.LoggedIn, acc.SecurityRecord,
 )  # fmt: skip
@@ -44,6 +46,7 @@ Payload = (
     | pe.ProtocolConfirmed | pe.ConfirmationWithdrawn | pe.ProtocolRejected
     | pe.TurnoutOpened | pe.TurnoutReported | pe.TurnoutCorrected
     | alerts.AlertAcknowledged
+    | re_.ResultEstablished | re_.ResultReopened | re_.LotDrawn | re_.ResultRecorded
     | acc.AccountCreated | acc.ActivationIssued | acc.AccountActivated | acc.AccountLocked
     | acc.AccountUnlocked | acc.LoggedIn | acc.SecurityRecord
 )  # fmt: skip

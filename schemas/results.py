@@ -13,9 +13,11 @@ rule that gave it, and every tie only a lot can settle. Quotients are exact frac
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
+
+from schemas.validation import ContestKey, ElectionCode, RoundNumber
 
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Percent = Decimal
@@ -61,3 +63,149 @@ class ApportionResult(_Wire, frozen=True, kw_only=True):
     vacant: dict[str, int]
     rules: dict[str, str]
     """The text of every rule code the result uses."""
+
+
+# A contest's result on election night: provisional, established, and what changes it.
+
+ResultFlavour = Literal["accepted", "confirmed", "established"]
+Reason = Annotated[str, msgspec.Meta(max_length=2000)]
+ContenderId = Annotated[
+    str, msgspec.Meta(pattern=r"^(c\.[1-9][0-9]*|l\.[1-9][0-9]*(\.[1-9][0-9]*)?)$")
+]
+"""A candidate (``c.<position>``), a list (``l.<number>``) or a list's candidate
+(``l.<number>.<position>``): the names the protocols' numbers have."""
+
+
+class ResultKey(_Wire, frozen=True, kw_only=True):
+    """A contest's result in one round: a council's (all its districts), a mayor's, a rada
+    powiatu's or sejmik's."""
+
+    election: ElectionCode
+    contest: ContestKey
+    round: RoundNumber = 1
+
+    @property
+    def teryt(self) -> str | None:
+        """The gmina whose coordinator establishes it; None above the gmina (admins do)."""
+        area = self.contest.partition(":")[2]
+        return area if len(area) == GMINA_TERYT_LENGTH else None
+
+
+GMINA_TERYT_LENGTH = 6
+
+
+class ResultQuery(_Wire, frozen=True, kw_only=True):
+    key: ResultKey
+    flavour: ResultFlavour = "accepted"
+
+
+class EstablishResult(_Wire, frozen=True, kw_only=True):
+    """Establish the result: every expected protocol confirmed, or ``reason`` says why not."""
+
+    key: ResultKey
+    reason: Reason = ""
+
+
+class ReopenResult(_Wire, frozen=True, kw_only=True):
+    key: ResultKey
+    reason: Reason
+
+
+class DrawLot(_Wire, frozen=True, kw_only=True):
+    """The commission's draw where the rules ran out: among whom (as the result names them),
+    who was drawn (as many as the places), and who drew."""
+
+    key: ResultKey
+    district: Annotated[int, msgspec.Meta(ge=0)] = 0
+    among: Annotated[tuple[ContenderId, ...], msgspec.Meta(min_length=2, max_length=100)]
+    drawn: Annotated[tuple[ContenderId, ...], msgspec.Meta(min_length=1, max_length=100)]
+    drawn_by: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+    note: Reason = ""
+
+
+class Standing(_Wire, frozen=True, kw_only=True):
+    """A list or candidate in a district with its votes (and, for lists, seats)."""
+
+    id: str
+    name: str
+    votes: int
+    seats: int = 0
+    passed: bool = True
+    """Lists: over the threshold."""
+    to_gain: int | None = None
+    """Lists: votes more (others unchanged) that win one more seat; None: none to gain."""
+    to_lose: int | None = None
+    """Lists: votes fewer (others unchanged) that lose the last seat it holds."""
+
+
+class Elected(_Wire, frozen=True, kw_only=True):
+    id: str
+    name: str
+    votes: int
+    rule: str
+    list: str = ""
+
+
+class LotView(_Wire, frozen=True, kw_only=True):
+    among: tuple[str, ...]
+    places: int
+    after: str
+    """The last rule that left them equal."""
+    what: str
+    """``seat`` (lists), ``candidate`` (inside a list), ``runoff`` (a runoff place), ``winner``."""
+    list: str = ""
+    drawn: tuple[str, ...] = ()
+    """The commission's draw when recorded (``results.lot_drawn.v1``)."""
+
+
+class DistrictResult(_Wire, frozen=True, kw_only=True):
+    district: int
+    seats: int
+    valid_votes: int
+    standing: tuple[Standing, ...]
+    elected: tuple[Elected, ...]
+    lots: tuple[LotView, ...] = ()
+    vacant: int = 0
+    uncontested: bool = False
+    """Art. 380: no vote; the registered candidates are elected."""
+
+
+class MayorView(_Wire, frozen=True, kw_only=True):
+    decision: str
+    """``elected``, ``runoff``, ``council_elects`` or ``lot``."""
+    rule: str
+    elected: str = ""
+    runoff: tuple[str, ...] = ()
+    yes: int | None = None
+    no: int | None = None
+
+
+class ContestResult(_Wire, frozen=True, kw_only=True):
+    """Who is elected if counting stopped at ``position`` (the log sequence the tallies had
+    reached), from the ``flavour`` of protocols; ``lots_pending`` > 0: a draw is needed."""
+
+    election: str
+    contest: str
+    round: int
+    kind: str
+    flavour: str
+    position: int
+    precincts_expected: int
+    precincts_counted: int
+    districts: tuple[DistrictResult, ...]
+    mayor: MayorView | None = None
+    lots_pending: int = 0
+    rules: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class ResultState(_Wire, frozen=True, kw_only=True):
+    """A result as recorded: ``established`` or ``reopened`` (or ``provisional`` when nothing
+    is), with the established result and the draws recorded."""
+
+    key: ResultKey
+    state: str
+    result: ContestResult | None = None
+    established_by: str = ""
+    established_at: str = ""
+    reason: str = ""
+    draws: tuple[DrawLot, ...] = ()
