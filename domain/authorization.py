@@ -29,6 +29,7 @@ ROLES: Final[dict[Permission, frozenset[Role]]] = {
     Permission.VIEW: frozenset(Role),
     Permission.AUDIT: frozenset({Role.ADMIN, Role.AUDITOR, Role.COORDINATOR}),
     Permission.ACKNOWLEDGE: frozenset({Role.COORDINATOR}),
+    Permission.ESTABLISH: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Permission.MANAGE_ACCOUNTS: frozenset({Role.ADMIN, Role.COORDINATOR}),
     Permission.SESSION: frozenset(Role),
 }

@@ -138,6 +138,18 @@ class Contest(Aggregate):
         if runoff and not self.runoff:
             self._set_runoff(ev.RunoffCandidatesSet(positions=runoff))
 
+    def open_runoff(self, positions: tuple[int, ...]) -> None:
+        """The runoff pair a round-1 result without a majority decided (``domain.result``); a
+        pair recorded already (from a definition file) must be the same."""
+        pair = tuple(sorted(positions))
+        if self.runoff and tuple(sorted(self.runoff)) != pair:
+            raise DefinitionConflictError([_refusal(
+                "$.key", "results.runoff_differs",
+                f"the runoff is recorded between positions {list(self.runoff)}, the result "
+                f"says {list(pair)}")])  # fmt: skip
+        if not self.runoff:
+            self._set_runoff(ev.RunoffCandidatesSet(positions=pair))
+
     def _update_list(self, district: int, definition: ListDefinition) -> None:
         committee = definition.committee
         if (district, committee) not in self.lists:

@@ -28,10 +28,8 @@ ALREADY = "results.already_established"
 
 @tag("result")
 class Result(Aggregate):
-    class Started(Aggregate.Created):
-        election: str
-        contest: str
-        round: int
+    class Opened(Aggregate.Created):
+        data: ev.ResultOpened
 
     class Established(Aggregate.Event):
         data: ev.ResultEstablished
@@ -43,35 +41,36 @@ class Result(Aggregate):
         data: ev.LotDrawn
 
     @classmethod
-    def create_id(cls, election: str, contest: str, round: int) -> UUID:  # noqa: A002 - the key's name
-        return result_id(election, contest, round)
+    def create_id(cls, data: ev.ResultOpened) -> UUID:
+        return result_id(data.election, data.contest, data.round)
 
-    @event(Started)
-    def __init__(self, election: str, contest: str, round: int) -> None:  # noqa: A002
-        self.election = election
-        self.contest = contest
-        self.round = round
+    @event(Opened)
+    def __init__(self, data: ev.ResultOpened) -> None:
+        self.election = data.election
+        self.contest = data.contest
+        self.round = data.round
         self.state = PROVISIONAL
         self.established: ev.ResultEstablished | None = None
         self.draws: list[DrawLot] = []
 
     @classmethod
     def start(cls, key: ResultKey) -> Result:
-        return cls(election=key.election, contest=key.contest, round=key.round)
+        return cls(data=ev.ResultOpened(election=key.election, contest=key.contest,
+                                        round=key.round))  # fmt: skip
 
     def establish(self, result: ContestResult, *, reason: str) -> None:
         if self.state == ESTABLISHED:
             raise refused("$.key", ALREADY, "this result is established; reopen it first")
-        if result.lots_pending:
-            pending = result.lots_pending
-            raise refused("$.key", "results.lot_needed",
-                          f"{pending} lot(s) must be drawn by the commission first")  # fmt: skip
         early = result.precincts_counted < result.precincts_expected
         if early and not reason.strip():
             missing = result.precincts_expected - result.precincts_counted
             raise refused("$.reason", "results.reason_required",
                           f"{missing} expected protocol(s) not confirmed: say why the result is "
                           "established without them")  # fmt: skip
+        if result.lots_pending:
+            pending = result.lots_pending
+            raise refused("$.key", "results.lot_needed",
+                          f"{pending} lot(s) must be drawn by the commission first")  # fmt: skip
         self._establish(ev.ResultEstablished(result=result, position=result.position,
                                              reason=reason.strip(), early=early))  # fmt: skip
 

@@ -44,12 +44,14 @@ class Permission(StrEnum):
     VIEW = "view"
     AUDIT = "audit"
     ACKNOWLEDGE = "acknowledge"
+    ESTABLISH = "establish"
     MANAGE_ACCOUNTS = "manage-accounts"
     SESSION = "session"
 
 
 STEP_UP: Final = frozenset({Permission.CORRECT, Permission.CONFIRM, Permission.APPROVE,
-                            Permission.PROXY, Permission.REJECT, Permission.WITHDRAW})  # fmt: skip
+                            Permission.PROXY, Permission.REJECT, Permission.WITHDRAW,
+                            Permission.ESTABLISH})  # fmt: skip
 """Permissions that also need a TOTP code proven in the last few minutes (``/v1/auth/step-up``):
 whatever changes what the paper says or vouches for it."""
 

@@ -32,6 +32,13 @@ from schemas.accounts import (
     Permission,
     StepUp,
 )
+from schemas.results import (
+    ContestResult,
+    DrawLot,
+    EstablishResult,
+    ReopenResult,
+    ResultQuery,
+)
 from schemas.validation import ProtocolKey, ValidationReport
 
 ONLINE: Final = "online"
@@ -133,6 +140,17 @@ COMMANDS: Final = (
     _command("acknowledge_alert", subjects.ACKNOWLEDGE_ALERT, cmd.AcknowledgeAlert,
              Permission.ACKNOWLEDGE, "/v1/alerts/acknowledgements",
              "Acknowledge an alert of your gmina with a note (recorded as an event)"),
+    _command("establish_result", subjects.ESTABLISH_RESULT, EstablishResult,
+             Permission.ESTABLISH, "/v1/results/establishments",
+             "Establish a contest's result (every expected protocol confirmed, or a reason); "
+             "a round-1 mayor without a majority opens the runoff"),
+    _command("reopen_result", subjects.REOPEN_RESULT, ReopenResult, Permission.ESTABLISH,
+             "/v1/results/reopenings", "Reopen an established result, with a reason"),
+    _command("draw_lot", subjects.DRAW_LOT, DrawLot, Permission.ESTABLISH, "/v1/results/lots",
+             "Record the commission's draw where the rules left contenders equal"),
+    Endpoint("result", subjects.GET_RESULT, ResultQuery, ContestResult, Permission.READ,
+             "A contest's result: provisional (accepted or confirmed protocols) or established",
+             "result", kind=Kind.QUERY),
     Endpoint("validate", subjects.VALIDATE, cmd.SubmitProtocol, ValidationReport,
              Permission.VALIDATE,
              "Judge a protocol in its recorded setting without writing anything", "validate",

@@ -30,7 +30,7 @@ PAYLOADS: Final[tuple[type[Any], ...]] = (
     pe.ConfirmationWithdrawn, pe.ProtocolRejected,
     pe.TurnoutOpened, pe.TurnoutReported, pe.TurnoutCorrected,
     alerts.AlertAcknowledged,
-    re_.ResultEstablished, re_.ResultReopened, re_.LotDrawn, re_.ResultRecorded,
+    re_.ResultOpened, re_.ResultEstablished, re_.ResultReopened, re_.LotDrawn, re_.ResultRecorded,
     acc.AccountCreated, acc.ActivationIssued, acc.AccountActivated, acc.AccountLocked,
     acc.AccountUnlocked, acc.LoggedIn, acc.SecurityRecord,
 )  # fmt: skip
@@ -46,7 +46,8 @@ Payload = (
     | pe.ProtocolConfirmed | pe.ConfirmationWithdrawn | pe.ProtocolRejected
     | pe.TurnoutOpened | pe.TurnoutReported | pe.TurnoutCorrected
     | alerts.AlertAcknowledged
-    | re_.ResultEstablished | re_.ResultReopened | re_.LotDrawn | re_.ResultRecorded
+    | re_.ResultOpened | re_.ResultEstablished | re_.ResultReopened | re_.LotDrawn
+    | re_.ResultRecorded
     | acc.AccountCreated | acc.ActivationIssued | acc.AccountActivated | acc.AccountLocked
     | acc.AccountUnlocked | acc.LoggedIn | acc.SecurityRecord
 )  # fmt: skip

@@ -15,6 +15,16 @@ class _Payload(msgspec.Struct, frozen=True, kw_only=True):
     pass
 
 
+class ResultOpened(_Payload, frozen=True, kw_only=True):
+    """The first event of a contest's result record (before its first draw or establishment)."""
+
+    TAG: ClassVar[str] = "results.opened.v1"
+
+    election: str
+    contest: str
+    round: int
+
+
 class ResultEstablished(_Payload, frozen=True, kw_only=True):
     TAG: ClassVar[str] = "results.established.v1"
 

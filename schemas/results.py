@@ -178,6 +178,8 @@ class MayorView(_Wire, frozen=True, kw_only=True):
     runoff: tuple[str, ...] = ()
     yes: int | None = None
     no: int | None = None
+    lot: LotView | None = None
+    """The lot a tie left (for a runoff place or the winner), drawn or waiting."""
 
 
 class ContestResult(_Wire, frozen=True, kw_only=True):

@@ -291,10 +291,11 @@ class _Work:
         what = "runoff" if self.round == 1 else "winner"
         lot = self._lot(0, result.lot, what)
         if not lot.drawn:
-            return MayorView(decision=LOT, rule=lot.after, runoff=result.runoff)
+            return MayorView(decision=LOT, rule=lot.after, runoff=result.runoff, lot=lot)
         if self.round == 1:
-            return MayorView(decision="runoff", rule=LOT, runoff=(*result.runoff, *lot.drawn))
-        return MayorView(decision="elected", rule=LOT, elected=lot.drawn[0])
+            return MayorView(decision="runoff", rule=LOT, runoff=(*result.runoff, *lot.drawn),
+                             lot=lot)  # fmt: skip
+        return MayorView(decision="elected", rule=LOT, elected=lot.drawn[0], lot=lot)
 
 
 def _as_lot(among: tuple[str, ...], places: int, after: Rule) -> Lot[str]:

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 from domain.alert_review import AlertReview
 from domain.contest import Contest
 from domain.election import Election
-from domain.ids import election_id, protocol_id, turnout_id
+from domain.ids import election_id, protocol_id, result_id, turnout_id
 from domain.protocol import Protocol, Voucher
 from domain.protocol_refusal import refusal, refused
 from domain.protocol_setting import precinct_setting, protocol_setting
+from domain.result import ESTABLISHED, Result
 from domain.rules import profile_for
 from domain.turnout import Turnout
 from domain.unit import Unit
@@ -50,8 +51,9 @@ Command = (
     | WithdrawConfirmation | RejectProtocol | ReportTurnout | CorrectTurnout | AcknowledgeAlert
 )  # fmt: skip
 
-DEFINITIONS = (Election, Unit, Contest)
-"""Read through the definition cache (they change only when a definition file is loaded)."""
+DEFINITIONS = (Election, Unit, Contest, Result)
+"""Read through the definition cache (they change only when a definition file is loaded or a
+result changes state, and either marks the election)."""
 
 ALREADY_ACKNOWLEDGED = refusal("$.key.alert", "alert.already_acknowledged",
                                "this alert was acknowledged already")  # fmt: skip
@@ -82,6 +84,7 @@ class Decisions:
 
     def submit(self, command: SubmitProtocol, context: CommandContext) -> Change:
         key = command.key
+        self._open(key)
         existing = self.protocol(key)
         if existing is not None:
             exists = f"version {existing.current.number} exists; send a correction"
@@ -95,6 +98,7 @@ class Decisions:
         return _protocol_change(protocol)
 
     def correct(self, command: CorrectProtocol, context: CommandContext) -> Change:
+        self._open(command.key)
         protocol = self._submitted(command.key)
         setting = protocol_setting(self._get, command.key)
         check_form(setting.contest.shape.form, command.content.form)
@@ -113,18 +117,21 @@ class Decisions:
         return _protocol_change(protocol)
 
     def approve(self, command: ApproveHardWarnings, context: CommandContext) -> Change:
+        self._open(command.key)
         protocol = self._submitted(command.key)
         protocol.approve_hard_warnings(command.control_code, self._voucher(command.key, context))
         return _protocol_change(protocol)
 
     def withdraw(self, command: WithdrawConfirmation, context: CommandContext) -> Change:
         del context
+        self._open(command.key)
         protocol = self._submitted(command.key)
         protocol.withdraw_confirmation(command.reason)
         return _protocol_change(protocol)
 
     def reject(self, command: RejectProtocol, context: CommandContext) -> Change:
         del context
+        self._open(command.key)
         protocol = self._submitted(command.key)
         protocol.reject(command.reason)
         return _protocol_change(protocol)
@@ -132,6 +139,16 @@ class Decisions:
     def protocol(self, key: ProtocolKey) -> Protocol | None:
         found: Protocol | None = self._get(key_id(key), Protocol)
         return found
+
+    def _open(self, key: ProtocolKey) -> None:
+        """Numbers of an established result's protocols stay as established: a change (or an
+        approval, which moves a version into the tallies) waits until the result is reopened.
+        A confirmation, which only vouches for what is counted, is still taken."""
+        result: Result | None = self._get(result_id(key.election, key.contest, key.round), Result)
+        if result is not None and result.state == ESTABLISHED:
+            raise refused("$.key", "results.established",
+                          f"the result of {key.contest} (round {key.round}) is established; "
+                          "its coordinator reopens it first, with a reason")  # fmt: skip
 
     def _submitted(self, key: ProtocolKey) -> Protocol:
         existing = self.protocol(key)

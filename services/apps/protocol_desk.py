@@ -124,6 +124,11 @@ class ProtocolDesk:
         self._clock = clock
         self._definitions = DefinitionCache(port, mapper)
 
+    @property
+    def definitions(self) -> DefinitionCache:
+        """The definitions this desk keeps (the results desk beside it shares them)."""
+        return self._definitions
+
     async def handle(self, command: Command, context: CommandContext) -> Outcome:
         """Run one command; a domain refusal or a lost race is an answer, not an exception."""
         try:

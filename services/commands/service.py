@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
+import nats.errors
 import structlog
 from faststream import FastStream, Response
 from faststream.nats import NatsBroker, NatsMessage
@@ -35,10 +36,14 @@ from schemas.commands import Outcome
 from schemas.envelope import CommandContext
 from schemas.problems import Problem
 from schemas.replies import Reply
+from schemas.results import DrawLot, EstablishResult, ReopenResult, ResultQuery
 from schemas.validation import ProtocolKey
+from schemas.views import ViewQuery, ViewRows
 from services.apps.actors import account_actor
 from services.apps.protocol_desk import ProtocolDesk
 from services.apps.replays import request_hash
+from services.apps.result_inputs import ResultInputs
+from services.apps.results_desk import ResultsDesk
 from services.eventstore.eventlog import EventLog
 from services.eventstore.jetstream_port import JetStreamPort
 from services.eventstore.mapper import tagged_mapper
@@ -88,12 +93,19 @@ class CommandService:
         self.workers = workers
         self.auth = auth
         self._desk: ProtocolDesk | None = None
+        self._results: ResultsDesk | None = None
 
     @property
     def desk(self) -> ProtocolDesk:
         if self._desk is None:
             raise RuntimeError("the command service has not started")
         return self._desk
+
+    @property
+    def results(self) -> ResultsDesk:
+        if self._results is None:
+            raise RuntimeError("the command service has not started")
+        return self._results
 
     async def start(self, nc: Client) -> None:
         """Protocol commands run on the broker's loop and connection, from the request to the
@@ -112,6 +124,8 @@ class CommandService:
         await ensure_stream(nc, declared, create=False, timeout=settings.request_timeout_s)
         port = JetStreamPort(log_, uuid_ids=settings.originator_id_type == "uuid")
         self._desk = ProtocolDesk(port, tagged_mapper(), self.clock)
+        inputs = ResultInputs(views_over(nc, settings.request_timeout_s))
+        self._results = ResultsDesk(port, tagged_mapper(), self._desk.definitions, inputs)
         await self.auth.start(nc)
 
     async def stop(self) -> None:
@@ -153,10 +167,13 @@ class CommandService:
             # from them, the key with another request is a conflict (``services.apps.replays``).
             fingerprint = request_hash(endpoint.subject, msgspec.json.encode(request))
             context = msgspec.structs.replace(context, request_hash=fingerprint)
+        if isinstance(request, EstablishResult | ReopenResult | DrawLot):
+            return _outcome(await self.results.handle(request, context))
         return _outcome(await self.desk.handle(request, context))
 
     async def _query(self, endpoint: Endpoint, request: Any) -> Reply:
-        answer = await getattr(self.desk, endpoint.handler)(request)
+        owner = self.results if isinstance(request, ResultQuery) else self.desk
+        answer = await getattr(owner, endpoint.handler)(request)
         if answer is None:
             return _outcome(Outcome(status="not-found"))
         if isinstance(answer, Outcome):
@@ -192,6 +209,20 @@ class CommandService:
             status="forbidden",
             problems=(Problem(path="$.key", rule="auth.forbidden", message=reason),),
         )
+
+
+def views_over(nc: Client, timeout_s: float) -> Callable[[ViewQuery], Awaitable[ViewRows]]:
+    """Asking the projector's query responder, as the gateway does."""
+
+    async def ask(query: ViewQuery) -> ViewRows:
+        try:
+            reply = await nc.request(subjects.VIEWS_QUERY, msgspec.json.encode(query),
+                                     timeout=timeout_s)  # fmt: skip
+        except (nats.errors.TimeoutError, nats.errors.NoRespondersError):
+            return ViewRows(view=query.view, position=0, rows=[], error="no projector answers")
+        return msgspec.json.decode(reply.data, type=ViewRows)
+
+    return ask
 
 
 def _outcome(outcome: Outcome) -> Reply:

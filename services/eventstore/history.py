@@ -43,6 +43,10 @@ class EventStorePort(Protocol):
         """The position of the aggregate's last event; 0 when it has none."""
         ...
 
+    async def last_sequence(self) -> int:
+        """The position of the store's last event (0 when empty)."""
+        ...
+
     async def append(
         self,
         events: Sequence[StoredEvent],

@@ -56,6 +56,9 @@ class JetStreamPort:
     async def last_position(self, aggregate_id: UUID) -> int:
         return await self.log.last_position(str(aggregate_id))
 
+    async def last_sequence(self) -> int:
+        return await self.log.last_sequence()
+
     async def append(
         self,
         events: Sequence[StoredEvent],

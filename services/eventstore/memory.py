@@ -87,6 +87,9 @@ class MemoryPort:
         history = await self.history(aggregate_id)
         return history[-1].position if history else 0
 
+    async def last_sequence(self) -> int:
+        return self._recorder.max_notification_id() or 0
+
     async def append(
         self,
         events: Sequence[StoredEvent],

@@ -14,8 +14,10 @@ from litestar.params import FromQuery, QueryParameter
 
 from schemas import subjects
 from schemas.accounts import Permission
+from schemas.catalog import ENDPOINTS
 from schemas.commands import Outcome
 from schemas.problems import Problem
+from schemas.results import ContestResult
 from schemas.views import (
     AlertPage,
     AuditPage,
@@ -26,6 +28,7 @@ from schemas.views import (
     ViewRows,
 )
 from services.gateway.bus import CommandBus, ServiceUnavailableError
+from services.gateway.routes import forward
 
 
 def _opt(page: type[Any], permission: Permission = Permission.VIEW) -> dict[str, Any]:
@@ -207,4 +210,28 @@ async def audit(
     )
 
 
-VIEW_ROUTES = [tallies, progress, turnout, alerts, audit]
+RESULT_ENDPOINT: Final = next(e for e in ENDPOINTS if e.name == "result")
+
+
+@get(
+    "/v1/views/results",
+    opt=_opt(ContestResult, Permission.READ),
+    responses=ANSWERS,
+    summary="A contest's result (council, mayor, rada powiatu, sejmik): who is elected if "
+    "counting stopped now, from the accepted or confirmed protocols, with the precincts "
+    "missing, lots waiting for a draw and each list's margins; flavour=established: the "
+    "result as established (state, result, draws). A coordinator reads their gmina's",
+)
+async def results(
+    request: Request[Any, Any, Any],
+    election: FromQuery[str],
+    contest: FromQuery[str],
+    round_number: Annotated[int, QueryParameter(name="round")] = 1,
+    flavour: FromQuery[str] = "accepted",
+) -> Response[Any]:
+    query = {"key": {"election": election, "contest": contest, "round": round_number},
+             "flavour": flavour}  # fmt: skip
+    return await forward(request, RESULT_ENDPOINT, msgspec.json.encode(query))
+
+
+VIEW_ROUTES = [tallies, progress, turnout, alerts, audit, results]

@@ -26,6 +26,14 @@ from schemas.commands import (
     SubmitProtocol,
     WithdrawConfirmation,
 )
+from schemas.results import (
+    ContestResult,
+    DrawLot,
+    EstablishResult,
+    ReopenResult,
+    ResultKey,
+    ResultState,
+)
 from schemas.validation import ValidationReport
 
 if TYPE_CHECKING:
@@ -139,7 +147,41 @@ class TallyClient:
     def correct_turnout(self, command: CorrectTurnout) -> Outcome:
         return self._command("/v1/turnout-reports/corrections", command)
 
+    def establish_result(self, key: ResultKey, reason: str = "") -> Outcome:
+        return self._command("/v1/results/establishments", EstablishResult(key=key, reason=reason))
+
+    def reopen_result(self, key: ResultKey, reason: str) -> Outcome:
+        return self._command("/v1/results/reopenings", ReopenResult(key=key, reason=reason))
+
+    def draw_lot(self, draw: DrawLot) -> Outcome:
+        return self._command("/v1/results/lots", draw)
+
     # Queries.
+
+    def result(self, key: ResultKey, flavour: str = "accepted") -> ContestResult | Outcome:
+        """A contest's provisional result (``accepted``, ``confirmed``); ``established``:
+        ``result_state``."""
+        response = self._result(key, flavour)
+        kind: type[Any] = ContestResult if response.status_code == 200 else Outcome
+        found: ContestResult | Outcome = msgspec.json.decode(response.content, type=kind)
+        return found
+
+    def result_state(self, key: ResultKey) -> ResultState | Outcome:
+        response = self._result(key, "established")
+        kind: type[Any] = ResultState if response.status_code == 200 else Outcome
+        found: ResultState | Outcome = msgspec.json.decode(response.content, type=kind)
+        return found
+
+    def _result(self, key: ResultKey, flavour: str) -> httpx.Response:
+        query: dict[str, str | int] = {"election": key.election, "contest": key.contest,
+                                       "round": key.round, "flavour": flavour}  # fmt: skip
+        auth = {"Authorization": f"Bearer {self.token}"}
+        for _ in range(self._retries):
+            response = self._http.get("/v1/views/results", params=query, headers=auth)
+            if response.status_code not in RETRIED:
+                return response
+            time.sleep(float(response.headers.get("retry-after", "1")))
+        return response
 
     def validate(self, key: ProtocolKey, content: ProtocolContent) -> ValidationReport | Outcome:
         response = self._send(
