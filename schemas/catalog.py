@@ -43,6 +43,7 @@ from schemas.validation import ProtocolKey, ValidationReport
 
 ONLINE: Final = "online"
 PROXY: Final = "proxy"
+RESULTS: Final = "results"
 
 
 class Service(StrEnum):
@@ -77,6 +78,9 @@ class Endpoint:
     """The HTTP route; None: NATS only. Path parameters (``{name:type}``) are the request's
     fields, and such a route is a GET."""
     channel: str = ONLINE
+    desk: str = "protocols"
+    """Which application of the command service answers: ``protocols`` (the protocol desk and
+    its decisions) or ``results`` (the results desk)."""
 
     @property
     def step_up(self) -> bool:
@@ -97,9 +101,10 @@ def _command(  # noqa: PLR0913 - one argument per column of the table
     *,
     handler: str = "",
     channel: str = ONLINE,
+    desk: str = "protocols",
 ) -> Endpoint:
     return Endpoint(name, subject, request, cmd.Outcome, permission, summary, handler or name,
-                    path=path, channel=channel)  # fmt: skip
+                    path=path, channel=channel, desk=desk)  # fmt: skip
 
 
 def _accounts(name: str, subject: str, request: type[Any], permission: Permission | None,
@@ -143,14 +148,15 @@ COMMANDS: Final = (
     _command("establish_result", subjects.ESTABLISH_RESULT, EstablishResult,
              Permission.ESTABLISH, "/v1/results/establishments",
              "Establish a contest's result (every expected protocol confirmed, or a reason); "
-             "a round-1 mayor without a majority opens the runoff"),
+             "a round-1 mayor without a majority opens the runoff", desk=RESULTS),
     _command("reopen_result", subjects.REOPEN_RESULT, ReopenResult, Permission.ESTABLISH,
-             "/v1/results/reopenings", "Reopen an established result, with a reason"),
+             "/v1/results/reopenings", "Reopen an established result, with a reason",
+             desk=RESULTS),
     _command("draw_lot", subjects.DRAW_LOT, DrawLot, Permission.ESTABLISH, "/v1/results/lots",
-             "Record the commission's draw where the rules left contenders equal"),
+             "Record the commission's draw where the rules left contenders equal", desk=RESULTS),
     Endpoint("result", subjects.GET_RESULT, ResultQuery, ContestResult, Permission.READ,
              "A contest's result: provisional (accepted or confirmed protocols) or established",
-             "result", kind=Kind.QUERY),
+             "result", kind=Kind.QUERY, desk=RESULTS),
     Endpoint("validate", subjects.VALIDATE, cmd.SubmitProtocol, ValidationReport,
              Permission.VALIDATE,
              "Judge a protocol in its recorded setting without writing anything", "validate",

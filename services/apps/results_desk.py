@@ -76,6 +76,15 @@ class ResultsDesk:
         except ViewsBehindError as behind:
             return _unavailable(str(behind))
 
+    async def establish_result(self, command: EstablishResult, context: CommandContext) -> Outcome:
+        return await self.handle(command, context)
+
+    async def reopen_result(self, command: ReopenResult, context: CommandContext) -> Outcome:
+        return await self.handle(command, context)
+
+    async def draw_lot(self, command: DrawLot, context: CommandContext) -> Outcome:
+        return await self.handle(command, context)
+
     async def handle(self, command: ResultCommand, context: CommandContext) -> Outcome:
         """Run one command; a refusal or views that lag are answers, not exceptions."""
         try:

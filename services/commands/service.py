@@ -31,12 +31,11 @@ from domain.authorization import refusal
 from domain.clock import Clock, SystemClock
 from domain.decoding import DecodeError, decode_json
 from schemas import envelope, subjects
-from schemas.catalog import Endpoint, Kind, Service, endpoint_for, subjects_of
+from schemas.catalog import RESULTS, Endpoint, Kind, Service, endpoint_for, subjects_of
 from schemas.commands import Outcome
 from schemas.envelope import CommandContext
 from schemas.problems import Problem
 from schemas.replies import Reply
-from schemas.results import DrawLot, EstablishResult, ReopenResult, ResultQuery
 from schemas.validation import ProtocolKey
 from schemas.views import ViewQuery, ViewRows
 from services.apps.actors import account_actor
@@ -167,12 +166,12 @@ class CommandService:
             # from them, the key with another request is a conflict (``services.apps.replays``).
             fingerprint = request_hash(endpoint.subject, msgspec.json.encode(request))
             context = msgspec.structs.replace(context, request_hash=fingerprint)
-        if isinstance(request, EstablishResult | ReopenResult | DrawLot):
-            return _outcome(await self.results.handle(request, context))
+        if endpoint.desk == RESULTS:
+            return _outcome(await getattr(self.results, endpoint.handler)(request, context))
         return _outcome(await self.desk.handle(request, context))
 
     async def _query(self, endpoint: Endpoint, request: Any) -> Reply:
-        owner = self.results if isinstance(request, ResultQuery) else self.desk
+        owner = self.results if endpoint.desk == RESULTS else self.desk
         answer = await getattr(owner, endpoint.handler)(request)
         if answer is None:
             return _outcome(Outcome(status="not-found"))

@@ -11,6 +11,7 @@ are the persistence module's, read the eventsourcing way (``StoreSettings``).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
@@ -123,6 +124,6 @@ class _Reader:
         except ValueError:
             what = "a whole number" if kind is int else "a number"
             raise SettingsError(f"{name}={written!r} must be {what} above 0") from None
-        if not value > 0:
-            raise SettingsError(f"{name}={written!r} must be above 0")
+        if not (value > 0 and math.isfinite(value)):
+            raise SettingsError(f"{name}={written!r} must be a finite number above 0")
         return value

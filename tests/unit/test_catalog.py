@@ -11,18 +11,32 @@ import pytest
 
 from schemas import subjects
 from schemas.accounts import Permission
-from schemas.catalog import ACCOUNTS, COMMANDS, ENDPOINTS, PROXY, Kind, endpoint_for, handler_of
+from schemas.catalog import (
+    ACCOUNTS,
+    COMMANDS,
+    ENDPOINTS,
+    PROXY,
+    RESULTS,
+    Kind,
+    endpoint_for,
+    handler_of,
+)
 from services.apps.protocol_decisions import Decisions
 from services.apps.protocol_desk import ProtocolDesk
+from services.apps.results_desk import ResultsDesk
 from services.commands.accounts.service import AuthService
 from services.commands.service import asyncapi_json
 from services.gateway.routes import ROUTES
 
+PROTOCOL_ROWS = tuple(row for row in COMMANDS if row.desk != RESULTS)
+RESULT_ROWS = tuple(row for row in COMMANDS if row.desk == RESULTS)
+
 
 @pytest.mark.parametrize(
     ("rows", "commands", "queries"),
-    [(COMMANDS, Decisions, ProtocolDesk), (ACCOUNTS, AuthService, AuthService)],
-)
+    [(PROTOCOL_ROWS, Decisions, ProtocolDesk), (RESULT_ROWS, ResultsDesk, ResultsDesk),
+     (ACCOUNTS, AuthService, AuthService)],
+)  # fmt: skip
 def test_every_row_names_a_method_of_its_application(rows, commands, queries) -> None:
     """Commands name their decision, queries what answers them."""
     for row in rows:
@@ -42,7 +56,8 @@ def test_the_gateway_routes_are_the_rows_with_a_path() -> None:
     stripped = {(name, path.replace(":str", "").replace(":int", ""), method)
                 for name, path, method in routed}  # fmt: skip
     assert rows == stripped
-    assert len(rows) == len(ENDPOINTS) - 1  # access_denied is for gateways only, over NATS
+    # access_denied is for gateways only, over NATS; the result query is the results view's
+    assert len(rows) == len(ENDPOINTS) - 2
 
 
 def test_the_asyncapi_document_has_a_channel_per_subject() -> None:
@@ -69,4 +84,4 @@ def test_the_channel_picks_the_row_and_so_the_permission() -> None:
 def test_vouching_commands_need_a_fresh_totp_proof() -> None:
     vouching = {row.name for row in ENDPOINTS if row.step_up}
     assert {"correct", "proxy_submit", "proxy_correct", "confirm", "approve", "withdraw",
-            "reject"} == vouching  # fmt: skip
+            "reject", "establish_result", "reopen_result", "draw_lot"} == vouching  # fmt: skip

@@ -4,6 +4,7 @@ and a malformed value is refused naming the variable."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from pathlib import Path
 
@@ -59,12 +60,13 @@ def test_a_malformed_value_names_its_variable(name: str) -> None:
 @given(st.sampled_from(["TALLY_STEP_UP_S", "TALLY_LOGIN_BACKOFF_S", "TALLY_COMMAND_WORKERS",
                         "TALLY_HASH_CONCURRENCY"]), st.text(max_size=12))  # fmt: skip
 def test_a_number_setting_is_a_positive_number_or_refused(name: str, text: str) -> None:
+    """Positive and finite ("inf" and "nan" read as floats, and would be neither)."""
     kind = int if name in ("TALLY_COMMAND_WORKERS", "TALLY_HASH_CONCURRENCY") else float
     try:
         expected = kind(text.strip()) if text.strip() else None
     except ValueError:
         expected = -1
-    if expected is not None and not expected > 0:
+    if expected is not None and not (expected > 0 and math.isfinite(expected)):
         with pytest.raises(SettingsError, match=name):
             Settings.from_env({name: text})
     else:
