@@ -12,16 +12,24 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import nats.errors
 
 from domain.results.contest_result import Counts
 from projections.tally import FLAVOURS
+from schemas import subjects
 from schemas.views import ViewQuery, ViewRows
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
 
 Ask = Callable[[ViewQuery], Awaitable[ViewRows]]
 CATCH_UP_S: Final = 10.0
 """How long an establishment waits for the views to fold what the log holds."""
 POLL_S: Final = 0.1
+NO_PROJECTOR: Final = "no projector answers"
 
 
 class ViewsBehindError(Exception):
@@ -116,6 +124,20 @@ class ResultInputs:
                                              after=page.next))  # fmt: skip
             rows += page.rows
         return rows, position
+
+
+def views_over(nc: Client, timeout_s: float) -> Ask:
+    """Asking the projector's query responder over NATS, as the gateway does."""
+
+    async def ask(query: ViewQuery) -> ViewRows:
+        try:
+            reply = await nc.request(subjects.VIEWS_QUERY, msgspec.json.encode(query),
+                                     timeout=timeout_s)  # fmt: skip
+        except (nats.errors.TimeoutError, nats.errors.NoRespondersError):
+            return ViewRows(view=query.view, position=0, rows=[], error=NO_PROJECTOR)
+        return msgspec.json.decode(reply.data, type=ViewRows)
+
+    return ask
 
 
 def _tally_flavour(flavour: str) -> str:

@@ -31,6 +31,7 @@ from schemas.commands import Outcome
 from schemas.envelope import RoutingKeys
 from schemas.problems import Problem
 from schemas.results import DrawLot, EstablishResult, ReopenResult, ResultState
+from services.apps.actors import LOCAL_OPERATOR_ROLE
 from services.apps.replays import recorded_under, replayed
 from services.apps.repository import of_kind, rebuild
 from services.apps.result_inputs import ViewsBehindError
@@ -121,7 +122,7 @@ class ResultsDesk:
     async def _attempt(self, command: ResultCommand, context: CommandContext) -> Outcome | None:
         key = command.key
         contest = await self._contest(key)
-        if key.teryt is None and context.role != "admin":
+        if key.teryt is None and context.role not in ("admin", LOCAL_OPERATOR_ROLE):
             raise refused("$.key.contest", "results.admin_only",
                           "results above the gmina are established by an admin")  # fmt: skip
         result = await self._read(result_id(key.election, key.contest, key.round), Result)

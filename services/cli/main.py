@@ -138,6 +138,29 @@ def _results_commands(commands: Any) -> None:
     )
     apportion.add_argument("file", type=Path, help="the votes and seats (JSON)")
     apportion.add_argument("--json", action="store_true", help="print one JSON document")
+    about = {
+        "show": "a contest's result: provisional (accepted or confirmed protocols) or as "
+        "established",
+        "establish": "establish the result (every expected protocol confirmed, or --reason)",
+        "reopen": "reopen an established result (--reason required)",
+        "draw-lot": "record the commission's draw where the rules left contenders equal",
+    }
+    for name, help_text in about.items():
+        command = results_commands.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("--election", required=True, help="the election's code")
+        command.add_argument("--contest", required=True, help="e.g. mayor:021501, council:021501")
+        command.add_argument("--round", type=int, default=1, help="1 (default) or 2")
+        command.add_argument("--reason", default="", help="why (establish early, reopen, a note)")
+        command.add_argument("--json", action="store_true", help="print one JSON document")
+        _data_dir_argument(command)
+    show = results_commands.choices["show"]
+    show.add_argument("--flavour", choices=("accepted", "confirmed", "established"),
+                      default="accepted", help="which protocols count (accepted)")  # fmt: skip
+    draw = results_commands.choices["draw-lot"]
+    draw.add_argument("--district", type=int, default=0, help="the district (0: none)")
+    draw.add_argument("--among", nargs="+", required=True, help="as the result names them")
+    draw.add_argument("--drawn", nargs="+", required=True, help="who the draw chose")
+    draw.add_argument("--drawn-by", required=True, help="the commission member who drew")
 
 
 def _drill_commands(commands: Any) -> None:
@@ -398,9 +421,11 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _results(args: argparse.Namespace) -> int:
-    from services.cli.results import apportion_command
+    from services.cli.results import apportion_command, result_main
 
-    return apportion_command(args.file, as_json=args.json)
+    if args.results_command == "apportion":
+        return apportion_command(args.file, as_json=args.json)
+    return result_main(args)
 
 
 def _protocol(args: argparse.Namespace) -> int:

@@ -1,28 +1,68 @@
-"""``tally results apportion FILE [--json]``: the seat calculator, for observers, drills and checks.
+"""``tally results``: the seat calculator, and a contest's result on this machine's store.
 
-Reads ``schemas.results.ApportionRequest`` and prints the apportionment of
-``domain.results.proportional``. Exit 0 with a result (ties included: they are part of it), 1
-with every problem of a bad file named by path and rule, 2 when the file cannot be read.
+``apportion FILE [--json]`` reads ``schemas.results.ApportionRequest`` and prints the
+apportionment of ``domain.results.proportional``. Exit 0 with a result (ties included: they are
+part of it), 1 with every problem of a bad file named by path and rule, 2 when the file cannot be
+read.
+
+``show|establish|reopen|draw-lot`` run the results desk (``services.apps.results_desk``) as the
+machine's local operator, against the views of the running ``tally serve`` or, when none runs,
+views folded here from the log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import msgspec
+import structlog
 
+import projections
+from domain.clock import SystemClock
 from domain.decoding import DecodeError, decode_json
 from domain.results.articles import TEXT
 from domain.results.proportional import apportion
+from schemas.commands import Outcome
 from schemas.problems import Problem
-from schemas.results import ApportionRequest, ApportionResult, SeatAward, SeatTie
+from schemas.results import (
+    ApportionRequest,
+    ApportionResult,
+    ContestResult,
+    DrawLot,
+    EstablishResult,
+    ReopenResult,
+    ResultKey,
+    ResultQuery,
+    ResultState,
+    SeatAward,
+    SeatTie,
+)
+from schemas.views import ViewQuery
+from services.apps.actors import local_operator
+from services.apps.definition_cache import DefinitionCache
+from services.apps.result_inputs import NO_PROJECTOR, ResultInputs, views_over
+from services.apps.results_desk import ResultsDesk
+from services.eventstore.connection import connect
+from services.eventstore.eventlog import EventLog
+from services.eventstore.jetstream_port import JetStreamPort
+from services.eventstore.mapper import tagged_mapper
+from services.nats.access import nats_access
+from services.projector.memory_views import MemoryViews
 
 if TYPE_CHECKING:
+    import argparse
     from pathlib import Path
 
+    from nats.aio.client import Client
+
     from domain.results.proportional import Apportionment
+    from services.apps.result_inputs import Ask
+    from services.eventstore.settings import StoreSettings
+
+log = structlog.get_logger("cli.results")
 
 EXIT_PROBLEMS = 1
 EXIT_CANNOT_RUN = 2
@@ -155,3 +195,111 @@ def _table(result: ApportionResult) -> str:
     ]
     lines += ["", *(f"{code}  {text}" for code, text in result.rules.items())]
     return "\n".join(lines) + "\n"
+
+
+# tally results show|establish|reopen|draw-lot: a contest's result on this machine's store.
+
+
+def result_main(args: argparse.Namespace) -> int:
+    """Exit 0 answered or accepted, 1 refused (every problem named), 2 could not run."""
+    key = ResultKey(election=args.election, contest=args.contest, round=args.round)
+    with nats_access(args.data_dir) as settings:
+        return asyncio.run(_result_run(args, key, settings))
+
+
+async def _result_run(args: argparse.Namespace, key: ResultKey, settings: StoreSettings) -> int:
+    nc = await connect(settings, name="tally-results")
+    try:
+        log_ = EventLog(nc, stream=settings.stream, subject_prefix=settings.layout.events_prefix,
+                        clock=SystemClock(), request_timeout_s=settings.request_timeout_s,
+                        append_timeout_s=settings.append_timeout_s)  # fmt: skip
+        port = JetStreamPort(log_, uuid_ids=settings.originator_id_type == "uuid")
+        mapper = tagged_mapper()
+        ask = await _views(nc, log_, settings)
+        desk = ResultsDesk(port, mapper, DefinitionCache(port, mapper), ResultInputs(ask))
+        context = local_operator()
+        command = args.results_command
+        if command == "show":
+            answer = await desk.result(ResultQuery(key=key, flavour=args.flavour))
+            return _show(answer, as_json=args.json)
+        if command == "establish":
+            outcome = await desk.establish_result(EstablishResult(key=key, reason=args.reason),
+                                                  context)  # fmt: skip
+        elif command == "reopen":
+            outcome = await desk.reopen_result(ReopenResult(key=key, reason=args.reason), context)
+        else:
+            draw = DrawLot(key=key, district=args.district, among=tuple(args.among),
+                           drawn=tuple(args.drawn), drawn_by=args.drawn_by,
+                           note=args.reason)  # fmt: skip
+            outcome = await desk.draw_lot(draw, context)
+        return _said(outcome, as_json=args.json)
+    finally:
+        await nc.drain()
+
+
+async def _views(nc: Client, log_: EventLog, settings: StoreSettings) -> Ask:
+    """The projector's views when one answers; otherwise the tally and progress views folded
+    here, in memory, from the log."""
+    remote = views_over(nc, settings.request_timeout_s)
+    probe = await remote(ViewQuery(view="tally", table="tallies", prefix="\uffff"))
+    if probe.error != NO_PROJECTOR:
+        return remote
+    local = MemoryViews([p for p in projections.ALL if p.NAME in ("tally", "progress")])
+    position = await local.catch_up(log_, nc)
+    log.info("results.views_folded_here", position=position)
+    return local.ask
+
+
+def _show(answer: ContestResult | ResultState | Outcome, *, as_json: bool) -> int:
+    if isinstance(answer, Outcome):
+        return _said(answer, as_json=as_json)
+    if as_json:
+        sys.stdout.write(msgspec.json.encode(answer).decode() + "\n")
+        return 0
+    if isinstance(answer, ResultState):
+        sys.stdout.write(f"{answer.key.contest} round {answer.key.round}: {answer.state}"
+                         + (f" ({answer.reason})" if answer.reason else "") + "\n")  # fmt: skip
+        if answer.result is not None:
+            sys.stdout.write(result_text(answer.result))
+        return 0
+    sys.stdout.write(result_text(answer))
+    return 0
+
+
+def result_text(result: ContestResult) -> str:
+    """A contest's result as a coordinator reads it aloud."""
+    lines = [
+        (f"{result.contest} round {result.round} ({result.flavour} protocols, log position "
+         f"{result.position}): {result.precincts_counted} of {result.precincts_expected} "
+         "protocols counted")
+    ]  # fmt: skip
+    if result.mayor is not None:
+        mayor = result.mayor
+        lines.append(f"  {mayor.decision}: {mayor.elected or ', '.join(mayor.runoff)} "
+                     f"[{mayor.rule}]")  # fmt: skip
+        if mayor.lot is not None and not mayor.lot.drawn:
+            lines.append(f"  lot needed among {', '.join(mayor.lot.among)}")
+    for district in result.districts:
+        head = f"  district {district.district} ({district.seats} seat(s))"
+        lines.append(head + (": no vote, art. 380" if district.uncontested else ""))
+        lines += [f"    {e.name} ({e.id}, {e.votes} votes) [{e.rule}]" for e in district.elected]
+        lines += [f"    lot needed: {lot.places} of {', '.join(lot.among)} [{lot.after}]"
+                  for lot in district.lots if not lot.drawn]  # fmt: skip
+        if district.vacant:
+            lines.append(f"    {district.vacant} seat(s) vacant")
+    if result.lots_pending:
+        lines.append(f"  {result.lots_pending} lot(s) wait for the commission's draw")
+    return "\n".join(lines) + "\n"
+
+
+def _said(outcome: Outcome, *, as_json: bool) -> int:
+    if as_json:
+        sys.stdout.write(msgspec.json.encode(outcome).decode() + "\n")
+    elif outcome.status == "accepted":
+        sys.stdout.write(f"accepted: {outcome.state}, log position {outcome.sequence}\n")
+    else:
+        sys.stdout.write(f"{outcome.status}, nothing recorded ({len(outcome.problems)} "
+                         "problem(s)):\n")  # fmt: skip
+        for problem in outcome.problems:
+            sys.stdout.write(f"  {problem.path}  [{problem.rule}]  {problem.message}\n")
+    return 0 if outcome.status == "accepted" else EXIT_PROBLEMS

@@ -20,7 +20,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
-import nats.errors
 import structlog
 from faststream import FastStream, Response
 from faststream.nats import NatsBroker, NatsMessage
@@ -37,11 +36,10 @@ from schemas.envelope import CommandContext
 from schemas.problems import Problem
 from schemas.replies import Reply
 from schemas.validation import ProtocolKey
-from schemas.views import ViewQuery, ViewRows
 from services.apps.actors import account_actor
 from services.apps.protocol_desk import ProtocolDesk
 from services.apps.replays import request_hash
-from services.apps.result_inputs import ResultInputs
+from services.apps.result_inputs import ResultInputs, views_over
 from services.apps.results_desk import ResultsDesk
 from services.eventstore.eventlog import EventLog
 from services.eventstore.jetstream_port import JetStreamPort
@@ -208,20 +206,6 @@ class CommandService:
             status="forbidden",
             problems=(Problem(path="$.key", rule="auth.forbidden", message=reason),),
         )
-
-
-def views_over(nc: Client, timeout_s: float) -> Callable[[ViewQuery], Awaitable[ViewRows]]:
-    """Asking the projector's query responder, as the gateway does."""
-
-    async def ask(query: ViewQuery) -> ViewRows:
-        try:
-            reply = await nc.request(subjects.VIEWS_QUERY, msgspec.json.encode(query),
-                                     timeout=timeout_s)  # fmt: skip
-        except (nats.errors.TimeoutError, nats.errors.NoRespondersError):
-            return ViewRows(view=query.view, position=0, rows=[], error="no projector answers")
-        return msgspec.json.decode(reply.data, type=ViewRows)
-
-    return ask
 
 
 def _outcome(outcome: Outcome) -> Reply:
