@@ -36,6 +36,8 @@ class DefinitionCache:
         self._elections: dict[UUID, int] = {}
         """Election id -> the position of its last event when the cache was (re)filled."""
         self._latest = _LatestPositions(port)
+        self._positions: dict[UUID, int] = {}
+        """Aggregates kept fresh one by one (results): the position their entry was read at."""
 
     async def refresh(self, election: UUID) -> None:
         """Called before a command reads definitions of ``election``."""
@@ -44,8 +46,19 @@ class DefinitionCache:
             return
         history = await self._port.history(election)
         self._entries.clear()
+        self._positions.clear()
         self._elections[election] = history[-1].position if history else 0
         self._entries[election] = rebuild(self._mapper, history)
+
+    async def refresh_one(self, aggregate_id: UUID) -> None:
+        """Keep one aggregate that changes apart from any definition load (a contest's result)
+        current: one small request for its last position, its history only when that moved."""
+        position = await self._latest.position(aggregate_id)
+        if aggregate_id in self._entries and self._positions.get(aggregate_id) == position:
+            return
+        history = await self._port.history(aggregate_id)
+        self._entries[aggregate_id] = rebuild(self._mapper, history)
+        self._positions[aggregate_id] = history[-1].position if history else 0
 
     def peek(self, aggregate_id: UUID) -> tuple[bool, Any]:
         """Whether the aggregate is cached, and the aggregate (None if it has no events)."""

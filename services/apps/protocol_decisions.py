@@ -52,8 +52,11 @@ Command = (
 )  # fmt: skip
 
 DEFINITIONS = (Election, Unit, Contest, Result)
-"""Read through the definition cache (they change only when a definition file is loaded or a
-result changes state, and either marks the election)."""
+"""Read through the definition cache: they change only when a definition file is loaded (or a
+runoff is opened), which marks the election; a result's state is refreshed on its own before a
+protocol command (``DefinitionCache.refresh_one``)."""
+PROTOCOL_COMMANDS = (SubmitProtocol, CorrectProtocol, ConfirmProtocol, ApproveHardWarnings,
+                     WithdrawConfirmation, RejectProtocol)  # fmt: skip
 
 ALREADY_ACKNOWLEDGED = refusal("$.key.alert", "alert.already_acknowledged",
                                "this alert was acknowledged already")  # fmt: skip

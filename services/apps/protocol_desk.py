@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from eventsourcing.persistence import IntegrityError
 
-from domain.ids import election_id, turnout_id
+from domain.ids import election_id, result_id, turnout_id
 from domain.protocol import Protocol, SamePersonError
 from domain.protocol_refusal import ProtocolRefusedError, refusal
 from domain.protocol_setting import CurrentContent, protocol_setting, sibling_ids
@@ -46,6 +46,7 @@ from schemas.validation import ValidationReport, ValidationRequest
 from services.apps.definition_cache import DefinitionCache
 from services.apps.protocol_decisions import (
     DEFINITIONS,
+    PROTOCOL_COMMANDS,
     Change,
     Command,
     Decisions,
@@ -193,6 +194,9 @@ class ProtocolDesk:
     async def _handle(self, command: Command, context: CommandContext) -> Outcome:
         if not isinstance(command, AcknowledgeAlert):
             await self._definitions.refresh(election_id(command.key.election))
+        if isinstance(command, PROTOCOL_COMMANDS):
+            k = command.key
+            await self._definitions.refresh_one(result_id(k.election, k.contest, k.round))
         if isinstance(command, SubmitProtocol):
             # A submission starts a protocol: it is decided as if nothing were recorded there,
             # and the append's expectation (nothing on the subject yet) proves it. Only when

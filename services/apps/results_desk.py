@@ -4,11 +4,11 @@ that establish a result, reopen it and record the commission's draws.
 Establishing reads the log's last position, waits until the tally and progress views have folded
 it, computes the result from the confirmed protocols with the draws recorded, and saves in one
 atomic write: the result's ``results.established.v1`` (with the whole result and the position it
-was computed at), for a round-1 mayor without a majority the runoff pair on the contest, and a
-mark on the election so every command service sees the result at its next command (protocol
-commands of an established contest are refused: ``results.established``). A write that loses a
-race (another gmina establishing at the same moment marks the same election) is read and decided
-again.
+was computed at) and, for a round-1 mayor without a majority, the runoff pair on the contest with
+a mark on the election (a definition changed: every command service's definition cache reads
+again). Protocol commands read the result's state before deciding (one small request: its last
+position), so a contest's protocols are refused (``results.established``) from the next command
+on. A write that loses a race is read and decided again.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from domain.contest import Contest, DefinitionConflictError
 from domain.election import Election
 from domain.ids import contest_id, election_id, result_id
 from domain.protocol_refusal import ProtocolRefusedError, refused
-from domain.result import ESTABLISHED, REOPENED, Result
+from domain.result import Result
 from domain.results.contest_result import (
     UnsupportedContestError,
     contest_result,
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from services.eventstore.history import EventStorePort
 
 ATTEMPTS: Final = 8
+RUNOFF_OPENED: Final = "runoff_opened"
 ResultCommand = EstablishResult | ReopenResult | DrawLot
 
 
@@ -134,11 +135,11 @@ class ResultsDesk:
                                                       "established", log_at)  # fmt: skip
             computed = await self._computed(contest, key, "established", inputs, result)
             result.establish(computed, reason=command.reason)
-            changed += await self._runoff(contest, key, computed)
-            changed.append(await self._marked(key, ESTABLISHED))
+            opened = await self._runoff(contest, key, computed)
+            if opened:  # a new runoff pair is a definition: every definition cache reads again
+                changed += [*opened, await self._marked(key, RUNOFF_OPENED)]
         elif isinstance(command, ReopenResult):
             result.reopen(command.reason)
-            changed.append(await self._marked(key, REOPENED))
         else:
             inputs = await self._inputs.read(key.election, key.contest, key.round, "confirmed")
             computed = await self._computed(contest, key, "confirmed", inputs, result)
