@@ -15,7 +15,8 @@ class LogRecord(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class AuditProblem(msgspec.Struct, frozen=True, kw_only=True, order=True):
-    """``kind``: gap, order, version, chain, view. ``seq``: where it shows (0 when nowhere)."""
+    """``kind``: gap, order, version, chain, view, result. ``seq``: where it shows (0 when
+    nowhere)."""
 
     seq: int
     kind: str
@@ -28,3 +29,5 @@ class AuditReport(msgspec.Struct, frozen=True, kw_only=True):
     views_compared: dict[str, int]
     """View name -> the position it was compared at."""
     problems: tuple[AuditProblem, ...]
+    results_recomputed: int = 0
+    """Established results computed again from the log (``services.audit.results_check``)."""

@@ -23,6 +23,7 @@ from domain.results.articles import TEXT, Rule
 from domain.results.candidates import list_seats, single_member, without_vote
 from domain.results.mayor import first_round, second_round, yes_no
 from domain.results.proportional import apportion, district_seats
+from schemas.definition import COUNTY_COUNCIL, REGIONAL_ASSEMBLY
 from schemas.results import (
     ContestResult,
     DistrictResult,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 LOT: Final = "lot"
 LOT_TEXT: Final = "a lot drawn by the commission where the rules left contenders equal"
-SUPPORTED: Final = frozenset({"council", "mayor", "county_council", "regional_assembly"})
+SUPPORTED: Final = frozenset({"council", "mayor", COUNTY_COUNCIL, REGIONAL_ASSEMBLY})
 Numbers = Mapping[str, int]
 
 

@@ -2,9 +2,9 @@
 tallies per district, the progress counts, and (only when a tie needs them) each precinct's
 numbers. Every read says the log position its view had reached.
 
-Establishing waits until the views have folded everything the log held when the command came
-and the tally and progress views stand at the same position, so the result is what the log said
-at one position, and an auditor replaying the log to it gets the same result.
+Establishing waits until the views have folded everything the log held when the command came,
+and reads the progress counts before and after the tallies, so the result is what the log said
+at one position (the tally view's), and an auditor replaying the log to it gets the same result.
 """
 
 from __future__ import annotations
@@ -17,13 +17,18 @@ from typing import TYPE_CHECKING, Any, Final
 import msgspec
 import nats.errors
 
-from domain.results.contest_result import Counts
+from domain.results.contest_result import Counts, contest_result, needs_precincts
 from projections.tally import FLAVOURS
 from schemas import subjects
 from schemas.views import ViewQuery, ViewRows
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from nats.aio.client import Client
+
+    from domain.contest import Contest
+    from schemas.results import ContestResult, DrawLot, ResultKey
 
 Ask = Callable[[ViewQuery], Awaitable[ViewRows]]
 CATCH_UP_S: Final = 10.0
@@ -56,18 +61,24 @@ class ResultInputs:
     async def read_at_least(
         self, election: str, contest: str, round_number: int, flavour: str, position: int
     ) -> Inputs:
-        """The tallies and counts once both views stand at one position at or after
-        ``position``; ``ViewsBehindError`` when that does not happen within ``CATCH_UP_S``."""
+        """The tallies and counts once the views have folded the log to ``position``.
+
+        The two views commit apart, so the counts are read before and after the tallies: when
+        both reads agree and the tally view's position lies between theirs, the contest's counts
+        held at that position, and the result stands for it (events of other contests in
+        between change nothing of it). ``ViewsBehindError`` after ``CATCH_UP_S``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + CATCH_UP_S
         while True:
-            tallies, tally_at = await self._tallies(election, contest, round_number, flavour)
-            counts, counts_at = await self._counts(election, contest, round_number, flavour)
-            if tally_at == counts_at >= position:
-                return Inputs(tallies, counts, tally_at)
+            before, before_at = await self._counts(election, contest, round_number, flavour)
+            if before_at >= position:
+                tallies, tally_at = await self._tallies(election, contest, round_number, flavour)
+                after, after_at = await self._counts(election, contest, round_number, flavour)
+                if after == before and before_at <= tally_at <= after_at:
+                    return Inputs(tallies, after, tally_at)
             if loop.time() > deadline:
-                raise ViewsBehindError(f"the views stand at {min(tally_at, counts_at)}, the log "
-                                       f"at {position}; retry in a moment")  # fmt: skip
+                raise ViewsBehindError(f"the views stand at {before_at}, the log at {position}; "
+                                       "retry in a moment")  # fmt: skip
             await asyncio.sleep(POLL_S)
 
     async def precincts(
@@ -124,6 +135,25 @@ class ResultInputs:
                                              after=page.next))  # fmt: skip
             rows += page.rows
         return rows, position
+
+
+async def computed(
+    reader: ResultInputs, contest: Contest, key: ResultKey, flavour: str, inputs: Inputs,
+    draws: Sequence[DrawLot],
+) -> ContestResult:  # fmt: skip
+    """The result from ``inputs``; where a tie the votes leave might be settled by precinct
+    figures, those are read and the result computed again. ``UnsupportedContestError`` for a
+    contest not established in a gmina."""
+
+    def compute(precincts: dict[int, list[dict[str, int]]] | None = None) -> ContestResult:
+        return contest_result(contest, key.round, inputs.tallies, flavour=flavour,
+                              position=inputs.position, counts=inputs.counts,
+                              precincts=precincts, draws=draws)  # fmt: skip
+
+    result = compute()
+    if result.lots_pending and needs_precincts(result):
+        result = compute(await reader.precincts(key.election, key.contest, key.round, flavour))
+    return result
 
 
 def views_over(nc: Client, timeout_s: float) -> Ask:

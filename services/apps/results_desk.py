@@ -22,11 +22,7 @@ from domain.election import Election
 from domain.ids import contest_id, election_id, result_id
 from domain.protocol_refusal import ProtocolRefusedError, refused
 from domain.result import Result
-from domain.results.contest_result import (
-    UnsupportedContestError,
-    contest_result,
-    needs_precincts,
-)
+from domain.results.contest_result import UnsupportedContestError
 from schemas.commands import Outcome
 from schemas.envelope import RoutingKeys
 from schemas.problems import Problem
@@ -34,7 +30,7 @@ from schemas.results import DrawLot, EstablishResult, ReopenResult, ResultState
 from services.apps.actors import LOCAL_OPERATOR_ROLE
 from services.apps.replays import recorded_under, replayed
 from services.apps.repository import of_kind, rebuild
-from services.apps.result_inputs import ViewsBehindError
+from services.apps.result_inputs import ViewsBehindError, computed
 
 if TYPE_CHECKING:
     from uuid import UUID
@@ -185,21 +181,10 @@ class ResultsDesk:
         recorded: Result | None,
     ) -> ContestResult:  # fmt: skip
         draws = recorded.draws if recorded is not None else []
-
-        def compute(precincts: dict[int, list[dict[str, int]]] | None = None) -> ContestResult:
-            return contest_result(contest, key.round, inputs.tallies, flavour=flavour,
-                                  position=inputs.position, counts=inputs.counts,
-                                  precincts=precincts, draws=draws)  # fmt: skip
-
         try:
-            computed = compute()
+            return await computed(self._inputs, contest, key, flavour, inputs, draws)
         except UnsupportedContestError as error:
             raise refused("$.key.contest", "results.not_supported", str(error)) from None
-        if computed.lots_pending and needs_precincts(computed):
-            precincts = await self._inputs.precincts(key.election, key.contest, key.round,
-                                                     flavour)  # fmt: skip
-            computed = compute(precincts)
-        return computed
 
     async def _contest(self, key: ResultKey) -> Contest:
         await self._definitions.refresh(election_id(key.election))

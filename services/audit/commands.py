@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sys
 from typing import TYPE_CHECKING, Any
@@ -12,6 +13,7 @@ import projections
 from projections.core import view_name
 from schemas import envelope
 from schemas.audit import AuditReport
+from services.audit.results_check import check_results
 from services.audit.source import file_records, live_records, write_records
 from services.audit.verify import check_log, compare_views, fold_views
 from services.nats.access import nats_access
@@ -84,18 +86,21 @@ def _before(record: LogRecord, until: str | None) -> bool:
 
 
 def verify(*, export: Path | None, data_dir: Path, views: Path | None) -> AuditReport:
-    """The log's chains and order checked, and every view rebuilt in memory from the log alone
-    and compared with the live view store at the position that store has reached."""
+    """The log's chains and order checked, every view rebuilt in memory from the log alone
+    and compared with the live view store at the position that store has reached, and every
+    established result computed again from the log."""
     records = _records(export, data_dir)
     problems, events, aggregates = check_log(records)
     live, positions = _live_views(views or data_dir / "views" / "views.sqlite")
     rebuilt, unfolded = fold_views(records, positions)
     problems += unfolded + compare_views(rebuilt, live)
+    differing, recomputed = asyncio.run(check_results(records))
     return AuditReport(
         events=events,
         aggregates=aggregates,
         views_compared=positions,
-        problems=tuple(sorted(problems)),
+        problems=tuple(sorted(problems + differing)),
+        results_recomputed=recomputed,
     )
 
 
@@ -110,7 +115,8 @@ def verify_command(
         verdict = "OK" if not problems else f"{len(problems)} problem(s)"
         sys.stdout.write(
             f"{report.events} events, {report.aggregates} aggregates, "
-            f"views {dict(report.views_compared)}: {verdict}\n"
+            f"views {dict(report.views_compared)}, results recomputed "
+            f"{report.results_recomputed}: {verdict}\n"
         )
         _write_problems(report.problems)
     return EXIT_PROBLEMS if problems else 0

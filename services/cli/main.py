@@ -205,7 +205,8 @@ def _drill_commands(commands: Any) -> None:
         "passwords hashed with the fast profile), create the accounts, play the night with "
         "concurrent precinct clients and coordinators, wait for the views, run the audit "
         "verification and compare every gmina tally with the input protocols and the official "
-        "totals. Exit 1 on any difference.",
+        "totals; establish every local result (round 1 of a mayor before its runoff, the rest "
+        "at the end). Exit 1 on any difference or result not established.",
     )
     run.add_argument("directory", type=Path, help="a drill directory (tally drill import-pkw)")
     pace = run.add_mutually_exclusive_group()
@@ -221,6 +222,8 @@ def _drill_commands(commands: Any) -> None:
         default=0.05,
         help="share of protocols confirmed by blind entry rather than control code (0.05)",
     )
+    run.add_argument("--lot-seed", type=int, default=1,
+                     help="the seed of the lots the rules leave to a draw (1)")  # fmt: skip
     run.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
@@ -478,6 +481,7 @@ def _drill(args: argparse.Namespace) -> int:
             report_file=args.report,
             clients=args.clients,
             blind_share=args.blind_share,
+            lot_seed=args.lot_seed,
             quiet=args.quiet,
         )
 

@@ -2,9 +2,10 @@
 
 * ``tally-admin`` creates and changes streams (``tally serve``'s set-up, ``tally admin streams``,
   the local operator's commands on the machine);
-* ``tally-service`` is the command and accounts service: it takes commands and writes events, but
-  may not send a command itself, nor create, change, delete or purge a stream, nor delete a
-  message (a stream update that lowers a limit silently deletes history);
+* ``tally-service`` is the command and accounts service: it takes commands, writes events and
+  queries the views (results are computed from them), but may not send a command itself, nor
+  create, change, delete or purge a stream, nor delete a message (a stream update that lowers a
+  limit silently deletes history);
 * ``tally-gateway`` sends commands and queries and keeps sessions: the command service trusts the
   actor a command names because only the gateway (and the admin) may send one;
 * ``tally-projector`` reads the log, keeps the views and answers their queries;
@@ -70,9 +71,11 @@ def permissions(role: str, layout: StreamLayout) -> Permissions | None:
                      *(f"$KV.{bucket}.>" for bucket in (
                          layout.tracking_bucket,
                          layout.sessions_bucket, layout.throttle_bucket, layout.totp_bucket)),
-                     *_READS, "_INBOX.>"),
+                     *_READS, "_INBOX.>", subjects.VIEWS_QUERY),
             subscribe=("_INBOX.>", commands, f"{s}.events.>"),
-            deny_publish=(*_NO_STREAM_CHANGES, commands),
+            # Commands are not in what it may publish; the views' query is (a result is
+            # computed from the views): denying ``tally.v1.>`` would deny that too.
+            deny_publish=_NO_STREAM_CHANGES,
         )  # fmt: skip
     if role == "gateway":
         return Permissions(

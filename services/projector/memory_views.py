@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from nats.aio.client import Client
 
-    from projections.core import Projection
+    from projections.core import Event, Projection
     from services.eventstore.eventlog import EventLog
 
 
@@ -31,10 +31,14 @@ class MemoryViews:
         start = min(view.position for _, view in self._views.values()) + 1
         async with contextlib.aclosing(batches(events, nc, start)) as reading:
             async for found, _ in reading:
-                for projection, view in self._views.values():
-                    changes, position = fold_batch(projection, view, found, view.position)
-                    view.commit(changes, position)
+                self.fold(found)
         return min(view.position for _, view in self._views.values())
+
+    def fold(self, found: list[Event]) -> None:
+        """Fold events that come after what the views hold, in stream order."""
+        for projection, view in self._views.values():
+            changes, position = fold_batch(projection, view, found, view.position)
+            view.commit(changes, position)
 
     async def ask(self, query: ViewQuery) -> ViewRows:
         chosen = self._views.get(query.view)

@@ -57,7 +57,7 @@ def test_the_definition_loads_without_a_problem() -> None:
     kinds = Counter(type(c) for c in definition.contests)
     assert kinds[CountyCouncilContest]
     assert kinds[RegionalAssemblyContest]
-    assert any(isinstance(c, MayorContest) and c.runoff for c in definition.contests)
+    assert not any(isinstance(c, MayorContest) and c.runoff for c in definition.contests)
     assert any(isinstance(c, MayorContest) and len(c.candidates) == 1 for c in definition.contests)
 
 
@@ -65,7 +65,13 @@ def test_every_protocol_passes_and_explains_its_warnings() -> None:
     """Judged again here: no error, every warning explained; hard warnings only where planted."""
     generated = sample()
     definition = generated.definition
-    judge = Judge(list(definition.contests),
+    # Round 2 is judged with the pair establishing round 1 opens (its protocols' two candidates).
+    pairs = {p.key.contest: tuple(sorted(v.position for v in p.content.candidates))
+             for p in generated.protocols if p.key.round == 2}  # fmt: skip
+    contests = [msgspec.structs.replace(c, runoff=pairs[f"mayor:{c.gmina}"])
+                if isinstance(c, MayorContest) and f"mayor:{c.gmina}" in pairs else c
+                for c in definition.contests]  # fmt: skip
+    judge = Judge(contests,
                   {(u.teryt, p.number): p for u in definition.units for p in u.precincts},
                   PROFILE)  # fmt: skip
     by_precinct: dict[tuple[str, int, int], list[object]] = {}
@@ -94,11 +100,19 @@ def test_every_alert_kind_is_planted_and_the_night_is_scripted() -> None:
     assert {12, 17} == set(hours)
 
 
-def test_runoff_protocols_carry_the_two_runoff_candidates() -> None:
+def test_runoff_protocols_carry_the_two_best_of_round_one() -> None:
+    """The definition names no runoff pair (establishing round 1 opens it); round 2 is played
+    by the two candidates with the most round-1 votes in gminas without a majority."""
     generated = sample()
-    runoffs = {f"mayor:{c.gmina}": set(c.runoff) for c in generated.definition.contests
-               if isinstance(c, MayorContest) and c.runoff}  # fmt: skip
+    totals: dict[str, Counter[int]] = {}
+    for protocol in generated.protocols:
+        if protocol.key.round == 1 and protocol.key.contest.startswith("mayor:"):
+            votes = totals.setdefault(protocol.key.contest, Counter())
+            votes.update({v.position: v.votes for v in protocol.content.candidates})
     second = [p for p in generated.protocols if p.key.round == 2]
     assert second
     for protocol in second:
-        assert runoffs[protocol.key.contest] == {v.position for v in protocol.content.candidates}
+        votes = totals[protocol.key.contest]
+        assert max(votes.values()) * 2 <= sum(votes.values())
+        best = {position for position, _ in votes.most_common(2)}
+        assert best == {v.position for v in protocol.content.candidates}

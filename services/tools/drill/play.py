@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING, Final
 import msgspec
 
 from domain.controlcode import canonical_encoding, control_code
+from domain.definitions.common import contest_key_of
 from schemas.commands import ReportTurnout
+from schemas.definition import MayorContest
 from schemas.protocol import ProtocolStatus
+from schemas.results import ResultKey
 from services.tools.drill.agenda import Agenda
 from services.tools.drill.schedule import arrival_s, blind_entry, paper_delay_s
 from services.tools.people import Desk
@@ -36,11 +39,16 @@ if TYPE_CHECKING:
     from schemas.validation import ProtocolKey
     from services.tools.client import TallyClient
     from services.tools.drill.directory import DrillDirectory
+    from services.tools.drill.results import Establishing
     from services.tools.people import Account, Team
 
 ROUND_TWO_AFTER_S: Final = 6 * 3600
 """A runoff's protocols arrive this long after round 1's (the two weeks between are skipped)."""
 CORRECTION_DELAY_S: Final = 10 * 60
+RUNOFF_WAIT_S: Final = 60.0
+RUNOFF_WAITS: Final = 240
+"""A runoff protocol that comes before its round 1 is established waits a minute, again and
+again; after this many the round-1 result is established with what is confirmed."""
 APPROVAL_DELAY_S: Final = 5 * 60
 """A coordinator looks at a hard warning a few minutes after it is raised."""
 
@@ -103,7 +111,7 @@ def paper_code(protocol: SubmitProtocol) -> str:
 
 
 class Night:
-    def __init__(
+    def __init__(  # noqa: PLR0913 - the night's setting, each its own
         self,
         url: str,
         team: Team,
@@ -113,11 +121,24 @@ class Night:
         clients: int,
         blind_share: float,
         progress: Callable[[int, int, str], None],
+        establishing: Establishing,
     ) -> None:
         self._url = url
+        self.establishing = establishing
+        named = {contest_key_of(c) for c in drill.definition.contests
+                 if isinstance(c, MayorContest) and c.runoff}  # fmt: skip
+        runoffs = {p.key.contest for p in drill.protocols if p.key.round == 2} - named
+        self.runoffs = runoffs | named
+        """The contests with a runoff; those the definition does not name are opened here."""
+        self._round_one: dict[str, set[ProtocolKey]] = {c: set() for c in runoffs}
+        for protocol in drill.protocols:
+            if protocol.key.round == 1 and protocol.key.contest in runoffs:
+                self._round_one[protocol.key.contest].add(protocol.key)
+        self._opening = {contest: threading.Lock() for contest in runoffs}
+        self._waits: Counter[str] = Counter()
         self._team = team
         self._protocols = drill.protocols
-        self._clients = clients
+        self.clients = clients
         self._blind_share = blind_share
         self._progress = progress
         self._script = drill.script
@@ -132,7 +153,7 @@ class Night:
         for entry in self._script.turnout:
             self._agenda.add(entry.at_s, partial(self._turnout, entry))
         workers = [threading.Thread(target=self._work, name=f"desk-{n}", daemon=True)
-                   for n in range(self._clients)]  # fmt: skip
+                   for n in range(self.clients)]  # fmt: skip
         for worker in workers:
             worker.start()
         total = 2 * len(self._protocols) + len(self._script.turnout)
@@ -177,6 +198,8 @@ class Night:
                 self.record.turnout_reports += 1
 
     def _submit(self, protocol: SubmitProtocol) -> None:
+        if protocol.key.round == 2 and not self._runoff_open(protocol):
+            return
         operator = self._team.operators[protocol.key.teryt]
         record = self.record
         attempt = self._script.attempts.get(protocol.key)
@@ -215,6 +238,30 @@ class Night:
             self._agenda.add(moment + CORRECTION_DELAY_S, lambda: self._correct(protocol))
         else:
             self._agenda.add(moment + paper_delay_s(protocol.key), lambda: self._confirm(protocol))
+
+    def _runoff_open(self, protocol: SubmitProtocol) -> bool:
+        """Whether round 2 of the protocol's contest may be played: its round-1 result is
+        established (here, now, once every round-1 protocol is confirmed), or the definition
+        named the pair; otherwise the protocol is sent again a minute later."""
+        contest = protocol.key.contest
+        lock = self._opening.get(contest)
+        if lock is None:
+            return True
+        with lock:
+            if contest in self.establishing.record.runoffs_opened or self._waits[contest] < 0:
+                return True
+            with self.record.lock:
+                pending = self._round_one[contest] - self.record.confirmed_keys
+            waited = self._waits[contest]
+            if pending and waited < RUNOFF_WAITS:
+                self._waits[contest] += 1
+                later = _arrival(protocol) + RUNOFF_WAIT_S * (waited + 1)
+                self._agenda.add(later, partial(self._submit, protocol))
+                return False
+            key = ResultKey(election=protocol.key.election, contest=contest)
+            self.establishing.establish(self._local.desk, key)
+            self._waits[contest] = -1  # decided: what is opened is played, the rest refused
+            return True
 
     def _correct(self, protocol: SubmitProtocol) -> None:
         """The commission corrects its protocol; the paper copy of the new version follows."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,7 @@ from services.tools.drill import compare
 from services.tools.drill.directory import DrillDirectory
 from services.tools.drill.lag import TallyWatch
 from services.tools.drill.play import Night, Record
+from services.tools.drill.results import Establishing, every_result
 from services.tools.drill.script import planted_misses
 from services.tools.drill.stage import Stage, staged
 from services.tools.people import Desk, Team, enrol
@@ -65,6 +67,7 @@ def run_command(
     clients: int,
     blind_share: float,
     quiet: bool,
+    lot_seed: int = 1,
 ) -> int:
     drill = DrillDirectory.read(directory)
     phases = Phases()
@@ -82,14 +85,20 @@ def run_command(
                          workers=min(clients, 8), progress=staff.update)  # fmt: skip
             staff.finish()
         bar = ProgressBar("night", enabled=not quiet)
+        establishing = Establishing(team, lot_seed)
         night = Night(stage.gateway_url, team, drill, speed=speed, clients=clients,
-                      blind_share=blind_share, progress=bar.update)  # fmt: skip
+                      blind_share=blind_share, progress=bar.update,
+                      establishing=establishing)  # fmt: skip
         report = _play_and_check(drill, stage, team, (night, bar), phases)
     if report_file is not None:
         report_file.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
     _summary(report, stage, phases)
-    failed = not report["verify"]["ok"] or any(
-        not d["explained"] for d in report["official"]["differences"]
+    results = report["results"]
+    failed = (
+        not report["verify"]["ok"]
+        or any(not d["explained"] for d in report["official"]["differences"])
+        or bool(results["failed"])
+        or results["established"] < results["expected"]
     )
     return 1 if failed else 0
 
@@ -115,6 +124,8 @@ def _play_and_check(
                 views = _caught_up(desk, drill, record.last_sequence)
         finally:
             desk.close()
+        with phases.timed("results"):
+            results = _establish_all(stage, drill, night)
     finally:
         watch.stop()
     lags = [
@@ -124,7 +135,37 @@ def _play_and_check(
     ]
     with phases.timed("verify"):
         audit = verify(export=None, data_dir=stage.data_dir, views=None)
-    return _report(drill, record, views, audit, lags)
+    return _report(drill, record, views, audit, lags) | {"results": results}
+
+
+def _establish_all(stage: Stage, drill: DrillDirectory, night: Night) -> dict[str, Any]:
+    """Every local result established (those the night did not establish yet), by as many
+    desks at once as the night had clients."""
+    establishing = night.establishing
+    keys = [k for k in every_result(drill.definition, night.runoffs)
+            if k not in establishing.record.done]  # fmt: skip
+    work = iter(keys)
+    lock = threading.Lock()
+
+    def worker() -> None:
+        desk = Desk(stage.gateway_url)
+        try:
+            while True:
+                with lock:
+                    key = next(work, None)
+                if key is None:
+                    return
+                establishing.establish(desk, key)
+        finally:
+            desk.close()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(night.clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = len(every_result(drill.definition, night.runoffs))
+    return establishing.record.summary(establishing.seed) | {"expected": expected}
 
 
 def _caught_up(desk: Desk, drill: DrillDirectory, last: int) -> dict[str, list[dict[str, Any]]]:
@@ -268,6 +309,14 @@ def _summary(report: dict[str, Any], stage: Stage, phases: Phases) -> None:
         ),
     ]
     lines += [f"  {json.dumps(d, ensure_ascii=False)[:300]}" for d in verified["differences"][:10]]
+    results = report["results"]
+    lines.append(
+        f"results: {results['established']} of {results['expected']} established "
+        f"{results['by_decision']}; runoffs opened {results['runoffs_opened']}; lots drawn "
+        f"{results['lots_drawn']} (seed {results['lot_seed']}); established early "
+        f"{results['established_early']}; failed {len(results['failed'])}"
+    )
+    lines += [f"  {failure[:300]}" for failure in results["failed"][:10]]
     if official["given"]:
         lines.append(
             f"official totals: {official['equal']} of {official['compared']} units equal, "

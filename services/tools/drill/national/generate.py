@@ -57,10 +57,12 @@ def generate(seed: int, gminas: int | None = None) -> Generated:
     code = f"syntetyczne-{seed}"
     units = {g.teryt: g.precincts for g in land.gminas}
     played = night.play(rng, code, units, contests)
-    contests = [_with_runoff(c, played.runoffs) for c in contests]
+    # The definition names no runoff pair: establishing round 1 opens each runoff. The generator
+    # judges round 2 knowing the pair its own round 1 decided.
+    judged = [_with_runoff(c, played.runoffs) for c in contests]
     entries: list[NightEntry] = [*plants.plant(rng, played), *played.turnout]
     precincts = {(t, p.number): p for t, ps in units.items() for p in ps}
-    protocols, entries = _judged(Judge(contests, precincts, PROFILE), played, entries)
+    protocols, entries = _judged(Judge(judged, precincts, PROFILE), played, entries)
     definition = ElectionDefinition(
         format=FORMAT,
         election=ElectionInfo(
