@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import projections
+from domain.contest import Contest
 from domain.ids import contest_id, result_id
+from domain.result import Result
 from domain.results.contest_result import UnsupportedContestError
 from schemas.audit import AuditProblem
 from schemas.result_events import ResultEstablished
@@ -65,11 +67,13 @@ async def _recompute(
 ) -> AuditProblem | None:  # fmt: skip
     was = established.result
     key = ResultKey(election=was.election, contest=was.contest, round=was.round)
+    # Rebuilding needs the aggregates' classes known (their tags register when imported).
     contest = rebuild(mapper, histories.get(str(contest_id(key.election, key.contest)), []))
-    result = rebuild(
-        mapper, histories.get(str(result_id(key.election, key.contest, key.round)), [])
-    )
-    if contest is None:
+    result_key = str(result_id(key.election, key.contest, key.round))
+    result = rebuild(mapper, histories.get(result_key, []))
+    if not isinstance(result, Result | None):
+        return AuditProblem(seq=seq, kind="result", message=f"{result_key} is not a result")
+    if not isinstance(contest, Contest):
         return AuditProblem(seq=seq, kind="result", message=f"{key.contest}: no such contest")
     read = await reader.read(key.election, key.contest, key.round, "established")
     inputs = Inputs(read.tallies, read.counts, established.position)

@@ -15,7 +15,7 @@ from tests.processes import TALLY, cli_env, pid_alive
 
 EXCERPT = sorted((Path(__file__).resolve().parents[1] / "data" / "pkw-2020-r1").glob("*.zip"))
 KEYS = {"tallies", "submissions", "findings_by_rule", "alerts_by_kind", "latency_ms", "lag_ms",
-        "throughput_per_s", "verify", "official"}  # fmt: skip
+        "throughput_per_s", "verify", "official", "results"}  # fmt: skip
 
 
 def _drill(cwd: Path, directory: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -142,6 +142,12 @@ def test_a_generated_national_sample_drills_clean_and_every_plant_is_caught(
     assert set(alerts.KINDS) - {"turnout-over-100"} <= set(report["alerts_by_kind"])
     contests = {row["contest"].split(":")[0] for row in report["tallies"]}
     assert {"council", "mayor", "county-council", "regional-assembly"} <= contests
+    results = report["results"]
+    assert results["established"] == results["expected"] > 0, results
+    assert [] == results["failed"]
+    assert results["runoffs_opened"] > 0  # by establishing round 1: the definition names none
+    assert results["by_decision"].get("mayor runoff") == results["runoffs_opened"]
+    assert report["verify"]["ok"]  # every established result computed again from the log
 
     never = {"action": "expect", "kind": "outlier", "teryt": "020101", "precinct": 999}
     with (drill / "night.jsonl").open("a") as night:
