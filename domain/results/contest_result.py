@@ -261,9 +261,9 @@ class _Work:
         taking_part = {lid: v for lid, v in votes.items() if lid in passed}
         return tuple(
             Standing(id=lid, name=lists[lid][0], votes=cast, passed=lid in passed,
-                     to_gain=margins[0], to_lose=margins[1])
+                     to_gain=margin[0], to_lose=margin[1])
             for lid, cast in sorted(votes.items(), key=lambda item: int(item[0][2:]))
-            for margins in [_margins(seats, taking_part, lid) if lid in passed else (None, None)]
+            for margin in [margins(seats, taking_part, lid) if lid in passed else (None, None)]
         )  # fmt: skip
 
     # Wójt, burmistrz, prezydent miasta (art. 472-475).
@@ -305,7 +305,7 @@ def _as_lot(among: tuple[str, ...], places: int, after: Rule) -> Lot[str]:
     return Lot(among=among, places=places, after=after)
 
 
-def _margins(seats: int, votes: Mapping[str, int], lid: str) -> tuple[int | None, int | None]:
+def margins(seats: int, votes: Mapping[str, int], lid: str) -> tuple[int | None, int | None]:
     """Fewest votes more for one more seat; fewest fewer for one less (others unchanged)."""
     now = district_seats(seats, votes).won().get(lid, 0)
 

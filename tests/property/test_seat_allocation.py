@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.results.candidates import list_seats
+from domain.results.contest_result import margins
 from domain.results.mayor import Decision, first_round
 from domain.results.proportional import DistrictSeats, apportion, district_seats
 
@@ -170,3 +171,28 @@ def test_a_mayor_is_elected_by_a_majority_or_the_two_best_meet_in_a_runoff(
     rest = [cast for name, cast in votes.items() if name not in chosen | waiting]
     assert all(votes[name] >= max(rest, default=0) for name in chosen | waiting)
     assert len({votes[name] for name in waiting}) <= 1
+
+
+@given(st.integers(min_value=1, max_value=10), votes_of_lists, st.data())
+def test_a_lists_margins_are_the_fewest_votes_that_move_a_seat(
+    seats: int, votes: dict[str, int], data: st.DataObject
+) -> None:
+    """``to_gain`` more votes win another seat and one vote fewer than that does not;
+    ``to_lose`` fewer lose one and one fewer than that does not (others unchanged)."""
+    name = data.draw(st.sampled_from(sorted(votes)))
+    to_gain, to_lose = margins(seats, votes, name)
+
+    def won(cast: int) -> int:
+        return district_seats(seats, votes | {name: cast}).won().get(name, 0)
+
+    now = won(votes[name])
+    if to_gain is None:
+        assert now == seats
+    else:
+        assert won(votes[name] + to_gain) > now
+        assert to_gain == 1 or won(votes[name] + to_gain - 1) == now
+    if to_lose is None:
+        assert now == 0
+    else:
+        assert won(votes[name] - to_lose) < now
+        assert to_lose == 1 or won(votes[name] - to_lose + 1) == now

@@ -257,6 +257,7 @@ def _report(
             "differences": differences + problems,
             "events": audit.events,
             "views_compared": audit.views_compared,
+            "results_recomputed": audit.results_recomputed,
             "planted": {
                 "expected": len(drill.script.expected),
                 "missed": sum(p["kind"] == "planted-not-alerted" for p in problems),
@@ -304,6 +305,7 @@ def _summary(report: dict[str, Any], stage: Stage, phases: Phases) -> None:
         f"alerts {report['alerts_by_kind']}",
         (
             f"verify: {'OK' if verified['ok'] else 'FAILED'} ({verified['events']} events, "
+            f"{verified['results_recomputed']} established results computed again, "
             f"{len(verified['differences'])} differences; planted discrepancies "
             f"{verified['planted']['expected']}, missed {verified['planted']['missed']})"
         ),
