@@ -127,7 +127,9 @@ class Night:
         self.establishing = establishing
         named = {contest_key_of(c) for c in drill.definition.contests
                  if isinstance(c, MayorContest) and c.runoff}  # fmt: skip
-        runoffs = {p.key.contest for p in drill.protocols if p.key.round == 2} - named
+        # Only a mayor's runoff is opened in a gmina (a president's pair comes with the drill).
+        runoffs = {p.key.contest for p in drill.protocols
+                   if p.key.round == 2 and p.key.contest.startswith("mayor:")} - named  # fmt: skip
         self.runoffs = runoffs | named
         """The contests with a runoff; those the definition does not name are opened here."""
         self._round_one: dict[str, set[ProtocolKey]] = {c: set() for c in runoffs}
