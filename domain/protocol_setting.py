@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from domain.contest import Contest
 from domain.election import Election
 from domain.ids import contest_id, election_id, protocol_id, unit_id
@@ -181,6 +183,29 @@ def sibling_ids(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) -> list
     if election is None:
         return []
     return [protocol for _, _, protocol in _sibling_places(get, election, key)]
+
+
+def precinct_keys(get: Callable[[UUID, type[Any]], Any], key: ProtocolKey) -> list[ProtocolKey]:
+    """Every protocol a precinct's commission fills in for the round of ``key`` (its contest
+    and district are ignored): the contests covering its gmina, in each the districts it votes
+    in, without the districts where no vote takes place; the runoff only where one is open."""
+    election = get(election_id(key.election), Election)
+    if election is None:
+        return []
+    found = []
+    for contest_key in sorted(_contest_keys(election, key.teryt)):
+        contest = get(contest_id(key.election, contest_key), Contest)
+        if contest is None or (key.round == 2 and not contest.runoff):
+            continue
+        if not contest.shape.districts and contest.shape.units and (
+                key.teryt not in contest.shape.units):  # fmt: skip
+            continue
+        districts = [d.number for d in contest.shape.districts if _covers(d, key)]
+        if contest.shape.districts and not districts:
+            continue
+        found += [msgspec.structs.replace(key, contest=contest_key, district=district)
+                  for district in districts or [0] if not _no_vote(contest, district)]  # fmt: skip
+    return found
 
 
 def _siblings(

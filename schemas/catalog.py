@@ -32,6 +32,7 @@ from schemas.accounts import (
     Permission,
     StepUp,
 )
+from schemas.ballots import Ballot, PrecinctQuery, PrecinctView
 from schemas.results import (
     ContestResult,
     DrawLot,
@@ -161,6 +162,12 @@ COMMANDS: Final = (
              Permission.VALIDATE,
              "Judge a protocol in its recorded setting without writing anything", "validate",
              kind=Kind.QUERY, path="/v1/protocols/validations"),
+    Endpoint("ballot", subjects.GET_BALLOT, ProtocolKey, Ballot, Permission.READ,
+             "A protocol's ballot as the paper lays it out, with its current state (the web "
+             "form's layout)", "ballot", kind=Kind.QUERY),
+    Endpoint("precinct", subjects.GET_PRECINCT, PrecinctQuery, PrecinctView, Permission.READ,
+             "A precinct's protocols of a round with their states, and its turnout reports",
+             "precinct", kind=Kind.QUERY),
     Endpoint("protocol", subjects.GET_PROTOCOL, ProtocolKey, cmd.ProtocolView, Permission.READ,
              "A protocol's current state and every version", "view", kind=Kind.QUERY,
              path=PROTOCOL_PATH),
@@ -177,6 +184,9 @@ ACCOUNTS: Final = (
               "approvals, rejections, withdrawals and proxy entry)"),
     _accounts("logout", subjects.LOGOUT, AccountAction, Permission.SESSION, "/v1/auth/logout",
               "End this session"),
+    _accounts("logout_everywhere", subjects.LOGOUT_EVERYWHERE, AccountAction,
+              Permission.SESSION, "/v1/auth/logout-everywhere",
+              "End every session of this account (other browsers, a lost tablet)"),
     _accounts("create_account", subjects.CREATE_ACCOUNT, CreateAccount,
               Permission.MANAGE_ACCOUNTS, "/v1/accounts",
               "Create an account: its one-time activation slip"),

@@ -29,9 +29,16 @@ from eventsourcing.persistence import IntegrityError
 from domain.ids import election_id, result_id, turnout_id
 from domain.protocol import Protocol, SamePersonError
 from domain.protocol_refusal import ProtocolRefusedError, refusal
-from domain.protocol_setting import CurrentContent, protocol_setting, sibling_ids
+from domain.protocol_setting import (
+    CurrentContent,
+    precinct_keys,
+    precinct_setting,
+    protocol_setting,
+    sibling_ids,
+)
 from domain.turnout import Turnout
 from domain.validation import check
+from schemas.ballots import Ballot, PrecinctQuery, PrecinctView, ProtocolState, TurnoutState
 from schemas.commands import (
     AcknowledgeAlert,
     CorrectProtocol,
@@ -42,7 +49,8 @@ from schemas.commands import (
 )
 from schemas.events import decode_payload
 from schemas.protocol_events import ProtocolCorrected, ProtocolSubmitted
-from schemas.validation import ValidationReport, ValidationRequest
+from schemas.validation import ProtocolKey, ValidationReport, ValidationRequest
+from services.apps.ballots import ballot_of
 from services.apps.definition_cache import DefinitionCache
 from services.apps.protocol_decisions import (
     DEFINITIONS,
@@ -67,7 +75,6 @@ if TYPE_CHECKING:
     from domain.clock import Clock
     from schemas.envelope import CommandContext
     from schemas.protocol import ProtocolContent
-    from schemas.validation import ProtocolKey
     from services.eventstore.history import EventStorePort, Recorded
 
     T = TypeVar("T")
@@ -186,6 +193,44 @@ class ProtocolDesk:
         aggregate_id = turnout_id(election, teryt, precinct, round_number)
         found: Turnout | None = await self._read(aggregate_id, Turnout)
         return found
+
+    async def ballot(self, key: ProtocolKey) -> Ballot | Outcome:
+        """A protocol's ballot as the paper lays it out, with its current state."""
+        try:
+            await self._definitions.refresh(election_id(key.election))
+            siblings = await self._histories(await self._sibling_ids_of(key))
+            setting = await self._decided(lambda get: protocol_setting(get, key), siblings)
+        except ProtocolRefusedError as refused:
+            return Outcome(status="refused", problems=tuple(refused.problems))
+        return ballot_of(setting, key, await self.view(key))
+
+    async def precinct(self, query: PrecinctQuery) -> PrecinctView | Outcome:
+        """A precinct's protocols of a round with their states, and its turnout reports."""
+        ref = query.key
+        key = ProtocolKey(election=ref.election, teryt=ref.teryt, precinct=ref.precinct,
+                          contest=f"mayor:{ref.teryt}", round=ref.round)  # fmt: skip
+        try:
+            await self._definitions.refresh(election_id(ref.election))
+            election, voting, _, precinct = await self._decided(
+                lambda get: precinct_setting(get, ref.election, ref.teryt, ref.precinct,
+                                             ref.round), {})  # fmt: skip
+            keys = await self._decided(lambda get: precinct_keys(get, key), {})
+        except ProtocolRefusedError as refused:
+            return Outcome(status="refused", problems=tuple(refused.problems))
+        del election
+        protocols = await asyncio.gather(*(self.protocol(k) for k in keys))
+        turnout = await self.turnout(ref.election, ref.teryt, ref.precinct, ref.round)
+        reported = set(turnout.reports) if turnout is not None else set()
+        return PrecinctView(
+            key=ref, address=precinct.address,
+            protocols=tuple(ProtocolState(key=k, state=p.status.value if p else "none")
+                            for k, p in zip(keys, protocols, strict=True)),
+            turnout=tuple(TurnoutState(hour=hour.strftime("%H:%M"), reported=hour in reported)
+                          for hour in voting.turnout_hours),
+        )  # fmt: skip
+
+    async def _sibling_ids_of(self, key: ProtocolKey) -> list[UUID]:
+        return await self._decided(lambda get: sibling_ids(get, key), {})
 
     async def view(self, key: ProtocolKey) -> ProtocolView | None:
         protocol = await self.protocol(key)

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 import structlog
 from litestar import Litestar, MediaType, Request, get
+from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.openapi import OpenAPIConfig
+from litestar.template.config import TemplateConfig
 
 from domain.authorization import STEP_UP_WINDOW
 from services.gateway.auth import authorize
@@ -17,6 +19,7 @@ from services.gateway.limits import inflight_limit
 from services.gateway.responses import EXCEPTION_HANDLERS
 from services.gateway.routes import ROUTES
 from services.gateway.view_routes import VIEW_ROUTES
+from services.gateway.web.pages import PAGES, TEMPLATES
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -55,7 +58,8 @@ def create_app(
     ``asyncapi_document``: the command service's AsyncAPI document to publish (the composition
     root passes it; the gateway knows the command service only through NATS)."""
     app = Litestar(
-        route_handlers=[*ROUTES, *VIEW_ROUTES, asyncapi],
+        route_handlers=[*ROUTES, *VIEW_ROUTES, asyncapi, *PAGES],
+        template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         guards=[authorize],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers, inflight_limit(max_inflight), _access_log],

@@ -23,6 +23,7 @@ from domain.account import INVALID_CODE, Account, AccountError, AccountStatus
 from domain.activation_codes import code_hash
 from domain.authorization import Actor, may_manage
 from domain.decoding import DecodeError, decode_json
+from domain.ids import account_id
 from schemas import subjects
 from schemas.account_events import SealedSecret, SecurityRecord
 from schemas.accounts import (
@@ -403,6 +404,15 @@ class AuthService:
             return
 
     async def logout(self, _command: AccountAction, caller: Caller) -> AuthAnswer:
+        await self._sessions().close(caller.token)
+        return AuthAnswer(status="ok")
+
+    async def logout_everywhere(self, _command: AccountAction, caller: Caller) -> AuthAnswer:
+        """Every session of the caller's account ends (another browser, a lost tablet)."""
+        if caller.actor is None:
+            return AuthAnswer(status="forbidden", reason="log in first")
+        account_key = str(account_id(caller.actor.login))
+        await self._sessions().revoke_all(account_key, self.clock.now())
         await self._sessions().close(caller.token)
         return AuthAnswer(status="ok")
 

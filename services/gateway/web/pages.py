@@ -1,0 +1,382 @@
+"""The pages: login, activation, the operator's home, the protocol and turnout forms.
+
+Each page checks its own session (the cookie's, as ``services.gateway.web.session`` reads it)
+and sends what it does to the services exactly as the API does: the same command subjects, the
+same headers, the same checks of role and place in the command service. A page of a precinct
+that is not the operator's answers 403 and writes nothing; a form without its CSRF token, 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import segno
+from litestar import Request, Response, get, post
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+
+from schemas import subjects
+from schemas.accounts import AuthAnswer
+from schemas.ballots import Ballot, PrecinctView
+from schemas.commands import Outcome
+from schemas.views import ViewQuery, ViewRows
+from services.gateway.auth import address_of
+from services.gateway.bus import ServiceUnavailableError
+from services.gateway.web.forms import nested
+from services.gateway.web.session import (
+    CSRF_COOKIE,
+    KEY_FIELD,
+    LANG_COOKIE,
+    SESSION_COOKIE,
+    Viewer,
+    command_headers,
+    cookie,
+    csrf_of,
+    csrf_valid,
+    lang_of,
+    viewer_of,
+)
+from services.gateway.web.texts import LANGUAGES, text
+
+if TYPE_CHECKING:
+    from schemas.validation import ProtocolKey
+
+HERE: Final = Path(__file__).resolve().parent
+TEMPLATES: Final = HERE / "templates"
+PAGE: Final = {"public": True}
+"""The authorization hook lets a page through: the page checks its own session."""
+STATES: Final = ("none", "accepted", "awaiting-approval", "confirmed", "rejected")
+PROTOCOL_PATH: Final = (
+    "/protocols/{election:str}/{teryt:str}/{precinct:int}/{contest:str}/{district:int}/"
+    "{round_number:int}"
+)
+TURNOUT_PATH: Final = "/turnout/{election:str}/{teryt:str}/{precinct:int}/{round_number:int}"
+
+
+def protocol_url(key: ProtocolKey) -> str:
+    return (f"/protocols/{key.election}/{key.teryt}/{key.precinct}/{key.contest}/"
+            f"{key.district}/{key.round}")  # fmt: skip
+
+
+def turnout_url(key: Any, hour: str) -> str:
+    return f"/turnout/{key.election}/{key.teryt}/{key.precinct}/{key.round}?hour={hour}"
+
+
+def render(request: Request[Any, Any, Any], name: str, viewer: Viewer | None = None,
+           *, status: int = 200, **context: Any) -> Template:  # fmt: skip
+    """A page in the person's language, with the CSRF token its forms carry (set if new)."""
+    lang = lang_of(request)
+    csrf = csrf_of(request)
+
+    def t(key: str, **fields: object) -> str:
+        return text(key, lang, **fields)
+
+    page = Template(template_name=name, status_code=status, context={
+        "t": t, "lang": lang, "csrf": csrf, "viewer": viewer, "protocol_url": protocol_url,
+        "turnout_url": turnout_url, "states": STATES, **context})  # fmt: skip
+    if request.cookies.get(CSRF_COOKIE) != csrf:
+        page.cookies.append(cookie(request, CSRF_COOKIE, csrf))
+    return page
+
+
+def _refused_page(request: Request[Any, Any, Any], viewer: Viewer | None, key: str,
+                  status: int) -> Template:  # fmt: skip
+    return render(request, "message.html", viewer, status=status,
+                  message=text(key, lang_of(request)), message_kind="error")  # fmt: skip
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    found = await request.form()
+    return {name: str(value) for name, value in found.items()}
+
+
+async def _ask(request: Request[Any, Any, Any], subject: str, body: Any,
+               headers: dict[str, str]) -> bytes | None:  # fmt: skip
+    try:
+        reply: bytes = await request.app.state.bus.request(
+            subject, msgspec.json.encode(body), headers
+        )
+    except ServiceUnavailableError:
+        return None
+    return reply
+
+
+# Login, activation, logout, language.
+
+
+@get("/", opt=PAGE, include_in_schema=False)
+async def home(request: Request[Any, Any, Any]) -> Template:
+    viewer = await viewer_of(request)
+    if viewer is None:
+        return render(request, "login.html", first_run=getattr(request.app.state, "first_run", ""))
+    precincts = []
+    for election in await _elections(request, viewer.gmina):
+        for number in viewer.precincts:
+            query = {"key": {"election": election, "teryt": viewer.gmina, "precinct": number}}
+            reply = await _ask(request, subjects.GET_PRECINCT, query,
+                               command_headers(request, viewer, ""))  # fmt: skip
+            if reply is not None and b'"protocols"' in reply:
+                precincts.append(msgspec.json.decode(reply, type=PrecinctView))
+    return render(request, "home.html", viewer, precincts=precincts)
+
+
+async def _elections(request: Request[Any, Any, Any], gmina: str) -> list[str]:
+    """The elections with protocols expected in the gmina (as the progress view has them)."""
+    query = ViewQuery(view="progress", table="progress", where={"gmina": gmina})
+    reply = await _ask(request, subjects.VIEWS_QUERY, query, {})
+    if reply is None:
+        return []
+    rows = msgspec.json.decode(reply, type=ViewRows).rows
+    return sorted({row["election"] for row in rows})
+
+
+@get("/login", opt=PAGE, include_in_schema=False)
+async def login_page(request: Request[Any, Any, Any]) -> Template | Redirect:
+    return Redirect("/") if await viewer_of(request) else render(request, "login.html")
+
+
+@post("/login", opt=PAGE, include_in_schema=False, status_code=303)
+async def log_in(request: Request[Any, Any, Any]) -> Template | Redirect:
+    form = await _form(request)
+    lang = lang_of(request)
+    if not csrf_valid(request, form):
+        return _refused_page(request, None, "error.csrf", 403)
+    body = {"login": form.get("login", "").strip().lower(), "password": form.get("password", ""),
+            "totp": form.get("totp", "").strip()}  # fmt: skip
+    reply = await _ask(request, subjects.LOGIN, body,
+                       {subjects.CLIENT_ADDRESS: address_of(request)})  # fmt: skip
+    if reply is None:
+        return render(request, "login.html", status=503, login=body["login"],
+                      message=text("error.unavailable", lang), message_kind="error")  # fmt: skip
+    answer = msgspec.json.decode(reply, type=AuthAnswer)
+    if answer.grant is None:
+        key = {"throttled": "login.throttled"}.get(answer.status, "login.failed")
+        message = text(key, lang, seconds=answer.retry_after_s) if key == "login.throttled" else (
+            text(key, lang))  # fmt: skip
+        return render(request, "login.html", status=401, login=body["login"], message=message,
+                      message_kind="error")  # fmt: skip
+    done = Redirect("/", status_code=303)
+    done.cookies.append(cookie(request, SESSION_COOKIE, answer.grant.token))
+    return done
+
+
+@get("/activate", opt=PAGE, include_in_schema=False)
+async def activate_page(request: Request[Any, Any, Any]) -> Template:
+    return render(request, "activate.html")
+
+
+@post("/activate", opt=PAGE, include_in_schema=False, status_code=200)
+async def activate(request: Request[Any, Any, Any]) -> Template:
+    form = await _form(request)
+    lang = lang_of(request)
+    if not csrf_valid(request, form):
+        return _refused_page(request, None, "error.csrf", 403)
+    body = {"login": form.get("login", "").strip().lower(),
+            "activation_code": form.get("activation_code", "").strip(),
+            "password": form.get("password", "")}  # fmt: skip
+    reply = await _ask(request, subjects.ACTIVATE, body,
+                       {subjects.CLIENT_ADDRESS: address_of(request)})  # fmt: skip
+    answer = msgspec.json.decode(reply, type=AuthAnswer) if reply else None
+    if answer is None or answer.enrollment is None:
+        reason = answer.reason or answer.status if answer else text("error.unavailable", lang)
+        message = text("activate.failed", lang, reason=reason)
+        return render(request, "activate.html", status=422, login=body["login"],
+                      message=message, message_kind="error")  # fmt: skip
+    qr = segno.make_qr(answer.enrollment.otpauth_uri, error="m")
+    svg = qr.svg_inline(scale=5, dark="#111", light="#fff")
+    return render(request, "activate.html", enrollment=answer.enrollment, qr_svg=svg)
+
+
+@post("/logout", opt=PAGE, include_in_schema=False, status_code=303)
+async def log_out(request: Request[Any, Any, Any]) -> Template | Redirect:
+    return await _end_sessions(request, everywhere=False)
+
+
+@post("/logout-everywhere", opt=PAGE, include_in_schema=False, status_code=303)
+async def log_out_everywhere(request: Request[Any, Any, Any]) -> Template | Redirect:
+    return await _end_sessions(request, everywhere=True)
+
+
+async def _end_sessions(
+    request: Request[Any, Any, Any], *, everywhere: bool
+) -> Template | Redirect:
+    form = await _form(request)
+    if not csrf_valid(request, form):
+        return _refused_page(request, None, "error.csrf", 403)
+    viewer = await viewer_of(request)
+    if viewer is not None:
+        headers = command_headers(request, viewer, "") | {subjects.SESSION_TOKEN: viewer.token}
+        subject = subjects.LOGOUT_EVERYWHERE if everywhere else subjects.LOGOUT
+        await _ask(request, subject, {"login": viewer.login}, headers)
+    done = Redirect("/", status_code=303)
+    done.cookies.append(cookie(request, SESSION_COOKIE, "", max_age=0))
+    return done
+
+
+@get("/lang/{code:str}", opt=PAGE, include_in_schema=False)
+async def choose_language(request: Request[Any, Any, Any], code: str) -> Redirect:
+    done = Redirect("/", status_code=303)
+    if code in LANGUAGES:
+        done.cookies.append(cookie(request, LANG_COOKIE, code, max_age=365 * 24 * 3600))
+    return done
+
+
+# The protocol form.
+
+
+def _protocol_key(election: str, teryt: str, precinct: int, contest: str, district: int,
+                  round_number: int) -> dict[str, Any]:  # fmt: skip
+    return {"election": election, "teryt": teryt, "precinct": precinct, "contest": contest,
+            "district": district, "round": round_number}  # fmt: skip
+
+
+async def _ballot(request: Request[Any, Any, Any], viewer: Viewer,
+                  key: dict[str, Any]) -> Ballot | Outcome | None:  # fmt: skip
+    reply = await _ask(request, subjects.GET_BALLOT, key, command_headers(request, viewer, ""))
+    if reply is None:
+        return None
+    if b'"fields"' in reply:
+        return msgspec.json.decode(reply, type=Ballot)
+    return msgspec.json.decode(reply, type=Outcome)
+
+
+def _current_values(ballot: Ballot) -> dict[str, str]:
+    """The current version's numbers as form values (a correction starts from them)."""
+    if ballot.protocol is None:
+        return {}
+    content = msgspec.to_builtins(ballot.protocol.versions[-1].content)
+    values: dict[str, str] = {}
+    for name, value in content.items():
+        if isinstance(value, int):
+            values[f"content.{name}"] = str(value)
+    for i, entry in enumerate(content.get("candidates", [])):
+        values[f"content.candidates[{i}].votes"] = str(entry["votes"])
+    for j, votes in enumerate(content.get("lists", [])):
+        values[f"content.lists[{j}].total"] = str(votes["total"])
+        for k, entry in enumerate(votes["candidates"]):
+            values[f"content.lists[{j}].candidates[{k}].votes"] = str(entry["votes"])
+    return values
+
+
+async def _protocol_page(request: Request[Any, Any, Any], key: dict[str, Any],
+                         values: dict[str, str] | None = None,
+                         problems: tuple[Any, ...] = ()) -> Template:  # fmt: skip
+    viewer = await viewer_of(request)
+    if viewer is None:
+        return render(request, "login.html", status=401)
+    ballot = await _ballot(request, viewer, key)
+    if ballot is None:
+        return _refused_page(request, viewer, "error.unavailable", 503)
+    if isinstance(ballot, Outcome):
+        forbidden = ballot.status == "forbidden"
+        return render(request, "message.html", viewer, status=403 if forbidden else 404,
+                      message=text("error.forbidden" if forbidden else "error.not_found",
+                                   lang_of(request)), message_kind="error")  # fmt: skip
+    url = request.url.path
+    return render(request, "protocol.html", viewer, ballot=ballot, check_url=url + "/check",
+                  values=values if values is not None else _current_values(ballot),
+                  problems=problems, form_key=str(uuid.uuid4()), store_key=url)  # fmt: skip
+
+
+@get(PROTOCOL_PATH, opt=PAGE, include_in_schema=False)
+async def protocol_form(request: Request[Any, Any, Any], election: str, teryt: str,
+                        precinct: int, contest: str, district: int,
+                        round_number: int) -> Template:  # fmt: skip
+    key = _protocol_key(election, teryt, precinct, contest, district, round_number)
+    return await _protocol_page(request, key)
+
+
+@post(PROTOCOL_PATH, opt=PAGE, include_in_schema=False, status_code=200)
+async def protocol_send(request: Request[Any, Any, Any], election: str, teryt: str,
+                        precinct: int, contest: str, district: int,
+                        round_number: int) -> Template:  # fmt: skip
+    key = _protocol_key(election, teryt, precinct, contest, district, round_number)
+    form = await _form(request)
+    viewer = await viewer_of(request)
+    if viewer is None:
+        return render(request, "login.html", status=401)
+    if not csrf_valid(request, form):
+        return _refused_page(request, viewer, "error.csrf", 403)
+    document = nested(form)
+    command: dict[str, Any] = {"key": key, "content": document.get("content", {})}
+    correcting = "reason" in form
+    if correcting:
+        command |= {"reason": document.get("reason", ""),
+                    "expected_version": document.get("expected_version")}  # fmt: skip
+    subject = subjects.CORRECT if correcting else subjects.SUBMIT
+    reply = await _ask(request, subject, command,
+                       command_headers(request, viewer, form.get(KEY_FIELD, "")))  # fmt: skip
+    if reply is None:
+        return await _protocol_page(request, key, form)
+    outcome = msgspec.json.decode(reply, type=Outcome)
+    if outcome.status != "accepted":
+        return await _protocol_page(request, key, form, outcome.problems)
+    return render(request, "sent.html", viewer, outcome=outcome, store_key=request.url.path,
+                  heading=text("protocol.sent", lang_of(request)))  # fmt: skip
+
+
+@post(PROTOCOL_PATH + "/check", opt=PAGE, include_in_schema=False, status_code=200)
+async def protocol_check(request: Request[Any, Any, Any], election: str, teryt: str,
+                         precinct: int, contest: str, district: int,
+                         round_number: int) -> Response[Any]:  # fmt: skip
+    """The server's judgement of what is typed so far (the rules live only on the server)."""
+    key = _protocol_key(election, teryt, precinct, contest, district, round_number)
+    form = await _form(request)
+    viewer = await viewer_of(request)
+    if viewer is None or not csrf_valid(request, form):
+        return Response({"status": "forbidden"}, status_code=403)
+    command = {"key": key, "content": nested(form).get("content", {})}
+    reply = await _ask(request, subjects.VALIDATE, command, command_headers(request, viewer, ""))
+    if reply is None:
+        return Response({"status": "failed"}, status_code=503)
+    return Response(msgspec.json.decode(reply), status_code=200)
+
+
+# Turnout.
+
+
+@get(TURNOUT_PATH, opt=PAGE, include_in_schema=False)
+async def turnout_form(request: Request[Any, Any, Any], election: str, teryt: str,
+                       precinct: int, round_number: int,
+                       hour: str = "12:00") -> Template:  # fmt: skip
+    viewer = await viewer_of(request)
+    if viewer is None:
+        return render(request, "login.html", status=401)
+    if precinct not in viewer.precincts or teryt != viewer.gmina:
+        return _refused_page(request, viewer, "error.forbidden", 403)
+    key = {"election": election, "teryt": teryt, "precinct": precinct, "round": round_number}
+    return render(request, "turnout.html", viewer, key=key, hour=hour, values={},
+                  form_key=str(uuid.uuid4()))  # fmt: skip
+
+
+@post(TURNOUT_PATH, opt=PAGE, include_in_schema=False, status_code=200)
+async def turnout_send(request: Request[Any, Any, Any], election: str, teryt: str,
+                       precinct: int, round_number: int) -> Template:  # fmt: skip
+    viewer = await viewer_of(request)
+    if viewer is None:
+        return render(request, "login.html", status=401)
+    form = await _form(request)
+    if not csrf_valid(request, form):
+        return _refused_page(request, viewer, "error.csrf", 403)
+    key = {"election": election, "teryt": teryt, "precinct": precinct, "round": round_number}
+    report = nested(form).get("report", {})
+    reply = await _ask(request, subjects.TURNOUT_REPORT, {"key": key, "report": report},
+                       command_headers(request, viewer, form.get(KEY_FIELD, "")))  # fmt: skip
+    outcome = msgspec.json.decode(reply, type=Outcome) if reply else None
+    if outcome is None or outcome.status != "accepted":
+        problems = outcome.problems if outcome else ()
+        return render(request, "turnout.html", viewer, key=key, hour=report.get("hour", ""),
+                      values=form, problems=problems, form_key=form.get(KEY_FIELD, ""),
+                      status=403 if outcome and outcome.status == "forbidden" else 422)  # fmt: skip
+    return render(request, "sent.html", viewer, outcome=outcome, store_key="",
+                  heading=text("turnout.sent", lang_of(request)))  # fmt: skip
+
+
+STATIC = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PAGE,
+                                    include_in_schema=False)  # fmt: skip
+PAGES: Final[list[Any]] = [home, login_page, log_in, activate_page, activate, log_out, log_out_everywhere,
+                choose_language, protocol_form, protocol_send, protocol_check, turnout_form,
+                turnout_send, STATIC]  # fmt: skip

@@ -1,0 +1,193 @@
+"""Every text a page shows, in Polish and English: the one catalogue (templates name keys only).
+
+Polish is the default; a person's choice of English is kept in a cookie. ``{name}`` fields are
+filled by ``text(..., name=...)``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+LANGUAGES: Final = ("pl", "en")
+DEFAULT: Final = "pl"
+
+TEXTS: Final[dict[str, tuple[str, str]]] = {
+    "app.tagline": ("Wyniki głosowania w obwodach", "Precinct results"),
+    "lang.switch": ("English", "Polski"),
+    "lang.other": ("en", "pl"),
+    "nav.home": ("Strona główna", "Home"),
+    "nav.logout": ("Wyloguj", "Log out"),
+    "nav.logout_all": ("Wyloguj wszędzie", "Log out everywhere"),
+    "login.title": ("Logowanie", "Log in"),
+    "login.login": ("Login", "Login"),
+    "login.password": ("Hasło", "Password"),
+    "login.totp": ("Kod z aplikacji (6 cyfr)", "Code from the app (6 digits)"),
+    "login.submit": ("Zaloguj", "Log in"),
+    "login.failed": ("Nieprawidłowy login, hasło lub kod.", "Wrong login, password or code."),
+    "login.throttled": (
+        "Zbyt wiele prób. Spróbuj ponownie za {seconds} s.",
+        "Too many attempts. Try again in {seconds} s.",
+    ),
+    "login.locked": (
+        "Konto zablokowane po nieudanych próbach; koordynator może je odblokować.",
+        "The account is locked after failed attempts; a coordinator can unlock it.",
+    ),
+    "login.activate_link": ("Mam kod aktywacyjny z karty", "I have an activation code from a slip"),
+    "activate.title": ("Aktywacja konta", "Activate your account"),
+    "activate.code": ("Kod aktywacyjny z karty", "Activation code from the slip"),
+    "activate.password": (
+        "Nowe hasło (co najmniej 12 znaków)",
+        "New password (12 characters or more)",
+    ),
+    "activate.submit": ("Aktywuj", "Activate"),
+    "activate.failed": ("Aktywacja nieudana: {reason}", "Activation failed: {reason}"),
+    "enrol.title": ("Aplikacja z kodami", "The code app"),
+    "enrol.scan": (
+        "Zeskanuj kod QR aplikacją uwierzytelniającą (np. Aegis, FreeOTP) albo wpisz sekret:",
+        "Scan the QR code with an authenticator app (e.g. Aegis, FreeOTP) or type the secret:",
+    ),
+    "enrol.confirm": (
+        "Wpisz pierwszy kod z aplikacji, aby się zalogować:",
+        "Type the first code from the app to log in:",
+    ),
+    "home.title": ("Twoje obwody", "Your precincts"),
+    "home.gmina": ("Gmina {gmina}", "Gmina {gmina}"),
+    "home.none": ("Brak przypisanych obwodów.", "No precincts assigned."),
+    "home.precinct": ("Obwód nr {number}", "Precinct {number}"),
+    "home.round": ("tura {round}", "round {round}"),
+    "home.turnout": ("Frekwencja", "Turnout"),
+    "state.none": ("brak protokołu", "nothing yet"),
+    "state.accepted": ("przyjęty", "accepted"),
+    "state.awaiting-approval": ("czeka na zatwierdzenie", "awaiting approval"),
+    "state.confirmed": ("potwierdzony", "confirmed"),
+    "state.rejected": ("odrzucony", "rejected"),
+    "protocol.title": ("Protokół głosowania w obwodzie", "Precinct voting protocol"),
+    "protocol.point": ("pkt", "pt"),
+    "protocol.candidates": ("Głosy na kandydatów", "Votes per candidate"),
+    "protocol.list": ("Lista nr {number}: {name}", "List {number}: {name}"),
+    "protocol.list_total": ("Razem na listę", "List total"),
+    "protocol.yes": ("Głosy TAK", "YES votes"),
+    "protocol.no": ("Głosy NIE", "NO votes"),
+    "protocol.explain": ("Wyjaśnienie komisji", "The commission's explanation"),
+    "protocol.send": ("Wyślij protokół", "Send the protocol"),
+    "protocol.correct": ("Wyślij korektę", "Send the correction"),
+    "protocol.reason": ("Powód korekty", "Reason for the correction"),
+    "protocol.sent": ("Protokół przyjęty", "Protocol accepted"),
+    "protocol.code": (
+        "Kod kontrolny do przepisania na papierowy protokół:",
+        "Control code to copy onto the paper protocol:",
+    ),
+    "protocol.version": ("wersja {version}", "version {version}"),
+    "protocol.refused": ("Protokół nie został przyjęty:", "The protocol was not accepted:"),
+    "protocol.current": ("Stan: {state}", "State: {state}"),
+    "protocol.checking": ("Sprawdzanie…", "Checking…"),
+    "protocol.clean": ("Bez uwag.", "No findings."),
+    "protocol.saved_locally": (
+        "Wpisane liczby są zapisane w tej przeglądarce do wysłania.",
+        "What you typed is kept in this browser until it is sent.",
+    ),
+    "turnout.title": ("Frekwencja o godz. {hour}", "Turnout at {hour}"),
+    "turnout.eligible": ("Liczba wyborców uprawnionych", "Eligible voters"),
+    "turnout.issued": ("Liczba wydanych kart", "Ballots issued"),
+    "turnout.send": ("Wyślij meldunek", "Send the report"),
+    "turnout.sent": ("Meldunek przyjęty", "Report accepted"),
+    "error.forbidden": ("Brak uprawnień do tej strony.", "You may not open this page."),
+    "error.csrf": (
+        "Formularz wygasł; otwórz stronę ponownie.",
+        "The form expired; open the page again.",
+    ),
+    "error.unavailable": (
+        "Serwer chwilowo niedostępny; spróbuj za chwilę.",
+        "The server is unavailable for a moment; try again shortly.",
+    ),
+    "error.not_found": ("Nie ma takiej strony.", "No such page."),
+    "firstrun.title": ("Pierwsze uruchomienie", "First run"),
+    "firstrun.body": (
+        "Nie ma jeszcze administratora. Utwórz go poleceniem:",
+        "There is no administrator yet. Create one with:",
+    ),
+    "field.eligible_voters": (
+        "Liczba wyborców uprawnionych do głosowania",
+        "Voters eligible to vote",
+    ),
+    "field.eligible_voters_eu": ("w tym obywatele UE", "of whom EU citizens"),
+    "field.ballots_received": (
+        "Liczba kart do głosowania otrzymanych przez komisję",
+        "Ballots the commission received",
+    ),
+    "field.ballots_unused": ("Liczba niewykorzystanych kart do głosowania", "Ballots not used"),
+    "field.ballots_issued": (
+        "Liczba wyborców, którym wydano karty do głosowania",
+        "Voters given a ballot",
+    ),
+    "field.ballots_issued_eu": ("w tym obywatelom UE", "of whom EU citizens"),
+    "field.proxy": ("Liczba wyborców głosujących przez pełnomocnika", "Voters voting by proxy"),
+    "field.certificate": (
+        "Liczba wyborców głosujących na podstawie zaświadczenia",
+        "Voters voting with a certificate",
+    ),
+    "field.packages_sent": (
+        "Liczba wyborców, którym wysłano pakiety wyborcze",
+        "Voters sent a postal package",
+    ),
+    "field.ballots_issued_total": (
+        "Liczba wyborców, którym wydano karty, łącznie z pakietami",
+        "Voters given a ballot, postal included",
+    ),
+    "field.envelopes_received": (
+        "Liczba otrzymanych kopert zwrotnych",
+        "Return envelopes received",
+    ),
+    "field.envelopes_no_statement": ("w tym bez oświadczenia", "of which without the statement"),
+    "field.envelopes_unsigned_statement": (
+        "w tym z niepodpisanym oświadczeniem",
+        "of which with an unsigned statement",
+    ),
+    "field.envelopes_no_ballot_envelope": (
+        "w tym bez koperty na kartę",
+        "of which without a ballot envelope",
+    ),
+    "field.envelopes_unsealed": (
+        "w tym z niezaklejoną kopertą na kartę",
+        "of which with an unsealed ballot envelope",
+    ),
+    "field.ballot_envelopes_in_box": (
+        "Liczba kopert na kartę wrzuconych do urny",
+        "Ballot envelopes put in the box",
+    ),
+    "field.ballots_from_box": ("Liczba kart wyjętych z urny", "Ballots taken from the box"),
+    "field.ballots_from_envelopes": ("w tym z kopert na kartę", "of which from ballot envelopes"),
+    "field.invalid_ballots": ("Liczba kart nieważnych", "Invalid ballots"),
+    "field.valid_ballots": ("Liczba kart ważnych", "Valid ballots"),
+    "field.invalid_votes": ("Liczba głosów nieważnych", "Invalid votes"),
+    "field.invalid_votes_multiple_marks": (
+        "w tym z powodu postawienia znaku X obok więcej niż jednego kandydata",
+        "of which X beside more than one candidate",
+    ),
+    "field.invalid_votes_no_mark": (
+        "w tym z powodu niepostawienia znaku X",
+        "of which no X at all",
+    ),
+    "field.invalid_votes_struck_off_only": (
+        "w tym z powodu postawienia znaku X wyłącznie obok skreślonego kandydata",
+        "of which X only beside a struck-off candidate",
+    ),
+    "field.valid_votes": ("Liczba głosów ważnych", "Valid votes"),
+    "stepup.title": ("Potwierdź kodem z aplikacji", "Confirm with a code from the app"),
+}
+
+
+def text(key: str, lang: str, **fields: object) -> str:
+    """The text of ``key`` in ``lang`` (Polish when unknown), its fields filled."""
+    pl, en = TEXTS[key]
+    chosen = en if lang == "en" else pl
+    return chosen.format(**fields) if fields else chosen
+
+
+def language(chosen: str | None) -> str:
+    return chosen if chosen in LANGUAGES else DEFAULT
+
+
+def polish_number(value: int) -> str:
+    """12 345 (a non-breaking space groups thousands, as Polish writes them)."""
+    return f"{value:,}".replace(",", "\u00a0")
