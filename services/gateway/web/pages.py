@@ -8,6 +8,7 @@ that is not the operator's answers 403 and writes nothing; a form without its CS
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -254,6 +255,8 @@ def _current_values(ballot: Ballot) -> dict[str, str]:
             values[f"content.{name}"] = str(value)
     for i, entry in enumerate(content.get("candidates", [])):
         values[f"content.candidates[{i}].votes"] = str(entry["votes"])
+    for code, explanation in content.get("explanations", {}).items():
+        values[f"content.explanations.{code}"] = explanation
     for j, votes in enumerate(content.get("lists", [])):
         values[f"content.lists[{j}].total"] = str(votes["total"])
         for k, entry in enumerate(votes["candidates"]):
@@ -276,9 +279,15 @@ async def _protocol_page(request: Request[Any, Any, Any], key: dict[str, Any],
                       message=text("error.forbidden" if forbidden else "error.not_found",
                                    lang_of(request)), message_kind="error")  # fmt: skip
     url = request.url.path
+    values = values if values is not None else _current_values(ballot)
+    prefix = "content.explanations."
+    typed = [name.removeprefix(prefix) for name in values if name.startswith(prefix)]
+    asked = [p.path.removeprefix("$." + prefix) for p in problems
+             if p.path.startswith("$." + prefix)]  # fmt: skip
+    explain = dict.fromkeys(typed + asked)
     return render(request, "protocol.html", viewer, ballot=ballot, check_url=url + "/check",
-                  values=values if values is not None else _current_values(ballot),
-                  problems=problems, form_key=str(uuid.uuid4()), store_key=url)  # fmt: skip
+                  values=values, problems=problems, explain=list(explain),
+                  form_key=str(uuid.uuid4()), store_key=url)  # fmt: skip
 
 
 @get(PROTOCOL_PATH, opt=PAGE, include_in_schema=False)
@@ -363,6 +372,8 @@ async def turnout_send(request: Request[Any, Any, Any], election: str, teryt: st
         return _refused_page(request, viewer, "error.csrf", 403)
     key = {"election": election, "teryt": teryt, "precinct": precinct, "round": round_number}
     report = nested(form).get("report", {})
+    if isinstance(report.get("hour"), str) and re.fullmatch(r"\d\d:\d\d", report["hour"]):
+        report["hour"] += ":00"  # the page shows 12:00; the API takes a full time
     reply = await _ask(request, subjects.TURNOUT_REPORT, {"key": key, "report": report},
                        command_headers(request, viewer, form.get(KEY_FIELD, "")))  # fmt: skip
     outcome = msgspec.json.decode(reply, type=Outcome) if reply else None
@@ -377,6 +388,8 @@ async def turnout_send(request: Request[Any, Any, Any], election: str, teryt: st
 
 STATIC = create_static_files_router(path="/static", directories=[HERE / "static"], opt=PAGE,
                                     include_in_schema=False)  # fmt: skip
-PAGES: Final[list[Any]] = [home, login_page, log_in, activate_page, activate, log_out, log_out_everywhere,
-                choose_language, protocol_form, protocol_send, protocol_check, turnout_form,
-                turnout_send, STATIC]  # fmt: skip
+PAGES: Final[list[Any]] = [
+    home, login_page, log_in, activate_page, activate, log_out, log_out_everywhere,
+    choose_language, protocol_form, protocol_send, protocol_check, turnout_form, turnout_send,
+    STATIC,
+]  # fmt: skip
