@@ -33,13 +33,16 @@ class ServeProcess:
         self.process = subprocess.Popen(
             [*TALLY, "serve", "--data-dir", str(data_dir), *args],
             env=env,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         self.logs: list[dict] = []
+        self.printed: list[str] = []
+        """What it wrote to its standard output (the demo's one-time codes)."""
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
+        threading.Thread(target=self._read_stdout, daemon=True).start()
         ServeProcess.started.append(self)
 
     def _read(self) -> None:
@@ -50,6 +53,10 @@ class ServeProcess:
                     self.logs.append(json.loads(line))
                 except ValueError:
                     self.logs.append({"event": "unparsed", "line": line})
+
+    def _read_stdout(self) -> None:
+        assert self.process.stdout is not None
+        self.printed.extend(self.process.stdout)
 
     def wait_for(self, event: str, timeout: float = 30) -> dict:
         deadline = time.monotonic() + timeout

@@ -34,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
         help="run one part against an external NATS (NATS_URL), to scale parts separately",
     )
     serve.add_argument("--http-host", default="127.0.0.1", help="gateway address (127.0.0.1)")
+    serve.add_argument("--demo", action="store_true",
+                       help="on a fresh store: load examples/ and print one-time codes of a demo "
+                       "admin, coordinator and operator")  # fmt: skip
     serve.add_argument(
         "--http-port", type=int, help="gateway port (8080, or a free one if that is taken)"
     )
@@ -404,9 +407,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from services.serve.process import run
 
-    run(args.data_dir, args.settings, only=args.only, http_host=args.http_host,
+    settings = dataclasses.replace(args.settings, demo=args.demo)
+    run(args.data_dir, settings, only=args.only, http_host=args.http_host,
         http_port=args.http_port)  # fmt: skip
     return 0
 

@@ -53,6 +53,7 @@ def create_app(
     trusted_proxies: tuple[Network, ...] = (),
     step_up: dt.timedelta = STEP_UP_WINDOW,
     asyncapi_document: dict[str, Any] | None = None,
+    first_run: str = "",
 ) -> Litestar:
     """``step_up``: how fresh a TOTP proof the vouching commands need (``TALLY_STEP_UP_S``);
     ``asyncapi_document``: the command service's AsyncAPI document to publish (the composition
@@ -80,6 +81,7 @@ def create_app(
     app.state.trusted_proxies = trusted_proxies
     app.state.step_up = step_up
     app.state.asyncapi = asyncapi_document or {}
+    app.state.first_run = first_run
     return app
 
 

@@ -42,6 +42,7 @@ from services.nats.server import (
     running_server,
 )
 from services.projector.service import ProjectorService
+from services.serve.demo import print_slips, seed_demo
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -135,7 +136,16 @@ async def _serve(
     http_port: int | None,
 ) -> None:
     """The streams first (as the admin), then the parts, whose applications verify them."""
-    await ensure_streams(as_role(settings, users, "admin"))
+    first_run = await ensure_streams(as_role(settings, users, "admin"))
+    demo_slips = []
+    if first_run and config.demo:
+        admin = as_role(settings, users, "admin")
+        demo_slips = await asyncio.to_thread(seed_demo, admin)
+        first_run = False
+    if first_run:
+        # Nobody can log in yet: say how the first administrator is made, here and on "/".
+        config = dataclasses.replace(config, first_run=first_run_hint(data_dir))
+        log.warning("serve.no_admin_yet", make_one=config.first_run)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -144,6 +154,8 @@ async def _serve(
     try:
         ready = await running.start(http_host, http_port)
         log.info("serve.ready", stop_with="Ctrl-C or SIGTERM", **ready)
+        if demo_slips:
+            print_slips(demo_slips, ready.get("gateway_url", ""))
         await stop.wait()
         log.info("serve.stopping")
     finally:
@@ -209,6 +221,7 @@ class Running:
             trusted_proxies=self.config.trusted_proxies,
             step_up=self.config.step_up,
             asyncapi_document=json.loads(asyncapi_json()),
+            first_run=self.config.first_run,
         )
         config = uvicorn.Config(app,
                                 host=host, port=port, log_config=None, access_log=False,
@@ -250,7 +263,12 @@ def _http_port(host: str, data_dir: Path) -> int:
     return DEFAULT_HTTP_PORT if port_is_free(host, DEFAULT_HTTP_PORT) else free_port()
 
 
-async def ensure_streams(settings: StoreSettings) -> None:
+def first_run_hint(data_dir: Path) -> str:
+    return f"tally admin bootstrap --data-dir {data_dir}"
+
+
+async def ensure_streams(settings: StoreSettings) -> bool:
+    """Create or verify the streams; whether there is no account yet (a first run)."""
     try:
         nc = await connect(settings, name="tally-serve")
     except Exception as error:
@@ -260,6 +278,7 @@ async def ensure_streams(settings: StoreSettings) -> None:
             created = await ensure_declared_streams(nc, settings)
         except StreamConfigError as error:
             raise ServeError(str(error)) from error
+        info = await nc.jetstream().stream_info(settings.layout.accounts_stream)
         for config in declared_streams(settings):
             log.info(
                 "serve.stream_ready",
@@ -268,5 +287,6 @@ async def ensure_streams(settings: StoreSettings) -> None:
                 created=config["name"] in created,
                 replicas=config["num_replicas"],
             )
+        return info.state.messages == 0
     finally:
         await nc.drain()

@@ -78,6 +78,10 @@ class Settings:
     log_format: str | None
     """None: ``console`` on a terminal, ``json`` elsewhere."""
     log_level: str
+    demo: bool = False
+    """``tally serve --demo``: the examples and demo accounts on a fresh store."""
+    first_run: str = ""
+    """Set by ``tally serve`` on a store without accounts: how to make the first admin."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -21,10 +21,10 @@ from tests.integration.test_views_live import GMINA, mayor_protocol
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 pytestmark = pytest.mark.slow
-SIZE = {"width": 1366, "height": 768}
+SIZE: ViewportSize = {"width": 1366, "height": 768}
 
 
 def _shot(page: Page, folder: Path, name: str) -> None:
@@ -42,65 +42,79 @@ def test_an_operator_activates_logs_in_and_sends_from_the_browser(
                 gmina=GMINA, precincts=(1,)))  # fmt: skip
             assert answer.slip is not None, answer
             page = browser.new_page(viewport=SIZE)
-            page.goto(serve.url + "/")
-            assert "pl" == page.get_attribute("html", "lang")
-            _shot(page, screenshots, "01-login")
-
-            page.click("a[href='/activate']")
-            page.fill("input[name=login]", "nowa-operatorka")
-            page.fill("input[name=activation_code]", answer.slip.activation_code)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit].primary")
-            page.wait_for_selector(".qr svg")
-            _shot(page, screenshots, "02-enrol")
-            secret = page.inner_text(".secret code").strip()
-            page.fill("input[name=password]", PASSWORD)
-            page.fill("input[name=totp]", totp.code_at(secret, totp.step_of(time.time())))
-            page.click("button[type=submit].primary")
-            page.wait_for_selector("text=Twoje obwody")
-            _shot(page, screenshots, "03-home")
-
-            page.click("a.chip >> nth=0")
-            page.fill("input[name='report.eligible_voters']", "1200")
-            page.press("input[name='report.eligible_voters']", "Enter")  # moves on, sends nothing
-            page.keyboard.type("300")
-            _shot(page, screenshots, "04-turnout")
-            page.click("button[type=submit].primary")
-            page.wait_for_load_state()
-            assert "Meldunek przyjęty" in page.content(), page.inner_text("main")
-
-            page.goto(serve.url + "/")
-            page.click(f"a[href*='/mayor:{GMINA}/0/1']")
-            page.wait_for_selector("input[name='content.valid_votes']")
-            content = mayor_protocol(1200, 1)
-            _type_protocol(page, content)
-            # 1,200 voters where the pre-election report said 851: the server's rules warn
-            # while typing (R113) and the page asks for the commission's explanation.
-            explanation = page.locator("textarea[name='content.explanations.R113']")
-            explanation.wait_for()
-            _shot(page, screenshots, "05-protocol-warning")
-            explanation.fill("Dopisano wyborców w dniu głosowania (przeniesieni z innego obwodu).")
-            page.click("button.send")
-            page.wait_for_selector("#control-code")
-            code = page.inner_text("#control-code").strip()
-            assert re.fullmatch(r"[A-Z0-9-]{4,}", code), code
-            _shot(page, screenshots, "06-sent")
-
-            page.goto(serve.url + "/")
-            page.click(f"a[href*='/mayor:{GMINA}/0/1']")
-            page.wait_for_selector("textarea[name=reason]")
-            assert page.input_value("input[name='content.valid_votes']") == str(content.valid_votes)
-            # The one invalid vote had no mark at all, not two marks.
-            page.fill("input[name='content.invalid_votes_multiple_marks']", "0")
-            page.fill("input[name='content.invalid_votes_no_mark']", "1")
-            page.fill("textarea[name=reason]", "pomyłka przy przepisywaniu")
-            page.click("button.send")
-            page.wait_for_selector("#control-code")
-            assert page.inner_text("#control-code").strip() != code
-            _shot(page, screenshots, "07-corrected")
+            _activate_and_log_in(page, serve.url, answer.slip.activation_code, screenshots)
+            _report_turnout(page, screenshots)
+            code = _send_protocol(page, serve.url, screenshots)
+            _correct_protocol(page, serve.url, code, screenshots)
             page.close()
         finally:
             crew.close()
+
+
+def _activate_and_log_in(page: Page, url: str, activation_code: str, folder: Path) -> None:
+    page.goto(url + "/")
+    assert "pl" == page.get_attribute("html", "lang")
+    _shot(page, folder, "01-login")
+    page.click("a[href='/activate']")
+    page.fill("input[name=login]", "nowa-operatorka")
+    page.fill("input[name=activation_code]", activation_code)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_selector(".qr svg")
+    _shot(page, folder, "02-enrol")
+    secret = page.inner_text(".secret code").strip()
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=totp]", totp.code_at(secret, totp.step_of(time.time())))
+    page.click("button[type=submit].primary")
+    page.wait_for_selector("text=Twoje obwody")
+    _shot(page, folder, "03-home")
+
+
+def _report_turnout(page: Page, folder: Path) -> None:
+    page.click("a.chip >> nth=0")
+    page.fill("input[name='report.eligible_voters']", "1200")
+    page.press("input[name='report.eligible_voters']", "Enter")  # moves on, sends nothing
+    page.keyboard.type("300")
+    _shot(page, folder, "04-turnout")
+    page.click("button[type=submit].primary")
+    page.wait_for_load_state()
+    assert "Meldunek przyjęty" in page.content(), page.inner_text("main")
+
+
+def _send_protocol(page: Page, url: str, folder: Path) -> str:
+    """Typed with the keyboard alone; the server's rules warn while typing (R113: 1,200
+    voters where the pre-election report said 851) and the page asks for the explanation."""
+    page.goto(url + "/")
+    page.click(f"a[href*='/mayor:{GMINA}/0/1']")
+    page.wait_for_selector("input[name='content.valid_votes']")
+    _type_protocol(page, mayor_protocol(1200, 1))
+    explanation = page.locator("textarea[name='content.explanations.R113']")
+    explanation.wait_for()
+    _shot(page, folder, "05-protocol-warning")
+    explanation.fill("Dopisano wyborców w dniu głosowania (przeniesieni z innego obwodu).")
+    page.click("button.send")
+    page.wait_for_selector("#control-code")
+    code = page.inner_text("#control-code").strip()
+    assert re.fullmatch(r"[A-Z0-9-]{4,}", code), code
+    _shot(page, folder, "06-sent")
+    return code
+
+
+def _correct_protocol(page: Page, url: str, code: str, folder: Path) -> None:
+    """A correction starts from the current version and asks for the reason."""
+    page.goto(url + "/")
+    page.click(f"a[href*='/mayor:{GMINA}/0/1']")
+    page.wait_for_selector("textarea[name=reason]")
+    valid = mayor_protocol(1200, 1).valid_votes
+    assert page.input_value("input[name='content.valid_votes']") == str(valid)
+    # The one invalid vote had no mark at all, not two marks.
+    page.fill("input[name='content.invalid_votes_multiple_marks']", "0")
+    page.fill("input[name='content.invalid_votes_no_mark']", "1")
+    page.fill("textarea[name=reason]", "pomyłka przy przepisywaniu")
+    page.click("button.send")
+    page.wait_for_selector("#control-code")
+    assert page.inner_text("#control-code").strip() != code
+    _shot(page, folder, "07-corrected")
 
 
 def _type_protocol(page: Page, content: object) -> None:

@@ -159,6 +159,7 @@ async def log_in(request: Request[Any, Any, Any]) -> Template | Redirect:
             text(key, lang))  # fmt: skip
         return render(request, "login.html", status=401, login=body["login"], message=message,
                       message_kind="error")  # fmt: skip
+    request.app.state.first_run = ""  # someone has an account now
     done = Redirect("/", status_code=303)
     done.cookies.append(cookie(request, SESSION_COOKIE, answer.grant.token))
     return done
