@@ -87,7 +87,12 @@ def _send_protocol(page: Page, url: str, folder: Path) -> str:
     page.goto(url + "/")
     page.click(f"a[href*='/mayor:{GMINA}/0/1']")
     page.wait_for_selector("input[name='content.valid_votes']")
-    _type_protocol(page, mayor_protocol(1200, 1))
+    content = mayor_protocol(1200, 1)
+    _type_protocol(page, content)
+    page.reload()  # what was typed is kept in the browser until it is sent
+    valid = page.locator("input[name='content.valid_votes']")
+    assert str(content.valid_votes) == valid.input_value()
+    valid.fill(str(content.valid_votes))  # typing again asks the server again
     explanation = page.locator("textarea[name='content.explanations.R113']")
     explanation.wait_for()
     _shot(page, folder, "05-protocol-warning")
