@@ -297,6 +297,11 @@ def _admin_and_tools(commands: Any) -> None:
     bench_store.add_argument(
         "--writers", type=int, default=8, help="concurrent writers (default 8)"
     )
+    bench_pages = bench_commands.add_parser(
+        "pages", help="the protocol page of a 10-list council: render and validate round trip"
+    )
+    bench_pages.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_pages.add_argument("--requests", type=int, default=200, help="requests per path (200)")
     bench_views = bench_commands.add_parser(
         "views", help="view rebuilds against a raw ordered replay of the same events"
     )
@@ -554,6 +559,10 @@ def _bench(args: argparse.Namespace) -> int:
         return run_benchmark(as_json=args.json, submissions=args.submissions,
                              concurrency=args.concurrency,
                              command_processes=args.command_processes)  # fmt: skip
+    if args.bench_command == "pages":
+        from services.tools.bench.pages import run_pages_benchmark
+
+        return run_pages_benchmark(as_json=args.json, requests=args.requests)
     if args.bench_command == "views":
         from services.tools.bench.views import run_views_benchmark
 
