@@ -128,6 +128,7 @@ def _table(report: dict[str, Any]) -> str:
     head = (f"council ballot of {report['lists']} lists x {report['candidates_per_list']} "
             f"candidates, {report['requests']} requests each")  # fmt: skip
     lines = [head, "", "| measurement | median ms | p99 ms | x baseline |", "|---|---:|---:|---:|"]
+    rows = [report["baseline"], *report["paths"]]
     lines += [f"| {row['name']} | {row['median_ms']} | {row['p99_ms']} | "
-              f"{row['ratio_to_baseline']} |" for row in [report["baseline"], *report["paths"]]]  # fmt: skip
+              f"{row['ratio_to_baseline']} |" for row in rows]  # fmt: skip
     return "\n".join(lines) + "\n"
