@@ -21,8 +21,17 @@ PATHS = {
 @pytest.mark.slow
 def test_bench_json_has_baselines_paths_and_ratios() -> None:
     done = subprocess.run(
-        [*TALLY, "bench", "--json", "--submissions", "120", "--concurrency", "4",
-         "--command-processes", "2"],
+        [
+            *TALLY,
+            "bench",
+            "--json",
+            "--submissions",
+            "120",
+            "--concurrency",
+            "4",
+            "--command-processes",
+            "2",
+        ],
         env=cli_env(),
         capture_output=True,
         text=True,
@@ -49,3 +58,17 @@ def test_bench_json_has_baselines_paths_and_ratios() -> None:
         figures = paths[name]
         assert figures["p50_ms"] <= figures["p95_ms"] <= figures["p99_ms"]
     assert any(name.startswith("view rebuild: tally") for name in paths)
+
+
+def test_bench_pages_prints_render_and_validate_figures_against_a_baseline() -> None:
+    done = subprocess.run([*TALLY, "bench", "pages", "--json", "--requests", "5"],
+                          env=cli_env(), capture_output=True, text=True, timeout=300,
+                          check=False)  # fmt: skip
+    assert 0 == done.returncode, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert (10, 15) == (report["lists"], report["candidates_per_list"])
+    assert ["protocol page render", "validate round trip while typing"] == [
+        path["name"] for path in report["paths"]]  # fmt: skip
+    for row in [report["baseline"], *report["paths"]]:
+        assert 0 < row["median_ms"] <= row["p99_ms"]
+        assert row["ratio_to_baseline"] > 0
