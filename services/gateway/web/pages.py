@@ -19,19 +19,23 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 
+from domain.authorization import needs_step_up
 from schemas import subjects
-from schemas.accounts import AuthAnswer
+from schemas.accounts import AuthAnswer, Permission
 from schemas.ballots import Ballot, PrecinctView
 from schemas.commands import Outcome
+from schemas.problems import Problem
 from schemas.views import ViewQuery, ViewRows
 from services.gateway.auth import address_of
 from services.gateway.bus import ServiceUnavailableError
 from services.gateway.web.forms import nested
 from services.gateway.web.session import (
+    CLOCK,
     CSRF_COOKIE,
     KEY_FIELD,
     LANG_COOKIE,
     SESSION_COOKIE,
+    TOTP_FIELD,
     Viewer,
     command_headers,
     cookie,
@@ -40,7 +44,7 @@ from services.gateway.web.session import (
     lang_of,
     viewer_of,
 )
-from services.gateway.web.texts import LANGUAGES, text
+from services.gateway.web.texts import LANGUAGES, TEXTS, text
 
 if TYPE_CHECKING:
     from schemas.validation import ProtocolKey
@@ -77,6 +81,7 @@ def render(request: Request[Any, Any, Any], name: str, viewer: Viewer | None = N
 
     page = Template(template_name=name, status_code=status, context={
         "t": t, "lang": lang, "csrf": csrf, "viewer": viewer, "protocol_url": protocol_url,
+        "known": TEXTS,
         "turnout_url": turnout_url, "states": STATES, **context})  # fmt: skip
     if request.cookies.get(CSRF_COOKIE) != csrf:
         page.cookies.append(cookie(request, CSRF_COOKIE, csrf))
@@ -265,9 +270,27 @@ def _current_values(ballot: Ballot) -> dict[str, str]:
     return values
 
 
+async def _step_up(request: Request[Any, Any, Any], viewer: Viewer, permission: Permission,
+                   form: dict[str, str]) -> tuple[Problem, ...] | None:  # fmt: skip
+    """None when the session's TOTP proof is fresh enough (or the code typed in the page
+    proves it now); otherwise why the page must ask for a code."""
+    window = request.app.state.step_up
+    if not needs_step_up(permission, viewer.totp_at, CLOCK.now(), window):
+        return None
+    code = form.get(TOTP_FIELD, "").strip()
+    if code:
+        headers = command_headers(request, viewer, "") | {subjects.SESSION_TOKEN: viewer.token}
+        reply = await _ask(request, subjects.STEP_UP, {"totp": code}, headers)
+        answer = msgspec.json.decode(reply, type=AuthAnswer) if reply else None
+        if answer is not None and answer.status == "ok":
+            return None
+    message = text("stepup.title", lang_of(request))
+    return (Problem(path="$." + TOTP_FIELD, rule="auth.step_up_required", message=message),)
+
+
 async def _protocol_page(request: Request[Any, Any, Any], key: dict[str, Any],
-                         values: dict[str, str] | None = None,
-                         problems: tuple[Any, ...] = ()) -> Template:  # fmt: skip
+                         values: dict[str, str] | None = None, problems: tuple[Any, ...] = (),
+                         *, step_up: bool = False) -> Template:  # fmt: skip
     viewer = await viewer_of(request)
     if viewer is None:
         return render(request, "login.html", status=401)
@@ -287,7 +310,7 @@ async def _protocol_page(request: Request[Any, Any, Any], key: dict[str, Any],
              if p.path.startswith("$." + prefix)]  # fmt: skip
     explain = dict.fromkeys(typed + asked)
     return render(request, "protocol.html", viewer, ballot=ballot, check_url=url + "/check",
-                  values=values, problems=problems, explain=list(explain),
+                  values=values, problems=problems, explain=list(explain), step_up=step_up,
                   form_key=str(uuid.uuid4()), store_key=url)  # fmt: skip
 
 
@@ -310,9 +333,13 @@ async def protocol_send(request: Request[Any, Any, Any], election: str, teryt: s
         return render(request, "login.html", status=401)
     if not csrf_valid(request, form):
         return _refused_page(request, viewer, "error.csrf", 403)
+    correcting = "reason" in form
+    if correcting:  # a correction vouches for new numbers: a fresh TOTP proof, as in the API
+        proof = await _step_up(request, viewer, Permission.CORRECT, form)
+        if proof is not None:
+            return await _protocol_page(request, key, form, proof, step_up=True)
     document = nested(form)
     command: dict[str, Any] = {"key": key, "content": document.get("content", {})}
-    correcting = "reason" in form
     if correcting:
         command |= {"reason": document.get("reason", ""),
                     "expected_version": document.get("expected_version")}  # fmt: skip
@@ -324,8 +351,18 @@ async def protocol_send(request: Request[Any, Any, Any], election: str, teryt: s
     outcome = msgspec.json.decode(reply, type=Outcome)
     if outcome.status != "accepted":
         return await _protocol_page(request, key, form, outcome.problems)
+    changed = _changes(form) if correcting else []
     return render(request, "sent.html", viewer, outcome=outcome, store_key=request.url.path,
-                  heading=text("protocol.sent", lang_of(request)))  # fmt: skip
+                  heading=text("protocol.sent", lang_of(request)), changed=changed)  # fmt: skip
+
+
+def _changes(form: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(field, before, now) of every number a correction changed (the form carries what the
+    page was drawn with as ``_was.<field>``)."""
+    was = {name.removeprefix("_was."): value for name, value in form.items()
+           if name.startswith("_was.")}  # fmt: skip
+    return [(name.removeprefix("content."), was[name], value) for name, value in form.items()
+            if name in was and was[name].strip() != value.strip()]  # fmt: skip
 
 
 @post(PROTOCOL_PATH + "/check", opt=PAGE, include_in_schema=False, status_code=200)

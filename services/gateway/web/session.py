@@ -33,6 +33,8 @@ SESSION_COOKIE: Final = "tally_session"
 CSRF_COOKIE: Final = "tally_csrf"
 LANG_COOKIE: Final = "tally_lang"
 CSRF_FIELD: Final = "_csrf"
+TOTP_FIELD: Final = "_totp"
+"""A code from the app, typed in the page when a vouching action needs a fresh proof."""
 KEY_FIELD: Final = "_key"
 """A form's idempotency key, drawn with the form: sending it twice records it once."""
 CLOCK: Final = SystemClock()

@@ -71,6 +71,7 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "protocol.explain": ("Wyjaśnienie komisji", "The commission's explanation"),
     "protocol.send": ("Wyślij protokół", "Send the protocol"),
     "protocol.correct": ("Wyślij korektę", "Send the correction"),
+    "protocol.changed": ("Zmienione liczby", "Changed numbers"),
     "protocol.reason": ("Powód korekty", "Reason for the correction"),
     "protocol.sent": ("Protokół przyjęty", "Protocol accepted"),
     "protocol.code": (
