@@ -24,8 +24,8 @@ from domain.decoding import decode_json
 from schemas.definition import ElectionDefinition
 from services.apps.accounts import bootstrap_admin
 from services.apps.election_load import load_file
-from services.tools.drill.stage import staged
 from services.tools.people import enrol
+from services.tools.stage import staged
 
 LISTS: Final = 10
 CANDIDATES: Final = 15

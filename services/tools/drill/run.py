@@ -40,8 +40,8 @@ from services.tools.drill.lag import TallyWatch
 from services.tools.drill.play import Night, Record
 from services.tools.drill.results import Establishing, every_result
 from services.tools.drill.script import planted_misses
-from services.tools.drill.stage import Stage, staged
 from services.tools.people import Desk, Team, enrol
+from services.tools.stage import Stage, staged
 from services.tools.stats import percentiles_ms
 
 if TYPE_CHECKING:
