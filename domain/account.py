@@ -56,6 +56,9 @@ class Account(Aggregate):
     class Unlocked(Aggregate.Event):
         data: ev.AccountUnlocked
 
+    class LanguageChosen(Aggregate.Event):
+        data: ev.LanguageChosen
+
     class LoggedIn(Aggregate.Event):
         data: ev.LoggedIn
 
@@ -74,6 +77,8 @@ class Account(Aggregate):
         self.activation: ev.ActivationIssued | None = None
         self.password_hash = ""
         self.totp_seed: ev.SealedSecret | None = None
+        self.language = ""
+        """The language chosen (``pl``, ``en``); empty until the person chooses."""
 
     @classmethod
     def open(cls, data: ev.AccountCreated) -> Account:
@@ -112,6 +117,10 @@ class Account(Aggregate):
             raise AccountError(f"{self.login} is not locked")
         self._unlock(ev.AccountUnlocked(by=by))
 
+    def choose_language(self, language: str) -> None:
+        if language != self.language:
+            self._choose_language(ev.LanguageChosen(language=language))
+
     def record_login(self, session: str, address: str) -> None:
         self._logged_in(ev.LoggedIn(session=session, address=address))
 
@@ -144,6 +153,10 @@ class Account(Aggregate):
     def _unlock(self, data: ev.AccountUnlocked) -> None:
         self.status = AccountStatus.ACTIVE if self.password_hash else AccountStatus.PENDING
         self.unlocked_by = data.by
+
+    @event(LanguageChosen)
+    def _choose_language(self, data: ev.LanguageChosen) -> None:
+        self.language = data.language
 
     @event(LoggedIn)
     def _logged_in(self, data: ev.LoggedIn) -> None:

@@ -70,6 +70,14 @@ class LoggedIn(_Payload, frozen=True, kw_only=True):
     address: str
 
 
+class LanguageChosen(_Payload, frozen=True, kw_only=True):
+    """The language the person reads Tally in (``pl`` or ``en``), kept with the account."""
+
+    TAG: ClassVar[str] = "account.language_chosen.v1"
+
+    language: str
+
+
 class SecurityRecord(_Payload, frozen=True, kw_only=True):
     """A refusal kept on its own, not in an account's history: a failed login, a wrong step-up
     code, a refused request (``kind``), whose login, from where, at what."""

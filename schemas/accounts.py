@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Final
+from typing import Annotated, Final, Literal
 
 import msgspec
 
@@ -84,6 +84,10 @@ class StepUp(_In, frozen=True, kw_only=True):
     totp: Annotated[str, msgspec.Meta(min_length=1, max_length=10)]
 
 
+class ChooseLanguage(_In, frozen=True, kw_only=True):
+    language: Literal["pl", "en"]
+
+
 class AccountAction(_In, frozen=True, kw_only=True):
     """Reset (a new activation code) or unlock an account."""
 
@@ -114,6 +118,8 @@ class SessionGrant(msgspec.Struct, frozen=True, kw_only=True):
     login: str
     role: str
     expires_at: dt.datetime
+    language: str = ""
+    """The language the account chose (the pages follow it); empty when none."""
 
 
 class Session(msgspec.Struct, frozen=True, kw_only=True):

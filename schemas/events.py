@@ -32,7 +32,7 @@ PAYLOADS: Final[tuple[type[Any], ...]] = (
     alerts.AlertAcknowledged,
     re_.ResultOpened, re_.ResultEstablished, re_.ResultReopened, re_.LotDrawn, re_.ResultRecorded,
     acc.AccountCreated, acc.ActivationIssued, acc.AccountActivated, acc.AccountLocked,
-    acc.AccountUnlocked, acc.LoggedIn, acc.SecurityRecord,
+    acc.AccountUnlocked, acc.LoggedIn, acc.LanguageChosen, acc.SecurityRecord,
 )  # fmt: skip
 """Every payload of a stored event, election stream and accounts stream alike."""
 
@@ -49,7 +49,7 @@ Payload = (
     | re_.ResultOpened | re_.ResultEstablished | re_.ResultReopened | re_.LotDrawn
     | re_.ResultRecorded
     | acc.AccountCreated | acc.ActivationIssued | acc.AccountActivated | acc.AccountLocked
-    | acc.AccountUnlocked | acc.LoggedIn | acc.SecurityRecord
+    | acc.AccountUnlocked | acc.LoggedIn | acc.LanguageChosen | acc.SecurityRecord
 )  # fmt: skip
 """The union of every payload type (what ``decode_payload`` returns, but for None)."""
 

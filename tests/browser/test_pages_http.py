@@ -111,3 +111,27 @@ def _fresh_operator(url: str, coordinator: TallyClient) -> str:
         "password": PASSWORD})  # fmt: skip
     secret: str = activated.json()["enrollment"]["totp_secret"]
     return secret
+
+
+def test_the_language_chosen_follows_the_account_to_another_browser(tmp_path: Path) -> None:
+    with running_serve(tmp_path) as serve:
+        crew = team(serve.url, serve.admin_code, precincts=(1,))
+        try:
+            secret = _fresh_operator(serve.url, crew.coordinator.client)
+            first = httpx.Client(base_url=serve.url)
+            first.get("/")
+            first.post("/login", data={"_csrf": first.cookies.get("tally_csrf") or "",
+                                       "login": "druga-operatorka", "password": PASSWORD,
+                                       "totp": code(secret)})  # fmt: skip
+            first.get("/lang/en")
+            assert '<html lang="en">' in first.get("/").text
+            other = httpx.Client(base_url=serve.url)
+            assert '<html lang="pl">' in other.get("/").text  # Polish until the login
+            other.post("/login", data={"_csrf": other.cookies.get("tally_csrf") or "",
+                                       "login": "druga-operatorka", "password": PASSWORD,
+                                       "totp": code(secret, 1)})  # fmt: skip
+            home = other.get("/").text
+            assert '<html lang="en">' in home
+            assert "Your precincts" in home
+        finally:
+            crew.close()

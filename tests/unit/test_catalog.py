@@ -56,8 +56,11 @@ def test_the_gateway_routes_are_the_rows_with_a_path() -> None:
     stripped = {(name, path.replace(":str", "").replace(":int", ""), method)
                 for name, path, method in routed}  # fmt: skip
     assert rows == stripped
-    # access_denied is for gateways only, over NATS; the result query is the results view's
-    assert len(rows) == len(ENDPOINTS) - 2
+    # Over NATS only: access_denied (for gateways), the queries the views and pages make
+    # (result, ballot, precinct).
+    assert len(rows) == len([e for e in ENDPOINTS if e.path is not None])
+    assert {"access_denied", "result", "ballot", "precinct"} == {
+        e.name for e in ENDPOINTS if e.path is None}  # fmt: skip
 
 
 def test_the_asyncapi_document_has_a_channel_per_subject() -> None:

@@ -31,6 +31,7 @@ from schemas.accounts import (
     AccountAction,
     Activate,
     AuthAnswer,
+    ChooseLanguage,
     CreateAccount,
     Enrollment,
     LogIn,
@@ -65,6 +66,9 @@ log = structlog.get_logger("accounts")
 DECOY_TOTP: Final = totp.new_secret()
 FAILED: Final = AuthAnswer(status="failed", reason="login failed")
 LOG_IN_FIRST: Final = AuthAnswer(status="forbidden", reason="log in first")
+
+
+SAVE_ATTEMPTS: Final = 8
 
 
 @dataclass(frozen=True)
@@ -306,9 +310,8 @@ class AuthService:
         token = await self._sessions().open(session)
         account.record_login(token_key(token)[:12], address)
         await asyncio.to_thread(self._save, account, None)
-        grant = SessionGrant(
-            token=token, login=login, role=account.role.value, expires_at=now + LIFETIME
-        )
+        grant = SessionGrant(token=token, login=login, role=account.role.value,
+                             expires_at=now + LIFETIME, language=account.language)  # fmt: skip
         return AuthAnswer(status="ok", grant=grant)
 
     async def _credentials_hold(
@@ -406,6 +409,24 @@ class AuthService:
     async def logout(self, _command: AccountAction, caller: Caller) -> AuthAnswer:
         await self._sessions().close(caller.token)
         return AuthAnswer(status="ok")
+
+    async def choose_language(self, command: ChooseLanguage, caller: Caller) -> AuthAnswer:
+        """The caller's language, kept with the account (the pages follow it at every login)."""
+        if caller.actor is None:
+            return AuthAnswer(status="forbidden", reason="log in first")
+        for _ in range(SAVE_ATTEMPTS):
+            account = await asyncio.to_thread(self.accounts.account, caller.actor.login)
+            if account is None:
+                return AuthAnswer(status="forbidden", reason="no such account")
+            account.choose_language(command.language)
+            if not account.pending_events:
+                return AuthAnswer(status="ok")
+            try:
+                await asyncio.to_thread(self._save, account, None)
+            except IntegrityError:
+                continue
+            return AuthAnswer(status="ok")
+        return AuthAnswer(status="error", reason="the account kept changing; retry")
 
     async def logout_everywhere(self, _command: AccountAction, caller: Caller) -> AuthAnswer:
         """Every session of the caller's account ends (another browser, a lost tablet)."""

@@ -58,6 +58,7 @@ PROTOCOL_PATH: Final = (
     "/protocols/{election:str}/{teryt:str}/{precinct:int}/{contest:str}/{district:int}/"
     "{round_number:int}"
 )
+LANG_AGE_S: Final = 365 * 24 * 3600
 TURNOUT_PATH: Final = "/turnout/{election:str}/{teryt:str}/{precinct:int}/{round_number:int}"
 
 
@@ -167,6 +168,9 @@ async def log_in(request: Request[Any, Any, Any]) -> Template | Redirect:
     request.app.state.first_run = ""  # someone has an account now
     done = Redirect("/", status_code=303)
     done.cookies.append(cookie(request, SESSION_COOKIE, answer.grant.token))
+    if answer.grant.language in LANGUAGES:  # the account's choice, on any browser
+        done.cookies.append(cookie(request, LANG_COOKIE, answer.grant.language,
+                                   max_age=LANG_AGE_S))  # fmt: skip
     return done
 
 
@@ -225,9 +229,15 @@ async def _end_sessions(
 
 @get("/lang/{code:str}", opt=PAGE, include_in_schema=False)
 async def choose_language(request: Request[Any, Any, Any], code: str) -> Redirect:
+    """The language for this browser and, when logged in, for the account."""
     done = Redirect("/", status_code=303)
-    if code in LANGUAGES:
-        done.cookies.append(cookie(request, LANG_COOKIE, code, max_age=365 * 24 * 3600))
+    if code not in LANGUAGES:
+        return done
+    done.cookies.append(cookie(request, LANG_COOKIE, code, max_age=LANG_AGE_S))
+    viewer = await viewer_of(request)
+    if viewer is not None:
+        headers = command_headers(request, viewer, "") | {subjects.SESSION_TOKEN: viewer.token}
+        await _ask(request, subjects.CHOOSE_LANGUAGE, {"language": code}, headers)
     return done
 
 
