@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 SIZE: ViewportSize = {"width": 1366, "height": 768}
+TABLET: ViewportSize = {"width": 800, "height": 1280}
 
 
 def _shot(page: Page, folder: Path, name: str) -> None:
@@ -97,6 +98,9 @@ def _send_protocol(page: Page, url: str, folder: Path) -> str:
     explanation.wait_for()
     _shot(page, folder, "05-protocol-warning")
     explanation.fill("Dopisano wyborców w dniu głosowania (przeniesieni z innego obwodu).")
+    page.set_viewport_size(TABLET)  # the same form on a counting centre's tablet
+    _shot(page, folder, "05-protocol-tablet")
+    page.set_viewport_size(SIZE)
     page.click("button.send")
     page.wait_for_selector("#control-code")
     code = page.inner_text("#control-code").strip()
