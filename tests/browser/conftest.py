@@ -17,8 +17,10 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """One browser per test module, closed with it: Playwright's synchronous API runs an event
+    loop in this thread while it is open, and the rest of the suite calls ``asyncio.run``."""
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only where a browser runs
 
     executable = shutil.which("chromium")
