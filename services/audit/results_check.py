@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 import projections
 from domain.contest import Contest
 from domain.ids import contest_id, result_id
@@ -49,13 +51,23 @@ async def check_results(records: Iterable[LogRecord]) -> tuple[list[AuditProblem
     checked = 0
     for record in records:
         message = to_message(record)
-        event = to_event(message)
+        try:
+            event = to_event(message)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            continue  # a damaged event: the views' check reports it at its sequence
         if isinstance(event.data, ResultEstablished):
             checked += 1
-            problem = await _recompute(event.data, record.seq, reader, histories, mapper)
+            try:
+                problem = await _recompute(event.data, record.seq, reader, histories, mapper)
+            except (ValueError, KeyError, TypeError, LookupError) as error:
+                problem = AuditProblem(seq=record.seq, kind="result", message=(
+                    f"the result cannot be computed again from the log: {error!r}"))  # fmt: skip
             if problem is not None:
                 problems.append(problem)
-        views.fold([event])
+        try:
+            views.fold([event])
+        except (ValueError, KeyError, TypeError):
+            continue  # a fold that cannot take it: reported by the views' check
         if event.tag.startswith(KEPT):
             histories.setdefault(event.aggregate_id, []).append(recorded(message))
     return problems, checked

@@ -5,7 +5,6 @@ the first time."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import pytest
@@ -14,9 +13,8 @@ from schemas.commands import Outcome
 from schemas.results import ContestResult, ResultKey, ResultState
 from schemas.validation import ProtocolKey
 from tests.accounts import team
-from tests.definitions import EXAMPLES
 from tests.gateway import running_serve
-from tests.integration.test_views_live import mayor_protocol
+from tests.integration.test_views_live import mayor_protocol, standing_precincts
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,9 +40,7 @@ def _result(client: TallyClient, flavour: str, counted: int) -> ContestResult:
 def test_a_mayors_result_is_established_opens_the_runoff_and_freezes_its_protocols(
     tmp_path: Path,
 ) -> None:
-    definition = json.loads((EXAMPLES / "gmina-zielonka.json").read_text(encoding="utf-8"))
-    precincts = {p["number"]: p["eligible_voters"] for p in definition["units"][0]["precincts"]
-                 if p["type"] == "stały"}  # fmt: skip
+    precincts = standing_precincts()
     with running_serve(tmp_path) as serve:
         crew = team(serve.url, serve.admin_code, precincts=tuple(precincts))
         try:

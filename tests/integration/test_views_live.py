@@ -45,10 +45,15 @@ def mayor_protocol(estimate: int, number: int) -> ProtocolContent:
     )  # fmt: skip
 
 
-def test_a_burst_shows_in_the_coordinators_views_within_a_second(tmp_path: Path) -> None:
+def standing_precincts() -> dict[int, int]:
+    """The example gmina's standing precincts and their eligible voters."""
     definition = json.loads((EXAMPLES / "gmina-zielonka.json").read_text(encoding="utf-8"))
-    precincts = {p["number"]: p["eligible_voters"] for p in definition["units"][0]["precincts"]
-                 if p["type"] == "stały"}  # fmt: skip
+    return {p["number"]: p["eligible_voters"] for p in definition["units"][0]["precincts"]
+            if p["type"] == "stały"}  # fmt: skip
+
+
+def test_a_burst_shows_in_the_coordinators_views_within_a_second(tmp_path: Path) -> None:
+    precincts = standing_precincts()
     with running_serve(tmp_path) as serve:
         crew = team(serve.url, serve.admin_code, precincts=tuple(precincts))
         try:
