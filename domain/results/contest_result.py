@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Final
 from domain.results.articles import TEXT, Rule
 from domain.results.candidates import list_seats, single_member, without_vote
 from domain.results.mayor import first_round, second_round, yes_no
+from domain.results.precedence import Lot
 from domain.results.proportional import apportion, district_seats
 from schemas.definition import COUNTY_COUNCIL, REGIONAL_ASSEMBLY
 from schemas.results import (
@@ -36,7 +37,7 @@ from schemas.results import (
 
 if TYPE_CHECKING:
     from domain.contest import Contest
-    from domain.results.precedence import Lot, Selection
+    from domain.results.precedence import Selection
 
 LOT: Final = "lot"
 LOT_TEXT: Final = "a lot drawn by the commission where the rules left contenders equal"
@@ -219,7 +220,9 @@ class _Work:
                 self.used.add(award.rule.value)
             if seated.tie is not None:
                 tie = seated.tie
-                lot = self._lot(district, _as_lot(tie.lists, tie.places, tie.after), "seat")
+                lot = self._lot(
+                    district, Lot(among=tie.lists, places=tie.places, after=tie.after), "seat"
+                )
                 lots.append(lot)
                 for lid in lot.drawn:
                     won[lid] = won.get(lid, 0) + 1
@@ -297,12 +300,6 @@ class _Work:
             return MayorView(decision="runoff", rule=LOT, runoff=(*result.runoff, *lot.drawn),
                              lot=lot)  # fmt: skip
         return MayorView(decision="elected", rule=LOT, elected=lot.drawn[0], lot=lot)
-
-
-def _as_lot(among: tuple[str, ...], places: int, after: Rule) -> Lot[str]:
-    from domain.results.precedence import Lot  # noqa: PLC0415 - a type at run time only here
-
-    return Lot(among=among, places=places, after=after)
 
 
 def margins(seats: int, votes: Mapping[str, int], lid: str) -> tuple[int | None, int | None]:

@@ -194,8 +194,3 @@ def text(key: str, lang: str, **fields: object) -> str:
 
 def language(chosen: str | None) -> str:
     return chosen if chosen in LANGUAGES else DEFAULT
-
-
-def polish_number(value: int) -> str:
-    """12 345 (a non-breaking space groups thousands, as Polish writes them)."""
-    return f"{value:,}".replace(",", "\u00a0")
