@@ -70,6 +70,7 @@ class Version:
     findings: tuple[Finding, ...]
     rules: RulesStamp
     entered_by: str = ""
+    proxy: bool = False
 
     @property
     def hard_warnings(self) -> tuple[str, ...]:
@@ -132,7 +133,7 @@ class Protocol(Aggregate):
         self.withdrawn_by_version: list[bool] = []
         """Per version: whether recording it withdrew a confirmation."""
         self._add_version(
-            data.content, data.control_code, data.findings, data.rules, data.entered_by
+            data.content, data.control_code, data.findings, data.rules, data.entered_by, data.proxy
         )
 
     # Commands.
@@ -145,6 +146,8 @@ class Protocol(Aggregate):
         context: RuleContext,
         profile: Profile,
         entered_by: str = "",
+        *,
+        proxy: bool = False,
     ) -> Protocol:
         judged = judge(key, content, context, profile)
         return cls(
@@ -155,6 +158,7 @@ class Protocol(Aggregate):
                 findings=judged.findings,
                 rules=judged.rules,
                 entered_by=entered_by,
+                proxy=proxy,
             )
         )
 
@@ -166,6 +170,8 @@ class Protocol(Aggregate):
         profile: Profile,
         expected_version: int | None = None,
         entered_by: str = "",
+        *,
+        proxy: bool = False,
     ) -> None:
         _require_reason(reason)
         if expected_version is not None and expected_version != self.current.number:
@@ -200,6 +206,7 @@ class Protocol(Aggregate):
                 reason=reason.strip(),
                 confirmation_withdrawn=self.status is Status.CONFIRMED,
                 entered_by=entered_by,
+                proxy=proxy,
             )
         )
 
@@ -310,9 +317,10 @@ class Protocol(Aggregate):
         findings: tuple[Finding, ...],
         rules: RulesStamp,
         entered_by: str,
+        proxy: bool,  # noqa: FBT001 - the event's fields in its order
     ) -> None:
         version = Version(
-            len(self.versions) + 1, content, control_code, findings, rules, entered_by
+            len(self.versions) + 1, content, control_code, findings, rules, entered_by, proxy
         )
         self.versions.append(version)
         self.withdrawn_by_version.append(False)
@@ -322,7 +330,7 @@ class Protocol(Aggregate):
     @event(Corrected)
     def _correct(self, data: ev.ProtocolCorrected) -> None:
         self._add_version(
-            data.content, data.control_code, data.findings, data.rules, data.entered_by
+            data.content, data.control_code, data.findings, data.rules, data.entered_by, data.proxy
         )
         self.withdrawn_by_version[-1] = data.confirmation_withdrawn
 

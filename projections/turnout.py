@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 NAME: Final = "turnout"
 VERSION: Final = 1
 RECORDS, REPORTS, TOTALS = "records", "reports", "totals"
-TABLES: Final = (RECORDS, REPORTS, TOTALS)
+TABLES: Final[tuple[str, ...]] = (RECORDS, REPORTS, TOTALS)
 
 
 def levels(teryt: str) -> list[tuple[str, str]]:

@@ -119,6 +119,9 @@ class VersionView(msgspec.Struct, frozen=True, kw_only=True):
     findings: tuple[Finding, ...]
     rules: RulesStamp
     withdrew_confirmation: bool = False
+    entered_by: str = ""
+    proxy: bool = False
+    """Entered on the commission's behalf (proxy entry)."""
 
 
 class ProtocolView(msgspec.Struct, frozen=True, kw_only=True):

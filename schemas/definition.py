@@ -26,6 +26,7 @@ TERYT_PATTERN: Final = r"^[0-9]{6}$"
 PRECINCT_REF_PATTERN: Final = r"^[0-9]{6}-[1-9][0-9]*$"
 POWIAT_PATTERN: Final = r"^[0-9]{4}$"
 VOIVODESHIP_PATTERN: Final = r"^[0-9]{2}$"
+DURATION_PATTERN: Final = r"^([0-9]{2}):([0-5][0-9])$"
 COMMITTEE_CODE_PATTERN: Final = r"^[A-Za-z0-9]+([._-][A-Za-z0-9]+)*$"
 NATIONAL_AREA: Final = "PL"
 COUNTY_COUNCIL: Final = "county-council"
@@ -136,6 +137,14 @@ class ElectionInfo(_Def, frozen=True, kw_only=True):
             "empty: the newest profile for the contest's form",
         ),
     ] = ""
+    protocols_due_after_close: Annotated[
+        str,
+        msgspec.Meta(
+            pattern=DURATION_PATTERN,
+            description="how long after the polls close every protocol is expected (HH:MM); "
+            "the coordinator's board shows a protocol still missing after that as late",
+        ),
+    ] = "02:00"
 
 
 class PrecinctDefinition(_Def, frozen=True, kw_only=True):

@@ -28,6 +28,8 @@ class ProtocolSubmitted(_Payload, frozen=True, kw_only=True):
     findings: tuple[Finding, ...]
     rules: RulesStamp
     entered_by: str = ""
+    proxy: bool = False
+    """Entered on the commission's behalf by its coordinator (proxy entry)."""
     """Who entered this version (the envelope's actor): nobody vouches for their own entry."""
 
 
@@ -45,6 +47,8 @@ class ProtocolCorrected(_Payload, frozen=True, kw_only=True):
     confirmation_withdrawn: bool = False
     """The correction came after a confirmation, which no longer holds."""
     entered_by: str = ""
+    proxy: bool = False
+    """Entered on the commission's behalf by its coordinator (proxy entry)."""
 
 
 class HardWarningsApproved(_Payload, frozen=True, kw_only=True):

@@ -22,7 +22,7 @@ from domain.result import ESTABLISHED, Result
 from domain.rules import profile_for
 from domain.turnout import Turnout
 from domain.unit import Unit
-from schemas.catalog import handler_of
+from schemas.catalog import PROXY, handler_of
 from schemas.commands import (
     AcknowledgeAlert,
     ApproveHardWarnings,
@@ -96,7 +96,12 @@ class Decisions:
         check_form(setting.contest.shape.form, command.content.form)
         profile = profile_for(setting.election.info.rules_profile, command.content.form)
         protocol = Protocol.submit(
-            key, command.content, setting.context, profile, entered_by=context.actor
+            key,
+            command.content,
+            setting.context,
+            profile,
+            entered_by=context.actor,
+            proxy=context.channel == PROXY,
         )
         return _protocol_change(protocol)
 
@@ -107,7 +112,8 @@ class Decisions:
         check_form(setting.contest.shape.form, command.content.form)
         profile = profile_for(setting.election.info.rules_profile, command.content.form)
         protocol.correct(command.content, command.reason, setting.context, profile,
-                         command.expected_version, entered_by=context.actor)  # fmt: skip
+                         command.expected_version, entered_by=context.actor,
+                         proxy=context.channel == PROXY)  # fmt: skip
         return _protocol_change(protocol)
 
     def confirm(self, command: ConfirmProtocol, context: CommandContext) -> Change:

@@ -376,6 +376,8 @@ def protocol_view(protocol: Protocol) -> ProtocolView:
                 findings=v.findings,
                 rules=v.rules,
                 withdrew_confirmation=withdrew,
+                entered_by=v.entered_by,
+                proxy=v.proxy,
             )
             for v, withdrew in zip(protocol.versions, protocol.withdrawn_by_version, strict=True)
         ),

@@ -10,7 +10,6 @@ at one position (the tally view's), and an auditor replaying the log to it gets 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
@@ -21,6 +20,7 @@ from domain.results.contest_result import Counts, contest_result, needs_precinct
 from projections.tally import FLAVOURS
 from schemas import subjects
 from schemas.views import ViewQuery, ViewRows
+from services.apps.view_pages import Ask, ViewUnreadableError, every_row
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from domain.contest import Contest
     from schemas.results import ContestResult, DrawLot, ResultKey
 
-Ask = Callable[[ViewQuery], Awaitable[ViewRows]]
 CATCH_UP_S: Final = 10.0
 """How long an establishment waits for the views to fold what the log holds."""
 POLL_S: Final = 0.1
@@ -124,17 +123,10 @@ class ResultInputs:
         return Counts(expected=expected, counted=counted), position
 
     async def _rows(self, query: ViewQuery) -> tuple[list[dict[str, Any]], int]:
-        """Every page of a query; the position of its first page."""
-        page = await self._ask(query)
-        if page.error:
-            raise ViewsBehindError(f"the {query.view} view cannot be read: {page.error}")
-        rows, position = list(page.rows), page.position
-        while page.next:
-            page = await self._ask(ViewQuery(view=query.view, table=query.table,
-                                             prefix=query.prefix, where=query.where,
-                                             after=page.next))  # fmt: skip
-            rows += page.rows
-        return rows, position
+        try:
+            return await every_row(self._ask, query)
+        except ViewUnreadableError as error:
+            raise ViewsBehindError(str(error)) from error
 
 
 async def computed(

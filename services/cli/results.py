@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from nats.aio.client import Client
 
     from domain.results.proportional import Apportionment
-    from services.apps.result_inputs import Ask
+    from services.apps.view_pages import Ask
     from services.eventstore.settings import StoreSettings
 
 log = structlog.get_logger("cli.results")

@@ -12,6 +12,8 @@ from litestar.openapi import OpenAPIConfig
 from litestar.template.config import TemplateConfig
 
 from domain.authorization import STEP_UP_WINDOW
+from domain.clock import SystemClock
+from services.apps.board_reader import BoardReader
 from services.gateway.auth import authorize
 from services.gateway.documents import DocumentJson, OperationsPage
 from services.gateway.headers import security_headers
@@ -19,6 +21,9 @@ from services.gateway.limits import inflight_limit
 from services.gateway.responses import EXCEPTION_HANDLERS
 from services.gateway.routes import ROUTES
 from services.gateway.view_routes import VIEW_ROUTES
+from services.gateway.web.board_pages import BOARD_PAGES
+from services.gateway.web.board_view import Fragments
+from services.gateway.web.live import BoardFeeds
 from services.gateway.web.pages import PAGES, TEMPLATES
 
 if TYPE_CHECKING:
@@ -58,15 +63,20 @@ def create_app(
     """``step_up``: how fresh a TOTP proof the vouching commands need (``TALLY_STEP_UP_S``);
     ``asyncapi_document``: the command service's AsyncAPI document to publish (the composition
     root passes it; the gateway knows the command service only through NATS)."""
+    feeds = BoardFeeds(BoardReader(bus.views), SystemClock(), Fragments(TEMPLATES).update)
+
+    async def start_feeds() -> None:
+        await feeds.start(bus)
+
     app = Litestar(
-        route_handlers=[*ROUTES, *VIEW_ROUTES, asyncapi, *PAGES],
+        route_handlers=[*ROUTES, *VIEW_ROUTES, asyncapi, *PAGES, *BOARD_PAGES],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         guards=[authorize],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[security_headers, inflight_limit(max_inflight), _access_log],
         request_max_body_size=max_body_bytes,
-        on_startup=[bus.start],
-        on_shutdown=[bus.stop],
+        on_startup=[bus.start, start_feeds],
+        on_shutdown=[feeds.stop, bus.stop],
         openapi_config=OpenAPIConfig(
             title="Tally API",
             version="1",
@@ -82,6 +92,7 @@ def create_app(
     app.state.step_up = step_up
     app.state.asyncapi = asyncapi_document or {}
     app.state.first_run = first_run
+    app.state.feeds = feeds
     return app
 
 

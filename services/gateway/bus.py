@@ -4,18 +4,24 @@ request/reply, so gateways and command services scale separately."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import msgspec
 import nats.errors
 
 from schemas import subjects
 from schemas.replies import Reply
+from schemas.views import ViewQuery, ViewRows
 from services.apps.sessions import SessionStore
 from services.eventstore.connection import connect
 from services.eventstore.kv import KvBucket
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from nats.aio.client import Client
+    from nats.aio.msg import Msg
+    from nats.aio.subscription import Subscription
 
     from services.eventstore.settings import StoreSettings
 
@@ -65,3 +71,19 @@ class CommandBus:
         return Reply(
             reply.data, answered.get(subjects.STATUS, "ok"), int(retry) if retry.isdigit() else 0
         )
+
+    async def views(self, query: ViewQuery) -> ViewRows:
+        """One page of a view query (``error`` set when no projector answers)."""
+        try:
+            body = await self.request(subjects.VIEWS_QUERY, msgspec.json.encode(query), {})
+        except ServiceUnavailableError as error:
+            return ViewRows(view=query.view, position=0, rows=[], error=str(error))
+        return msgspec.json.decode(body, type=ViewRows)
+
+    async def subscribe(
+        self, subject: str, callback: Callable[[Msg], Awaitable[Any]]
+    ) -> Subscription:
+        """Follow a subject (the views' announcements), core NATS: at most once, no replay."""
+        if self._nc is None:
+            raise ServiceUnavailableError("the gateway is not connected to NATS")
+        return await self._nc.subscribe(subject, cb=callback)

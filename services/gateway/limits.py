@@ -1,5 +1,9 @@
 """Overload protection: beyond ``max_inflight`` concurrent requests the gateway answers 429 with
-``Retry-After`` at once instead of queueing requests until they time out."""
+``Retry-After`` at once instead of queueing requests until they time out.
+
+The boards' live feeds (paths ending in ``/events``) stay open for hours and do no work between
+updates: they are not counted (each costs a queue and a socket, and its updates come from one
+shared reading per gmina, ``services.gateway.web.live``)."""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ if TYPE_CHECKING:
     )
 
 RETRY_AFTER_S = 1
+LIVE_SUFFIX = "/events"
 
 
 def inflight_limit(max_inflight: int) -> Callable[[ASGIApp], ASGIApp]:
@@ -34,7 +39,7 @@ def inflight_limit(max_inflight: int) -> Callable[[ASGIApp], ASGIApp]:
         slots = asyncio.Semaphore(max_inflight)
 
         async def limited(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP:
+            if scope["type"] != ScopeType.HTTP or scope["path"].endswith(LIVE_SUFFIX):
                 await app(scope, receive, send)
                 return
             if slots.locked():

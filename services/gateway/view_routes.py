@@ -12,8 +12,10 @@ from litestar import Request, Response, get
 from litestar.openapi import ResponseSpec
 from litestar.params import FromQuery, QueryParameter
 
+from projections.board import missing
 from schemas import subjects
 from schemas.accounts import Permission
+from schemas.board import MissingPage
 from schemas.catalog import ENDPOINTS
 from schemas.commands import Outcome
 from schemas.problems import Problem
@@ -27,6 +29,9 @@ from schemas.views import (
     ViewQuery,
     ViewRows,
 )
+from services.apps.board_reader import BoardReader
+from services.apps.view_pages import ViewUnreadableError
+from services.gateway.auth import CLOCK
 from services.gateway.bus import CommandBus, ServiceUnavailableError
 from services.gateway.routes import forward
 
@@ -210,6 +215,33 @@ async def audit(
     )
 
 
+@get(
+    "/v1/views/missing",
+    opt=_opt(MissingPage),
+    responses=ANSWERS,
+    summary="What a gmina has not sent yet: every precinct without a turnout report (per "
+    "hour) or a protocol (per contest and district), with its address, when it was due and "
+    "whether it is late now; one round, or every round with protocols expected",
+)
+async def missing_reports(
+    request: Request[Any, Any, Any],
+    election: FromQuery[str],
+    gmina: FromQuery[str | None] = None,
+    round_number: Annotated[int | None, QueryParameter(name="round")] = None,
+) -> Response[Any]:
+    gmina = request.state.scope or gmina
+    if not gmina:
+        problem = Problem(path="$.gmina", rule="query.required", message="name the gmina")
+        return Response(Outcome(status="invalid", problems=(problem,)), status_code=400)
+    bus: CommandBus = request.app.state.bus
+    try:
+        rows = await BoardReader(bus.views).read(election, gmina)
+    except ViewUnreadableError as error:
+        unread = ViewRows(view="progress", position=0, rows=[], error=str(error))
+        return Response(unread, status_code=503, headers={"Retry-After": "1"})
+    return Response(missing(election, gmina, rows, CLOCK.now(), round_number))
+
+
 RESULT_ENDPOINT: Final = next(e for e in ENDPOINTS if e.name == "result")
 
 
@@ -234,4 +266,4 @@ async def results(
     return await forward(request, RESULT_ENDPOINT, msgspec.json.encode(query))
 
 
-VIEW_ROUTES = [tallies, progress, turnout, alerts, audit, results]
+VIEW_ROUTES = [tallies, progress, turnout, alerts, audit, missing_reports, results]

@@ -38,6 +38,7 @@ def histories(draw: st.DrawFn) -> tuple[list[Event], dict[str, dict[str, Any]]]:
     """Events of several protocols, interleaved, and each protocol's expected final state."""
     events: list[tuple[str, str, Any]] = []
     truth: dict[str, dict[str, Any]] = {}
+    routing: dict[str, dict[str, str]] = {}
     for index in range(draw(st.integers(1, 6))):
         teryt, contest = draw(st.sampled_from(PLACES))
         key = ProtocolKey(election="e-2025", teryt=teryt, precinct=index + 1, contest=contest)
@@ -55,6 +56,9 @@ def histories(draw: st.DrawFn) -> tuple[list[Event], dict[str, dict[str, Any]]]:
             if tag:
                 events.append((aggregate, tag, data))
         truth[aggregate] = state
+        routing[aggregate] = {"election": key.election, "gmina": key.teryt,
+                              "precinct": str(key.precinct), "contest": key.contest,
+                              "district": str(key.district), "round": str(key.round)}  # fmt: skip
     order = draw(st.permutations(range(len(events))))
     # Keep each aggregate's own order: a stable sort of the permutation by aggregate position.
     by_aggregate: dict[str, list[tuple[str, str, Any]]] = {}
@@ -66,7 +70,8 @@ def histories(draw: st.DrawFn) -> tuple[list[Event], dict[str, dict[str, Any]]]:
         aggregate = events[i][0]
         interleaved.append(by_aggregate[aggregate][cursors[aggregate]])
         cursors[aggregate] += 1
-    stream = [Event(seq=n, tag=tag, aggregate_id=aggregate, routing={}, data=data)
+    stream = [Event(seq=n, tag=tag, aggregate_id=aggregate, routing=routing[aggregate],
+                    data=data)
               for n, (aggregate, tag, data) in enumerate(interleaved, start=1)]  # fmt: skip
     return stream, truth
 

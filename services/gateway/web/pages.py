@@ -19,10 +19,11 @@ from litestar import Request, Response, get, post
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 
-from domain.authorization import needs_step_up
+from domain.authorization import needs_step_up, refusal
 from schemas import subjects
-from schemas.accounts import AuthAnswer, Permission
+from schemas.accounts import AuthAnswer, Permission, Role
 from schemas.ballots import Ballot, PrecinctView
+from schemas.catalog import ONLINE, PROXY
 from schemas.commands import Outcome
 from schemas.problems import Problem
 from schemas.views import ViewQuery, ViewRows
@@ -53,6 +54,8 @@ HERE: Final = Path(__file__).resolve().parent
 TEMPLATES: Final = HERE / "templates"
 PAGE: Final = {"public": True}
 """The authorization hook lets a page through: the page checks its own session."""
+SUPERVISION: Final = Permission.AUDIT
+"""Who sees a gmina's board: those who supervise it (its coordinators, auditors, admins)."""
 STATES: Final = ("none", "accepted", "awaiting-approval", "confirmed", "rejected")
 PROTOCOL_PATH: Final = (
     "/protocols/{election:str}/{teryt:str}/{precinct:int}/{contest:str}/{district:int}/"
@@ -89,18 +92,18 @@ def render(request: Request[Any, Any, Any], name: str, viewer: Viewer | None = N
     return page
 
 
-def _refused_page(request: Request[Any, Any, Any], viewer: Viewer | None, key: str,
+def refused_page(request: Request[Any, Any, Any], viewer: Viewer | None, key: str,
                   status: int) -> Template:  # fmt: skip
     return render(request, "message.html", viewer, status=status,
                   message=text(key, lang_of(request)), message_kind="error")  # fmt: skip
 
 
-async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
+async def form_of(request: Request[Any, Any, Any]) -> dict[str, str]:
     found = await request.form()
     return {name: str(value) for name, value in found.items()}
 
 
-async def _ask(request: Request[Any, Any, Any], subject: str, body: Any,
+async def ask(request: Request[Any, Any, Any], subject: str, body: Any,
                headers: dict[str, str]) -> bytes | None:  # fmt: skip
     try:
         reply: bytes = await request.app.state.bus.request(
@@ -119,21 +122,25 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     viewer = await viewer_of(request)
     if viewer is None:
         return render(request, "login.html", first_run=getattr(request.app.state, "first_run", ""))
+    elections = await _elections(request, viewer.gmina)
+    supervises = viewer.gmina and not refusal(viewer.actor, SUPERVISION, viewer.gmina)
+    boards = elections if supervises else []
     precincts = []
-    for election in await _elections(request, viewer.gmina):
+    for election in elections:
         for number in viewer.precincts:
             query = {"key": {"election": election, "teryt": viewer.gmina, "precinct": number}}
-            reply = await _ask(request, subjects.GET_PRECINCT, query,
+            reply = await ask(request, subjects.GET_PRECINCT, query,
                                command_headers(request, viewer, ""))  # fmt: skip
             if reply is not None and b'"protocols"' in reply:
                 precincts.append(msgspec.json.decode(reply, type=PrecinctView))
-    return render(request, "home.html", viewer, precincts=precincts)
+    return render(request, "home.html", viewer, precincts=precincts, boards=boards)
 
 
 async def _elections(request: Request[Any, Any, Any], gmina: str) -> list[str]:
     """The elections with protocols expected in the gmina (as the progress view has them)."""
-    query = ViewQuery(view="progress", table="progress", where={"gmina": gmina})
-    reply = await _ask(request, subjects.VIEWS_QUERY, query, {})
+    where: dict[str, str | int] = {"gmina": gmina} if gmina else {}
+    query = ViewQuery(view="progress", table="progress", where=where)
+    reply = await ask(request, subjects.VIEWS_QUERY, query, {})
     if reply is None:
         return []
     rows = msgspec.json.decode(reply, type=ViewRows).rows
@@ -147,13 +154,13 @@ async def login_page(request: Request[Any, Any, Any]) -> Template | Redirect:
 
 @post("/login", opt=PAGE, include_in_schema=False, status_code=303)
 async def log_in(request: Request[Any, Any, Any]) -> Template | Redirect:
-    form = await _form(request)
+    form = await form_of(request)
     lang = lang_of(request)
     if not csrf_valid(request, form):
-        return _refused_page(request, None, "error.csrf", 403)
+        return refused_page(request, None, "error.csrf", 403)
     body = {"login": form.get("login", "").strip().lower(), "password": form.get("password", ""),
             "totp": form.get("totp", "").strip()}  # fmt: skip
-    reply = await _ask(request, subjects.LOGIN, body,
+    reply = await ask(request, subjects.LOGIN, body,
                        {subjects.CLIENT_ADDRESS: address_of(request)})  # fmt: skip
     if reply is None:
         return render(request, "login.html", status=503, login=body["login"],
@@ -181,14 +188,14 @@ async def activate_page(request: Request[Any, Any, Any]) -> Template:
 
 @post("/activate", opt=PAGE, include_in_schema=False, status_code=200)
 async def activate(request: Request[Any, Any, Any]) -> Template:
-    form = await _form(request)
+    form = await form_of(request)
     lang = lang_of(request)
     if not csrf_valid(request, form):
-        return _refused_page(request, None, "error.csrf", 403)
+        return refused_page(request, None, "error.csrf", 403)
     body = {"login": form.get("login", "").strip().lower(),
             "activation_code": form.get("activation_code", "").strip(),
             "password": form.get("password", "")}  # fmt: skip
-    reply = await _ask(request, subjects.ACTIVATE, body,
+    reply = await ask(request, subjects.ACTIVATE, body,
                        {subjects.CLIENT_ADDRESS: address_of(request)})  # fmt: skip
     answer = msgspec.json.decode(reply, type=AuthAnswer) if reply else None
     if answer is None or answer.enrollment is None:
@@ -214,14 +221,14 @@ async def log_out_everywhere(request: Request[Any, Any, Any]) -> Template | Redi
 async def _end_sessions(
     request: Request[Any, Any, Any], *, everywhere: bool
 ) -> Template | Redirect:
-    form = await _form(request)
+    form = await form_of(request)
     if not csrf_valid(request, form):
-        return _refused_page(request, None, "error.csrf", 403)
+        return refused_page(request, None, "error.csrf", 403)
     viewer = await viewer_of(request)
     if viewer is not None:
         headers = command_headers(request, viewer, "") | {subjects.SESSION_TOKEN: viewer.token}
         subject = subjects.LOGOUT_EVERYWHERE if everywhere else subjects.LOGOUT
-        await _ask(request, subject, {"login": viewer.login}, headers)
+        await ask(request, subject, {"login": viewer.login}, headers)
     done = Redirect("/", status_code=303)
     done.cookies.append(cookie(request, SESSION_COOKIE, "", max_age=0))
     return done
@@ -237,7 +244,7 @@ async def choose_language(request: Request[Any, Any, Any], code: str) -> Redirec
     viewer = await viewer_of(request)
     if viewer is not None:
         headers = command_headers(request, viewer, "") | {subjects.SESSION_TOKEN: viewer.token}
-        await _ask(request, subjects.CHOOSE_LANGUAGE, {"language": code}, headers)
+        await ask(request, subjects.CHOOSE_LANGUAGE, {"language": code}, headers)
     return done
 
 
@@ -250,9 +257,9 @@ def _protocol_key(election: str, teryt: str, precinct: int, contest: str, distri
             "district": district, "round": round_number}  # fmt: skip
 
 
-async def _ballot(request: Request[Any, Any, Any], viewer: Viewer,
+async def ballot_of(request: Request[Any, Any, Any], viewer: Viewer,
                   key: dict[str, Any]) -> Ballot | Outcome | None:  # fmt: skip
-    reply = await _ask(request, subjects.GET_BALLOT, key, command_headers(request, viewer, ""))
+    reply = await ask(request, subjects.GET_BALLOT, key, command_headers(request, viewer, ""))
     if reply is None:
         return None
     if b'"fields"' in reply:
@@ -280,7 +287,7 @@ def _current_values(ballot: Ballot) -> dict[str, str]:
     return values
 
 
-async def _step_up(request: Request[Any, Any, Any], viewer: Viewer, permission: Permission,
+async def step_up_proof(request: Request[Any, Any, Any], viewer: Viewer, permission: Permission,
                    form: dict[str, str]) -> tuple[Problem, ...] | None:  # fmt: skip
     """None when the session's TOTP proof is fresh enough (or the code typed in the page
     proves it now); otherwise why the page must ask for a code."""
@@ -290,7 +297,7 @@ async def _step_up(request: Request[Any, Any, Any], viewer: Viewer, permission: 
     code = form.get(TOTP_FIELD, "").strip()
     if code:
         headers = command_headers(request, viewer, "") | {subjects.SESSION_TOKEN: viewer.token}
-        reply = await _ask(request, subjects.STEP_UP, {"totp": code}, headers)
+        reply = await ask(request, subjects.STEP_UP, {"totp": code}, headers)
         answer = msgspec.json.decode(reply, type=AuthAnswer) if reply else None
         if answer is not None and answer.status == "ok":
             return None
@@ -304,9 +311,9 @@ async def _protocol_page(request: Request[Any, Any, Any], key: dict[str, Any],
     viewer = await viewer_of(request)
     if viewer is None:
         return render(request, "login.html", status=401)
-    ballot = await _ballot(request, viewer, key)
+    ballot = await ballot_of(request, viewer, key)
     if ballot is None:
-        return _refused_page(request, viewer, "error.unavailable", 503)
+        return refused_page(request, viewer, "error.unavailable", 503)
     if isinstance(ballot, Outcome):
         forbidden = ballot.status == "forbidden"
         return render(request, "message.html", viewer, status=403 if forbidden else 404,
@@ -319,9 +326,25 @@ async def _protocol_page(request: Request[Any, Any, Any], key: dict[str, Any],
     asked = [p.path.removeprefix("$." + prefix) for p in problems
              if p.path.startswith("$." + prefix)]  # fmt: skip
     explain = dict.fromkeys(typed + asked)
+    proxy = _proxy(viewer)
+    if proxy and needs_step_up(Permission.PROXY, viewer.totp_at, CLOCK.now(),
+                               request.app.state.step_up):  # fmt: skip
+        step_up = True  # asked up front: the entry vouches for the commission
     return render(request, "protocol.html", viewer, ballot=ballot, check_url=url + "/check",
                   values=values, problems=problems, explain=list(explain), step_up=step_up,
-                  form_key=str(uuid.uuid4()), store_key=url)  # fmt: skip
+                  form_key=str(uuid.uuid4()), store_key=url, proxy=proxy,
+                  marked=marked(problems))  # fmt: skip
+
+
+def marked(problems: tuple[Any, ...]) -> set[str]:
+    """The fields the problems name, as the form's rows are marked (``$.<field>``)."""
+    return {p.path.replace("$.content.", "$.") for p in problems}
+
+
+def _proxy(viewer: Viewer) -> bool:
+    """A coordinator's entry in a commission's form is proxy entry (operators enter their own
+    precincts; nobody else may enter at all)."""
+    return viewer.role == Role.COORDINATOR
 
 
 @get(PROTOCOL_PATH, opt=PAGE, include_in_schema=False)
@@ -337,15 +360,17 @@ async def protocol_send(request: Request[Any, Any, Any], election: str, teryt: s
                         precinct: int, contest: str, district: int,
                         round_number: int) -> Template:  # fmt: skip
     key = _protocol_key(election, teryt, precinct, contest, district, round_number)
-    form = await _form(request)
+    form = await form_of(request)
     viewer = await viewer_of(request)
     if viewer is None:
         return render(request, "login.html", status=401)
     if not csrf_valid(request, form):
-        return _refused_page(request, viewer, "error.csrf", 403)
+        return refused_page(request, viewer, "error.csrf", 403)
     correcting = "reason" in form
-    if correcting:  # a correction vouches for new numbers: a fresh TOTP proof, as in the API
-        proof = await _step_up(request, viewer, Permission.CORRECT, form)
+    proxy = _proxy(viewer)
+    if correcting or proxy:  # vouching for numbers: a fresh TOTP proof, as in the API
+        permission = Permission.PROXY if proxy else Permission.CORRECT
+        proof = await step_up_proof(request, viewer, permission, form)
         if proof is not None:
             return await _protocol_page(request, key, form, proof, step_up=True)
     document = nested(form)
@@ -354,8 +379,8 @@ async def protocol_send(request: Request[Any, Any, Any], election: str, teryt: s
         command |= {"reason": document.get("reason", ""),
                     "expected_version": document.get("expected_version")}  # fmt: skip
     subject = subjects.CORRECT if correcting else subjects.SUBMIT
-    reply = await _ask(request, subject, command,
-                       command_headers(request, viewer, form.get(KEY_FIELD, "")))  # fmt: skip
+    headers = command_headers(request, viewer, form.get(KEY_FIELD, ""), PROXY if proxy else ONLINE)
+    reply = await ask(request, subject, command, headers)
     if reply is None:
         return await _protocol_page(request, key, form)
     outcome = msgspec.json.decode(reply, type=Outcome)
@@ -381,12 +406,12 @@ async def protocol_check(request: Request[Any, Any, Any], election: str, teryt: 
                          round_number: int) -> Response[Any]:  # fmt: skip
     """The server's judgement of what is typed so far (the rules live only on the server)."""
     key = _protocol_key(election, teryt, precinct, contest, district, round_number)
-    form = await _form(request)
+    form = await form_of(request)
     viewer = await viewer_of(request)
     if viewer is None or not csrf_valid(request, form):
         return Response({"status": "forbidden"}, status_code=403)
     command = {"key": key, "content": nested(form).get("content", {})}
-    reply = await _ask(request, subjects.VALIDATE, command, command_headers(request, viewer, ""))
+    reply = await ask(request, subjects.VALIDATE, command, command_headers(request, viewer, ""))
     if reply is None:
         return Response({"status": "failed"}, status_code=503)
     return Response(msgspec.json.decode(reply), status_code=200)
@@ -403,7 +428,7 @@ async def turnout_form(request: Request[Any, Any, Any], election: str, teryt: st
     if viewer is None:
         return render(request, "login.html", status=401)
     if precinct not in viewer.precincts or teryt != viewer.gmina:
-        return _refused_page(request, viewer, "error.forbidden", 403)
+        return refused_page(request, viewer, "error.forbidden", 403)
     key = {"election": election, "teryt": teryt, "precinct": precinct, "round": round_number}
     return render(request, "turnout.html", viewer, key=key, hour=hour, values={},
                   form_key=str(uuid.uuid4()))  # fmt: skip
@@ -415,14 +440,14 @@ async def turnout_send(request: Request[Any, Any, Any], election: str, teryt: st
     viewer = await viewer_of(request)
     if viewer is None:
         return render(request, "login.html", status=401)
-    form = await _form(request)
+    form = await form_of(request)
     if not csrf_valid(request, form):
-        return _refused_page(request, viewer, "error.csrf", 403)
+        return refused_page(request, viewer, "error.csrf", 403)
     key = {"election": election, "teryt": teryt, "precinct": precinct, "round": round_number}
     report = nested(form).get("report", {})
     if isinstance(report.get("hour"), str) and re.fullmatch(r"\d\d:\d\d", report["hour"]):
         report["hour"] += ":00"  # the page shows 12:00; the API takes a full time
-    reply = await _ask(request, subjects.TURNOUT_REPORT, {"key": key, "report": report},
+    reply = await ask(request, subjects.TURNOUT_REPORT, {"key": key, "report": report},
                        command_headers(request, viewer, form.get(KEY_FIELD, "")))  # fmt: skip
     outcome = msgspec.json.decode(reply, type=Outcome) if reply else None
     if outcome is None or outcome.status != "accepted":

@@ -21,6 +21,7 @@ from domain.authorization import Actor
 from domain.clock import SystemClock
 from schemas import envelope, subjects
 from schemas.accounts import Role
+from schemas.catalog import ONLINE
 from services.gateway.auth import address_of
 from services.gateway.web.texts import language
 
@@ -88,15 +89,17 @@ def cookie(request: Request[Any, Any, Any], name: str, value: str, *,
                   secure=request.url.scheme == "https", max_age=max_age)  # fmt: skip
 
 
-def command_headers(request: Request[Any, Any, Any], viewer: Viewer, key: str) -> dict[str, str]:
-    """The headers the gateway sends with a command (as ``services.gateway.routes`` does)."""
+def command_headers(request: Request[Any, Any, Any], viewer: Viewer, key: str,
+                    channel: str = ONLINE) -> dict[str, str]:  # fmt: skip
+    """The headers the gateway sends with a command (as ``services.gateway.routes`` does);
+    ``channel`` is ``proxy`` for entry on a commission's behalf."""
     return {
         envelope.ACTOR: f"account:{viewer.login}",
         envelope.ROLE: viewer.role,
         subjects.ACTOR_GMINA: viewer.gmina,
         subjects.ACTOR_PRECINCTS: subjects.encode_precincts(viewer.precincts),
         subjects.CLIENT_ADDRESS: address_of(request),
-        envelope.CHANNEL: "online",
+        envelope.CHANNEL: channel,
         envelope.CORRELATION_ID: str(uuid.uuid4()),
         subjects.IDEMPOTENCY_KEY: key or str(uuid.uuid4()),
     }

@@ -1,0 +1,246 @@
+"""The boards' live feed: one follower per open gmina board, fed by the projection runners'
+announcements, fanned out to every browser watching that board over Server-Sent Events.
+
+A gateway subscribes once to the progress and turnout views' announcements. An announcement
+marks the gminas whose rows it names as changed (one naming too many rows to list marks every
+followed gmina); each gmina's follower then reads its board again (one read however many
+announcements came meanwhile), compares it with the board it sent last and sends the precincts
+that differ, rendered once per language in use. Every 30 seconds a follower reads again even
+without announcements: a protocol turns late by the clock alone.
+
+Event ids are the views' stream position (the lower of the two views'), so a browser that
+reconnects with ``Last-Event-ID`` gets the precincts changed since then, from the follower's
+recent history; one that was away longer than that history gets every precinct again. A
+browser that cannot keep up loses its stream and reconnects the same way. A follower with no
+browser left stops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+import msgspec
+import structlog
+
+from projections import progress, turnout
+from projections.board import board
+from projections.core import view_name
+from schemas import subjects
+from schemas.views import Announcement
+from services.apps.view_pages import ViewUnreadableError
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable
+
+    from nats.aio.msg import Msg
+
+    from domain.clock import Clock
+    from schemas.board import Board
+    from services.apps.board_reader import BoardReader
+    from services.gateway.bus import CommandBus
+
+log = structlog.get_logger("gateway.live")
+
+TICK_S: Final = 30.0
+"""How often a board is judged again without any change (lateness moves with the clock)."""
+HISTORY: Final = 4_096
+"""Changes a follower remembers for browsers that reconnect."""
+QUEUE: Final = 256
+"""Updates a browser may fall behind by before its stream is closed (it reconnects)."""
+HEARTBEAT_S: Final = 15.0
+"""A browser hears from its feed at least this often (an empty update: a heartbeat), so a
+connection that died is noticed on both ends."""
+RETRY_S: Final = 1.0
+"""How long a follower waits before reading again after the views could not be read."""
+FOLLOWED_VIEWS: Final = (view_name(progress), view_name(turnout))
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one browser receives: the position and, per language, the rendered change."""
+
+    position: int
+    payload: dict[str, dict[str, Any]]
+
+
+@dataclass(eq=False)
+class Listener:
+    lang: str
+    queue: asyncio.Queue[Update | None] = field(default_factory=lambda: asyncio.Queue(QUEUE))
+
+
+@dataclass(eq=False)
+class Follower:
+    """One gmina's board in one round, as the browsers watching it have it."""
+
+    election: str
+    teryt: str
+    round: int
+    listeners: set[Listener] = field(default_factory=set)
+    current: Board | None = None
+    first: int = 0
+    """The position of the first reading: the history covers everything after it."""
+    history: deque[tuple[int, frozenset[int]]] = field(
+        default_factory=lambda: deque(maxlen=HISTORY)
+    )
+    dirty: asyncio.Event = field(default_factory=asyncio.Event)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    task: asyncio.Task[None] | None = None
+
+    def since(self, position: int) -> frozenset[int] | None:
+        """The precincts changed at or after ``position``; None when the history does not
+        reach back that far (everything must be sent)."""
+        if position < self.first or (self.history.maxlen == len(self.history)
+                                     and position < self.history[0][0]):  # fmt: skip
+            return None
+        changed: set[int] = set()
+        for at, numbers in self.history:
+            if at >= position:
+                changed |= numbers
+        return frozenset(changed)
+
+
+class BoardFeeds:
+    def __init__(
+        self, reader: BoardReader, clock: Clock,
+        render: Callable[[Board, frozenset[int] | None, str], dict[str, Any]],
+    ) -> None:  # fmt: skip
+        self._reader = reader
+        self._clock = clock
+        self._render = render
+        self._followers: dict[tuple[str, str, int], Follower] = {}
+        self._ticker: asyncio.Task[None] | None = None
+        self.started = False
+
+    async def start(self, bus: CommandBus) -> None:
+        for view in FOLLOWED_VIEWS:
+            await bus.subscribe(subjects.VIEWS_ANNOUNCE_PREFIX + view, self._announced)
+        self._ticker = asyncio.create_task(self._tick())
+        self.started = True
+
+    async def stop(self) -> None:
+        tasks = [f.task for f in self._followers.values() if f.task is not None]
+        if self._ticker is not None:
+            tasks.append(self._ticker)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._followers.clear()
+
+    @property
+    def listeners(self) -> int:
+        return sum(len(f.listeners) for f in self._followers.values())
+
+    async def follow(self, election: str, teryt: str, round_number: int, since: int | None,
+                     lang: str) -> AsyncIterator[Update]:  # fmt: skip
+        """A browser's updates, starting with what it missed after ``since``."""
+        key = (election, teryt, round_number)
+        follower = self._followers.get(key)
+        if follower is None:
+            follower = self._followers[key] = Follower(election, teryt, round_number)
+            follower.task = asyncio.create_task(self._run(follower))
+            follower.dirty.set()
+        listener = Listener(lang)
+        follower.listeners.add(listener)
+        try:
+            await follower.ready.wait()
+            assert follower.current is not None
+            missed = None if since is None else follower.since(since)
+            if missed is None or missed:
+                payload = self._render(follower.current, missed, lang)
+                yield Update(follower.current.position, {lang: payload})
+            while True:
+                try:
+                    update = await asyncio.wait_for(listener.queue.get(), HEARTBEAT_S)
+                except TimeoutError:
+                    yield Update(follower.current.position, {})  # a heartbeat
+                    continue
+                if update is None:
+                    return  # fell behind: the browser reconnects and catches up
+                yield update
+        finally:
+            follower.listeners.discard(listener)
+
+    async def _announced(self, message: Msg) -> None:
+        try:
+            announced = msgspec.json.decode(message.data, type=Announcement)
+        except msgspec.DecodeError:
+            return
+        places = _places(announced)
+        for (election, teryt, _), follower in self._followers.items():
+            if places is None or (election, teryt) in places or (election, "") in places:
+                follower.dirty.set()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_S)
+            for follower in self._followers.values():
+                follower.dirty.set()
+
+    async def _run(self, follower: Follower) -> None:
+        key = (follower.election, follower.teryt, follower.round)
+        try:
+            while follower.listeners or not follower.ready.is_set():
+                await follower.dirty.wait()
+                follower.dirty.clear()
+                try:
+                    rows = await self._reader.read(follower.election, follower.teryt)
+                except ViewUnreadableError as error:
+                    log.warning("board.unreadable", gmina=follower.teryt, error=str(error))
+                    await asyncio.sleep(RETRY_S)
+                    follower.dirty.set()
+                    continue
+                self._publish(follower, board(follower.election, follower.teryt, rows,
+                                              self._clock.now(), follower.round))  # fmt: skip
+        finally:
+            if self._followers.get(key) is follower:
+                del self._followers[key]
+            for listener in follower.listeners:
+                with contextlib.suppress(asyncio.QueueFull):
+                    listener.queue.put_nowait(None)
+
+    def _publish(self, follower: Follower, new: Board) -> None:
+        old = follower.current
+        follower.current = new
+        if old is None:
+            follower.first = new.position
+            follower.ready.set()
+            return
+        before = {p.number: p for p in old.precincts}
+        changed = frozenset(p.number for p in new.precincts if before.get(p.number) != p)
+        if not changed and (old.contests, old.turnout) == (new.contests, new.turnout):
+            return
+        follower.history.append((new.position, changed))
+        payload = {lang: self._render(new, changed, lang)
+                   for lang in {listener.lang for listener in follower.listeners}}  # fmt: skip
+        update = Update(new.position, payload)
+        for listener in list(follower.listeners):
+            try:
+                listener.queue.put_nowait(update)
+            except asyncio.QueueFull:
+                follower.listeners.discard(listener)
+                listener.queue = asyncio.Queue(1)
+                listener.queue.put_nowait(None)
+
+
+def _places(announced: Announcement) -> set[tuple[str, str]] | None:
+    """The (election, gmina) pairs an announcement names; ``(election, "")`` for a whole
+    election (its schedule changed); None when it names too many rows to list."""
+    places: set[tuple[str, str]] = set()
+    for table, keys in announced.changed.items():
+        if not keys:
+            return None
+        for key in keys:
+            parts = key.split("|")
+            if table == progress.SCHEDULES:
+                places.add((parts[0], ""))
+            elif table == progress.PROGRESS and len(parts) == 4:
+                places.add((parts[0], parts[3]))
+            elif table in (progress.PROTOCOLS, progress.PRECINCTS, progress.EXPECTED,
+                           turnout.REPORTS) and len(parts) >= 3:  # fmt: skip
+                places.add((parts[0], parts[1]))
+    return places
