@@ -45,6 +45,9 @@ class Ballot(_Wire, frozen=True, kw_only=True):
     yes_no: bool = False
     precinct_address: str = ""
     protocol: ProtocolView | None = None
+    zero: tuple[str, ...] = ()
+    """Fields of the form this precinct leaves out, 0 by definition (the postal block where
+    there is no postal voting): a form sends them as 0, as the paper has 0 there."""
 
 
 class PrecinctRef(_Wire, frozen=True, kw_only=True):

@@ -63,7 +63,8 @@ def ballot_of(setting: Setting, key: ProtocolKey, protocol: ProtocolView | None)
     return Ballot(key=key, contest_kind=contest.shape.kind, contest_name=contest.shape.contest,
                   form=form, fields=fields, candidates=candidates, lists=lists,
                   yes_no=context.yes_no, precinct_address=setting.precinct.address,
-                  protocol=protocol)  # fmt: skip
+                  protocol=protocol,
+                  zero=tuple(sorted(points.keys() & POSTAL_ONLY - {f.name for f in fields})))  # fmt: skip
 
 
 def _committee_of(contest: Any, number: int) -> str:

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from services.gateway.web.live import BoardFeeds
     from services.nats.users import NatsUsers
     from services.serve.settings import Settings
 
@@ -57,6 +58,8 @@ PARTS: Final = ("commands", "gateway", "projections")
 DEFAULT_HTTP_PORT: Final = 8080
 HTTP_FILE: Final = "gateway.json"
 PORT_WAIT_S: Final = 5.0
+GRACEFUL_S: Final = 10
+"""How long a stopping gateway lets requests in flight finish."""
 
 
 class ServeError(Exception):
@@ -192,6 +195,7 @@ class Running:
         self.gateway = "gateway" in parts
         self.http: _Http | None = None
         self.task: asyncio.Task[None] | None = None
+        self.feeds: BoardFeeds | None = None
 
     def _command_service(self, settings: StoreSettings) -> CommandService:
         config, clock = self.config, SystemClock()
@@ -225,8 +229,10 @@ class Running:
         )
         config = uvicorn.Config(app,
                                 host=host, port=port, log_config=None, access_log=False,
-                                proxy_headers=False)  # fmt: skip
+                                proxy_headers=False,
+                                timeout_graceful_shutdown=GRACEFUL_S)  # fmt: skip
         self.http = _Http(config)
+        self.feeds = app.state.feeds
         self.task = asyncio.create_task(self.http.serve())
         while not self.http.started:
             if self.task.done():
@@ -240,6 +246,8 @@ class Running:
 
     async def stop(self) -> None:
         if self.http is not None and self.task is not None:
+            if self.feeds is not None:
+                await self.feeds.stop()  # the live boards' streams end: nothing to wait for
             self.http.should_exit = True
             await self.task
         if self.commands is not None:

@@ -90,7 +90,8 @@ async def _supervisor(request: Request[Any, Any, Any],
 @get(BOARD_PATH, opt=PAGE, include_in_schema=False)
 async def board_page(  # noqa: PLR0913, PLR0917 - the path's and the filters' parameters
     request: Request[Any, Any, Any], election: str, teryt: str,
-    round_number: Annotated[int | None, ROUND] = None, state: str = "", contest: str = "",
+    round_number: Annotated[int | None, ROUND] = None,
+    state_filter: Annotated[str, QueryParameter(name="state")] = "", contest: str = "",
     district: str = "", q: str = "",
 ) -> Template:  # fmt: skip
     viewer, refused = await _supervisor(request, teryt)
@@ -104,7 +105,7 @@ async def board_page(  # noqa: PLR0913, PLR0917 - the path's and the filters' pa
         return refused_page(request, viewer, "error.not_found", 404)
     shown = board(election, teryt, rows, CLOCK.now(), round_number)
     districts = sorted({c.district for p in shown.precincts for c in p.cells if c.district})
-    filters = {"state": state, "contest": contest, "district": district, "q": q}
+    filters = {"state": state_filter, "contest": contest, "district": district, "q": q}
     return render(request, "board.html", viewer, gmina_name=shown.name or teryt,
                   filters=filters, districts=districts,
                   **context(shown, lang_of(request)))  # fmt: skip
@@ -185,17 +186,16 @@ async def _precinct(  # noqa: PLR0913 - the precinct's place and what the page s
                   board_url=f"/board/{election}/{teryt}?round={round_number}")  # fmt: skip
 
 
-def _changes(protocol: ProtocolView) -> list[list[tuple[str, int | None, int | None]]]:
-    """Per version, the numbers that differ from the version before (none for the first)."""
-    found: list[list[tuple[str, int | None, int | None]]] = []
+def _changes(protocol: ProtocolView) -> list[dict[str, Any]]:
+    """Per version, its numbers and those that differ from the version before."""
+    found: list[dict[str, Any]] = []
     before: dict[str, int] | None = None
     for version in protocol.versions:
         now = numbers(version.content)
-        if before is None:
-            found.append([])
-        else:
-            names = sorted({name for name, _ in before.items() ^ now.items()})
-            found.append([(name, before.get(name), now.get(name)) for name in names])
+        names = sorted({name for name, _ in before.items() ^ now.items()}) if before else []
+        found.append({"numbers": sorted(now.items()),
+                      "changes": [(name, (before or {}).get(name), now.get(name))
+                                  for name in names]})  # fmt: skip
         before = now
     return found
 

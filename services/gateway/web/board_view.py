@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 GROUP_SIZE: Final = 50
 """Precincts per group on a big board (Warsaw-sized gminas have hundreds)."""
 SINGLE_GROUP_UP_TO: Final = 60
+DAYS_FROM_H: Final = 48
+"""Longer delays are told in days and hours."""
 ATTENTION: Final = frozenset({"rejected", "late", "awaiting_approval", "corrected", "warnings"})
 """The states a coordinator has to act on (or chase)."""
 
@@ -59,6 +61,8 @@ class Format:
 
     def duration(self, seconds: int) -> str:
         hours, minutes = divmod(max(seconds, 0) // 60, 60)
+        if hours >= DAYS_FROM_H:
+            return f"{hours // 24} d {hours % 24} h"
         return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
     def contest(self, contest: str) -> str:
