@@ -63,8 +63,11 @@ def ballot_of(setting: Setting, key: ProtocolKey, protocol: ProtocolView | None)
     return Ballot(key=key, contest_kind=contest.shape.kind, contest_name=contest.shape.contest,
                   form=form, fields=fields, candidates=candidates, lists=lists,
                   yes_no=context.yes_no, precinct_address=setting.precinct.address,
-                  protocol=protocol,
-                  zero=tuple(sorted(points.keys() & POSTAL_ONLY - {f.name for f in fields})))  # fmt: skip
+                  protocol=protocol, zero=_left_out(points, fields))  # fmt: skip
+
+
+def _left_out(points: dict[str, str], fields: tuple[FieldView, ...]) -> tuple[str, ...]:
+    return tuple(sorted(points.keys() & POSTAL_ONLY - {f.name for f in fields}))
 
 
 def _committee_of(contest: Any, number: int) -> str:
