@@ -12,7 +12,7 @@ Event ids are the views' stream position (the lower of the two views'), so a bro
 reconnects with ``Last-Event-ID`` gets the precincts changed since then, from the follower's
 recent history; one that was away longer than that history gets every precinct again. A
 browser that cannot keep up loses its stream and reconnects the same way. A follower with no
-browser left stops.
+browser left for 90 seconds stops.
 """
 
 from __future__ import annotations
@@ -51,6 +51,9 @@ HISTORY: Final = 4_096
 """Changes a follower remembers for browsers that reconnect."""
 QUEUE: Final = 256
 """Updates a browser may fall behind by before its stream is closed (it reconnects)."""
+LINGER_S: Final = 90.0
+"""How long a board nobody watches is still followed: a browser that reconnects meanwhile (a
+dropped connection, a reload) resumes from its history instead of getting everything again."""
 HEARTBEAT_S: Final = 15.0
 """A browser hears from its feed at least this often (an empty update: a heartbeat), so a
 connection that died is noticed on both ends."""
@@ -90,6 +93,8 @@ class Follower:
     dirty: asyncio.Event = field(default_factory=asyncio.Event)
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
+    alone_since: float | None = None
+    """When its last browser left (it lingers for browsers that reconnect)."""
 
     def since(self, position: int) -> frozenset[int] | None:
         """The precincts changed at or after ``position``; None when the history does not
@@ -184,9 +189,16 @@ class BoardFeeds:
     async def _run(self, follower: Follower) -> None:
         key = (follower.election, follower.teryt, follower.round)
         try:
-            while follower.listeners or not follower.ready.is_set():
+            loop = asyncio.get_running_loop()
+            while True:
                 await follower.dirty.wait()
                 follower.dirty.clear()
+                if follower.listeners:
+                    follower.alone_since = None
+                elif follower.alone_since is None:
+                    follower.alone_since = loop.time()
+                elif loop.time() - follower.alone_since > LINGER_S:
+                    return
                 try:
                     rows = await self._reader.read(follower.election, follower.teryt)
                 except ViewUnreadableError as error:
