@@ -302,6 +302,17 @@ def _admin_and_tools(commands: Any) -> None:
     )
     bench_pages.add_argument("--json", action="store_true", help="print one JSON document")
     bench_pages.add_argument("--requests", type=int, default=200, help="requests per path (200)")
+    bench_board = bench_commands.add_parser(
+        "board",
+        help="the coordinator's board of an 850-precinct gmina: render, live lag, fan-out cost",
+    )
+    bench_board.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_board.add_argument("--precincts", type=int, default=850, help="precincts (850)")
+    bench_board.add_argument("--boards", type=int, default=200, help="boards open (200)")
+    bench_board.add_argument(
+        "--protocols", type=int, default=200, help="protocols submitted in each phase (200)"
+    )
+    bench_board.add_argument("--requests", type=int, default=50, help="board renders timed (50)")
     bench_views = bench_commands.add_parser(
         "views", help="view rebuilds against a raw ordered replay of the same events"
     )
@@ -563,6 +574,12 @@ def _bench(args: argparse.Namespace) -> int:
         from services.tools.bench.pages import run_pages_benchmark
 
         return run_pages_benchmark(as_json=args.json, requests=args.requests)
+    if args.bench_command == "board":
+        from services.tools.bench.board import run_board_benchmark
+
+        return run_board_benchmark(as_json=args.json, precincts=args.precincts,
+                                   boards=args.boards, protocols=args.protocols,
+                                   requests=args.requests)  # fmt: skip
     if args.bench_command == "views":
         from services.tools.bench.views import run_views_benchmark
 

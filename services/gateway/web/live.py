@@ -6,7 +6,8 @@ marks the gminas whose rows it names as changed (one naming too many rows to lis
 followed gmina); each gmina's follower then reads its board again (one read however many
 announcements came meanwhile), compares it with the board it sent last and sends the precincts
 that differ, rendered once per language in use. Every 30 seconds a follower reads again even
-without announcements: a protocol turns late by the clock alone.
+without announcements: a protocol turns late by the clock alone (how late it is, the browser
+counts from the due time in the row; that alone never resends a row).
 
 Event ids are the views' stream position (the lower of the two views'), so a browser that
 reconnects with ``Last-Event-ID`` gets the precincts changed since then, from the follower's
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from nats.aio.msg import Msg
 
     from domain.clock import Clock
-    from schemas.board import Board
+    from schemas.board import Board, BoardPrecinct
     from services.apps.board_reader import BoardReader
     from services.gateway.bus import CommandBus
 
@@ -222,8 +223,9 @@ class BoardFeeds:
             follower.first = new.position
             follower.ready.set()
             return
-        before = {p.number: p for p in old.precincts}
-        changed = frozenset(p.number for p in new.precincts if before.get(p.number) != p)
+        before = {p.number: _steady(p) for p in old.precincts}
+        changed = frozenset(p.number for p in new.precincts
+                            if before.get(p.number) != _steady(p))  # fmt: skip
         if not changed and (old.contests, old.turnout) == (new.contests, new.turnout):
             return
         follower.history.append((new.position, changed))
@@ -237,6 +239,17 @@ class BoardFeeds:
                 follower.listeners.discard(listener)
                 listener.queue = asyncio.Queue(1)
                 listener.queue.put_nowait(None)
+
+
+def _steady(precinct: BoardPrecinct) -> tuple[Any, ...]:
+    """A precinct as far as it changes by events: how late a missing report is grows with the
+    clock alone, and the browser counts that itself (from the due time the row carries)."""
+    return (
+        tuple((c.contest, c.district, c.state, c.version, c.warnings, c.at, c.proxy, c.corrected,
+               0 if c.state == "late" else c.late_s) for c in precinct.cells),
+        tuple((t.hour, t.state, t.eligible_voters, t.ballots_issued) for t in precinct.turnout),
+        precinct.address,
+    )  # fmt: skip
 
 
 def _places(announced: Announcement) -> set[tuple[str, str]] | None:

@@ -95,17 +95,17 @@ def _measure(url: str, operator: Any, requests: int) -> dict[str, Any]:
         for p in range(CANDIDATES):
             form[f"content.lists[{n}].candidates[{p}].position"] = str(p + 1)
             form[f"content.lists[{n}].candidates[{p}].votes"] = "6" if p < 10 else "8"
-    baseline = _timed(requests, lambda: browser.get("/static/tally.css"))
-    render = _timed(requests, lambda: browser.get(page))
-    check = _timed(requests, lambda: browser.post(page + "/check", data=form))
+    baseline = timed(requests, lambda: browser.get("/static/tally.css"))
+    render = timed(requests, lambda: browser.get(page))
+    check = timed(requests, lambda: browser.post(page + "/check", data=form))
     browser.close()
     base = statistics.median(baseline)
-    return {"baseline": _figures("stylesheet through the gateway", baseline, base),
-            "paths": [_figures("protocol page render", render, base),
-                      _figures("validate round trip while typing", check, base)]}  # fmt: skip
+    return {"baseline": figures("stylesheet through the gateway", baseline, base),
+            "paths": [figures("protocol page render", render, base),
+                      figures("validate round trip while typing", check, base)]}  # fmt: skip
 
 
-def _timed(requests: int, call: Any) -> list[float]:
+def timed(requests: int, call: Any) -> list[float]:
     found = []
     for _ in range(requests):
         started = time.perf_counter()
@@ -116,7 +116,7 @@ def _timed(requests: int, call: Any) -> list[float]:
     return found
 
 
-def _figures(name: str, times: list[float], base: float) -> dict[str, Any]:
+def figures(name: str, times: list[float], base: float) -> dict[str, Any]:
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
     median = statistics.median(times)

@@ -84,8 +84,27 @@
     board.dataset.position = position;
     live.textContent = board.dataset.live + " · " + asOf;
     live.classList.remove("lost");
+    recount();
     filter();
   }
+
+  // How late a missing report is grows with the clock: counted here from its due time (the
+  // server's clock, as of the page, moved on by this browser's), so no row is resent for it.
+  var skew = Date.parse(board.dataset.clock) - Date.now();
+  function duration(seconds) {
+    var minutes = Math.floor(Math.max(seconds, 0) / 60), hours = Math.floor(minutes / 60);
+    if (hours >= 48) { return Math.floor(hours / 24) + " d " + (hours % 24) + " h"; }
+    var mm = minutes % 60;
+    return hours ? hours + " h " + (mm < 10 ? "0" : "") + mm + " min" : minutes + " min";
+  }
+  function recount() {
+    var now = Date.now() + skew;
+    document.querySelectorAll("[data-late-since]").forEach(function (element) {
+      var seconds = (now - Date.parse(element.dataset.lateSince)) / 1000;
+      element.textContent = board.dataset.lateBy.replace("{duration}", duration(seconds));
+    });
+  }
+  window.setInterval(recount, 30000);
 
   if (!window.EventSource) { return; }
   var feed = new EventSource(board.dataset.feed);
