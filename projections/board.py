@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from domain.clock import civil_instant
 from domain.turnout import GRACE
-from projections.progress import slot_key
 from schemas.board import (
     CELL_STATES,
     TURNOUT_STATES,
@@ -73,55 +72,85 @@ def rounds_of(rows: BoardRows) -> tuple[int, ...]:
     return tuple(sorted({1, *(r for row in rows.expected if row["slots"] for r in row["rounds"])}))
 
 
-def board(election: str, teryt: str, rows: BoardRows, now: dt.datetime,
-          round_number: int | None = None) -> Board:  # fmt: skip
-    """The board of one round (the latest with protocols owed, unless ``round_number``)."""
+@dataclass(frozen=True)
+class Plan:
+    """What one round of a gmina owes, and when (from the definitions' rows only)."""
+
+    round: int
+    rounds: tuple[int, ...]
+    due: _Due
+    expected: tuple[dict[str, Any], ...]
+    """The ``expected`` rows of the round, in the order the board shows contests."""
+    owed: dict[int, tuple[tuple[str, int], ...]]
+    """Per precinct, the (contest, district) of each protocol it owes."""
+
+    def turnout_from(self, number: int, kind: str) -> bool:
+        """Whether a precinct reports turnout: permanent precincts only; in round 1 all of
+        them, in a runoff those voting in it."""
+        voting = self.round == 1 or number in self.owed
+        return voting and kind == PrecinctType.STANDARD.value
+
+
+def plan(rows: BoardRows, round_number: int | None = None) -> Plan:
+    """The plan of one round (the latest with protocols owed, unless ``round_number``)."""
     rounds = rounds_of(rows)
     chosen = round_number if round_number is not None else rounds[-1]
-    due = _due(rows.schedule, chosen)
-    expected = sorted((row for row in rows.expected if chosen in row["rounds"]),
-                      key=_contest_order)  # fmt: skip
+    expected = tuple(sorted((row for row in rows.expected if chosen in row["rounds"]),
+                            key=_contest_order))  # fmt: skip
     owed: dict[int, list[tuple[str, int]]] = {}
     for row in expected:
         for slot in row["slots"]:
             precinct, district = slot.split("/")
             owed.setdefault(int(precinct), []).append((row["contest"], int(district)))
-    recorded = {}
-    for p in rows.protocols:
-        if p["round"] == chosen:
-            recorded[slot_key(election, teryt, p["precinct"], p["contest"], p["district"],
-                              chosen)] = p  # fmt: skip
-            here = owed.setdefault(p["precinct"], [])
-            if (p["contest"], p["district"]) not in here:  # recorded, no longer expected
-                here.append((p["contest"], p["district"]))
-    turnout_due = _turnout_precincts(rows, owed, chosen)
-    reports = {(r["precinct"], r["hour"]): r for r in rows.turnout if r["round"] == chosen}
-    precincts = []
-    for info in sorted(rows.precincts, key=lambda p: p["number"]):
-        number = info["number"]
-        cells = tuple(
-            _cell(recorded.get(slot_key(election, teryt, number, contest, district, chosen)),
-                  contest, district, chosen, due.protocols, now)
-            for contest, district in owed.get(number, ())
-        )  # fmt: skip
-        turnout = (
-            tuple(
-                _turnout_cell(reports.get((number, hour)), chosen, hour, at, now)
-                for hour, at in due.turnout.items()
-            )
-            if number in turnout_due and info["type"] == PrecinctType.STANDARD.value
-            else ()
-        )
-        precincts.append(BoardPrecinct(number=number, address=info["address"], type=info["type"],
-                                       cells=cells, turnout=turnout,
-                                       worst=_worst(cells, turnout)))  # fmt: skip
+    return Plan(chosen, rounds, _due(rows.schedule, chosen), expected,
+                {n: tuple(pairs) for n, pairs in owed.items()})  # fmt: skip
+
+
+def precinct_row(plan: Plan, info: dict[str, Any], protocols: Iterable[dict[str, Any]],
+                 reports: Iterable[dict[str, Any]], now: dt.datetime) -> BoardPrecinct:  # fmt: skip
+    """One precinct's row: its ``protocols`` and turnout ``reports`` rows (any round)."""
+    number, chosen = info["number"], plan.round
+    recorded = {(p["contest"], p["district"]): p for p in protocols if p["round"] == chosen}
+    owed = list(plan.owed.get(number, ()))
+    owed += [pair for pair in recorded if pair not in owed]  # recorded, no longer expected
+    cells = tuple(_cell(recorded.get(pair), *pair, chosen, plan.due.protocols, now)
+                  for pair in owed)  # fmt: skip
+    turnout: tuple[TurnoutCell, ...] = ()
+    if plan.turnout_from(number, info["type"]):
+        hours = {r["hour"]: r for r in reports if r["round"] == chosen}
+        turnout = tuple(_turnout_cell(hours.get(hour), chosen, hour, at, now)
+                        for hour, at in plan.due.turnout.items())  # fmt: skip
+    return BoardPrecinct(number=number, address=info["address"], type=info["type"], cells=cells,
+                         turnout=turnout, worst=_worst(cells, turnout))  # fmt: skip
+
+
+def assembled(election: str, teryt: str, name: str, plan: Plan,
+              precincts: Sequence[BoardPrecinct], now: dt.datetime,
+              position: int) -> Board:  # fmt: skip
+    """The board from its precincts' rows (in precinct order), with the counts."""
     return Board(
-        election=election, teryt=teryt, name=rows.name, round=chosen, rounds=rounds,
-        as_of=_iso(now),
-        contests=tuple(_summary(row, chosen, precincts) for row in expected),
-        turnout=_turnout_summaries(precincts, chosen, due), precincts=tuple(precincts),
-        position=rows.position,
+        election=election, teryt=teryt, name=name, round=plan.round, rounds=plan.rounds,
+        as_of=_iso(now), contests=tuple(_summary(row, plan.round, precincts)
+                                        for row in plan.expected),
+        turnout=_turnout_summaries(precincts, plan.round, plan.due),
+        precincts=tuple(precincts), position=position,
     )  # fmt: skip
+
+
+def board(election: str, teryt: str, rows: BoardRows, now: dt.datetime,
+          round_number: int | None = None) -> Board:  # fmt: skip
+    """The board of one round (the latest with protocols owed, unless ``round_number``)."""
+    chosen = plan(rows, round_number)
+    protocols: dict[int, list[dict[str, Any]]] = {}
+    for row in rows.protocols:
+        protocols.setdefault(row["precinct"], []).append(row)
+    reports: dict[int, list[dict[str, Any]]] = {}
+    for row in rows.turnout:
+        reports.setdefault(row["precinct"], []).append(row)
+    precincts = [precinct_row(chosen, info, protocols.get(info["number"], ()),
+                              reports.get(info["number"], ()), now)
+                 for info in sorted(rows.precincts, key=lambda p: p["number"])]  # fmt: skip
+    return assembled(election, teryt, rows.name, chosen, precincts, now, rows.position)
 
 
 def missing(election: str, teryt: str, rows: BoardRows, now: dt.datetime,
@@ -199,13 +228,6 @@ def _due(schedule: dict[str, Any] | None, round_number: int) -> _Due:
         turnout={hour: civil_instant(date, dt.time.fromisoformat(hour)) + GRACE
                  for hour in day["turnout_hours"]},
     )  # fmt: skip
-
-
-def _turnout_precincts(rows: BoardRows, owed: dict[int, Any], round_number: int) -> set[int]:
-    """Who reports turnout in a round: every precinct in round 1; in a runoff, those voting."""
-    if round_number == 1:
-        return {p["number"] for p in rows.precincts}
-    return set(owed)
 
 
 def _worst(cells: Iterable[BoardCell], turnout: Iterable[TurnoutCell]) -> str:

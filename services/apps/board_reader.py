@@ -4,7 +4,7 @@ fetched with one prefix query per table, side by side."""
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from projections import progress, turnout
 from projections.board import BoardRows
@@ -12,7 +12,17 @@ from schemas.views import ViewQuery
 from services.apps.view_pages import every_row
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from services.apps.view_pages import Ask
+
+
+class Precinct(NamedTuple):
+    """One precinct's rows: its own (None: unknown), its protocols', its turnout reports'."""
+
+    info: dict[str, Any] | None
+    protocols: list[dict[str, Any]]
+    reports: list[dict[str, Any]]
 
 
 class BoardReader:
@@ -45,3 +55,31 @@ class BoardReader:
                          expected=expected, protocols=protocols, turnout=reports,
                          position=min(at, turnout_at),
                          name=units[0].get("name", "") if units else "")  # fmt: skip
+
+    async def read_precincts(
+        self, election: str, teryt: str, numbers: Iterable[int]
+    ) -> tuple[dict[int, Precinct], int]:
+        """The rows of a few precincts (a live board's changes): per precinct its own row (None
+        when unknown), its protocols and its turnout reports; and the lower of the two views'
+        positions."""
+        chosen = sorted(set(numbers))
+
+        def of(view: str, table: str, prefix: str) -> ViewQuery:
+            return ViewQuery(view=view, table=table, prefix=prefix)
+
+        queries = []
+        for number in chosen:
+            padded = progress.precinct_key(election, teryt, number)
+            queries += [
+                of(progress.NAME, progress.PRECINCTS, padded),
+                of(progress.NAME, progress.PROTOCOLS, padded + "|"),
+                of(turnout.NAME, turnout.REPORTS, f"{election}|{teryt}|{number}|"),
+            ]
+        found = await asyncio.gather(*(every_row(self._ask, query) for query in queries))
+        precincts = {
+            number: Precinct(info[0] if info else None, protocols, reports)
+            for number, ((info, _), (protocols, _), (reports, _)) in zip(
+                chosen, zip(found[0::3], found[1::3], found[2::3], strict=True), strict=True
+            )
+        }
+        return precincts, min((position for _, position in found), default=0)

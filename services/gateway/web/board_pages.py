@@ -135,7 +135,7 @@ async def board_events(request: Request[Any, Any, Any], election: str, teryt: st
                 yield ServerSentEventMessage(comment="heartbeat")
                 continue
             payload = update.payload.get(lang) or next(iter(update.payload.values()))
-            yield ServerSentEventMessage(data=msgspec.json.encode(payload).decode(),
+            yield ServerSentEventMessage(data=payload,
                                          event="update", id=update.position)  # fmt: skip
 
     return ServerSentEvent(stream(), headers={"X-Accel-Buffering": "no"})

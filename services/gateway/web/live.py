@@ -2,12 +2,14 @@
 announcements, fanned out to every browser watching that board over Server-Sent Events.
 
 A gateway subscribes once to the progress and turnout views' announcements. An announcement
-marks the gminas whose rows it names as changed (one naming too many rows to list marks every
-followed gmina); each gmina's follower then reads its board again (one read however many
-announcements came meanwhile), compares it with the board it sent last and sends the precincts
-that differ, rendered once per language in use. Every 30 seconds a follower reads again even
-without announcements: a protocol turns late by the clock alone (how late it is, the browser
-counts from the due time in the row; that alone never resends a row).
+marks the precincts whose rows it names as changed (one naming too many rows to list marks
+every followed board whole); each board's follower then reads those precincts again (the whole
+board when many changed; one reading however many announcements came meanwhile), compares them
+with what it sent last and sends the precincts that differ, rendered once per language in use.
+Every 30 seconds a follower judges its rows again without any announcement (a protocol turns
+late by the clock alone; how late it is, the browser counts from the due time in the row, so
+that alone never resends a row), and every 2 minutes it reads the whole board again (an
+announcement is at most once).
 
 Event ids are the views' stream position (the lower of the two views'), so a browser that
 reconnects with ``Last-Event-ID`` gets the precincts changed since then, from the follower's
@@ -28,11 +30,11 @@ import msgspec
 import structlog
 
 from projections import progress, turnout
-from projections.board import board
 from projections.core import view_name
 from schemas import subjects
 from schemas.views import Announcement
 from services.apps.view_pages import ViewUnreadableError
+from services.gateway.web.board_state import BoardState
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
@@ -58,6 +60,10 @@ dropped connection, a reload) resumes from its history instead of getting everyt
 HEARTBEAT_S: Final = 15.0
 """A browser hears from its feed at least this often (an empty update: a heartbeat), so a
 connection that died is noticed on both ends."""
+FEW: Final = 40
+"""Up to this many precincts changed, only they are read; more, and the whole board is."""
+FULL_READ_S: Final = 120.0
+"""The whole board is read at least this often, whatever was announced."""
 RETRY_S: Final = 1.0
 """How long a follower waits before reading again after the views could not be read."""
 FOLLOWED_VIEWS: Final = (view_name(progress), view_name(turnout))
@@ -68,7 +74,8 @@ class Update:
     """What one browser receives: the position and, per language, the rendered change."""
 
     position: int
-    payload: dict[str, dict[str, Any]]
+    payload: dict[str, str]
+    """Per language, the change as JSON text (encoded once for every browser)."""
 
 
 @dataclass(eq=False)
@@ -92,10 +99,27 @@ class Follower:
         default_factory=lambda: deque(maxlen=HISTORY)
     )
     dirty: asyncio.Event = field(default_factory=asyncio.Event)
+    pending: set[int] | None = None
+    """The precincts announced as changed since the last reading; None: read everything."""
+    read_at: float = 0.0
+    """When everything was last read."""
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     alone_since: float | None = None
     """When its last browser left (it lingers for browsers that reconnect)."""
+
+    state: BoardState = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.state = BoardState(self.election, self.teryt, self.round)
+
+    def mark(self, precincts: set[int] | None) -> None:
+        """Changes announced: these precincts (None: anything)."""
+        if precincts is None or self.pending is None:
+            self.pending = None
+        else:
+            self.pending |= precincts
+        self.dirty.set()
 
     def since(self, position: int) -> frozenset[int] | None:
         """The precincts changed at or after ``position``; None when the history does not
@@ -157,7 +181,7 @@ class BoardFeeds:
             assert follower.current is not None
             missed = None if since is None else follower.since(since)
             if missed is None or missed:
-                payload = self._render(follower.current, missed, lang)
+                payload = _json(self._render(follower.current, missed, lang))
                 yield Update(follower.current.position, {lang: payload})
             while True:
                 try:
@@ -176,21 +200,23 @@ class BoardFeeds:
             announced = msgspec.json.decode(message.data, type=Announcement)
         except msgspec.DecodeError:
             return
-        places = _places(announced)
+        changes = _changes(announced)
         for (election, teryt, _), follower in self._followers.items():
-            if places is None or (election, teryt) in places or (election, "") in places:
-                follower.dirty.set()
+            if changes is None or (election, "") in changes:
+                follower.mark(None)
+            elif (election, teryt) in changes:
+                follower.mark(changes[election, teryt])
 
     async def _tick(self) -> None:
         while True:
             await asyncio.sleep(TICK_S)
             for follower in self._followers.values():
-                follower.dirty.set()
+                follower.dirty.set()  # nothing announced: judged again at the new time
 
     async def _run(self, follower: Follower) -> None:
         key = (follower.election, follower.teryt, follower.round)
+        loop = asyncio.get_running_loop()
         try:
-            loop = asyncio.get_running_loop()
             while True:
                 await follower.dirty.wait()
                 follower.dirty.clear()
@@ -200,21 +226,41 @@ class BoardFeeds:
                     follower.alone_since = loop.time()
                 elif loop.time() - follower.alone_since > LINGER_S:
                     return
+                pending, follower.pending = follower.pending, set()
                 try:
-                    rows = await self._reader.read(follower.election, follower.teryt)
+                    everything = await self._read(follower, pending, loop.time())
                 except ViewUnreadableError as error:
                     log.warning("board.unreadable", gmina=follower.teryt, error=str(error))
+                    follower.pending = None
                     await asyncio.sleep(RETRY_S)
                     follower.dirty.set()
                     continue
-                self._publish(follower, board(follower.election, follower.teryt, rows,
-                                              self._clock.now(), follower.round))  # fmt: skip
+                self._publish(follower, follower.state.rebuild(self._clock.now(),
+                                                               everything=everything))  # fmt: skip
         finally:
             if self._followers.get(key) is follower:
                 del self._followers[key]
             for listener in follower.listeners:
                 with contextlib.suppress(asyncio.QueueFull):
                     listener.queue.put_nowait(None)
+
+    async def _read(self, follower: Follower, pending: set[int] | None, now: float) -> bool:
+        """Read what changed: everything (at first, when told so, when many precincts changed,
+        and every ``FULL_READ_S`` whatever was announced: an announcement is at most once), or
+        just the announced precincts. True when every row must be computed again (a full read,
+        or the clock alone moved)."""
+        state = follower.state
+        if (pending is None or len(pending) > FEW or not state.loaded
+                or now - follower.read_at > FULL_READ_S):  # fmt: skip
+            state.load(await self._reader.read(follower.election, follower.teryt))
+            follower.read_at = now
+            return True
+        if not pending:
+            return True
+        found, position = await self._reader.read_precincts(follower.election, follower.teryt,
+                                                            pending)  # fmt: skip
+        state.patch(found, position)
+        return False
 
     def _publish(self, follower: Follower, new: Board) -> None:
         old = follower.current
@@ -229,7 +275,7 @@ class BoardFeeds:
         if not changed and (old.contests, old.turnout) == (new.contests, new.turnout):
             return
         follower.history.append((new.position, changed))
-        payload = {lang: self._render(new, changed, lang)
+        payload = {lang: _json(self._render(new, changed, lang))
                    for lang in {listener.lang for listener in follower.listeners}}  # fmt: skip
         update = Update(new.position, payload)
         for listener in list(follower.listeners):
@@ -239,6 +285,10 @@ class BoardFeeds:
                 follower.listeners.discard(listener)
                 listener.queue = asyncio.Queue(1)
                 listener.queue.put_nowait(None)
+
+
+def _json(payload: dict[str, Any]) -> str:
+    return msgspec.json.encode(payload).decode()
 
 
 def _steady(precinct: BoardPrecinct) -> tuple[Any, ...]:
@@ -252,20 +302,31 @@ def _steady(precinct: BoardPrecinct) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-def _places(announced: Announcement) -> set[tuple[str, str]] | None:
-    """The (election, gmina) pairs an announcement names; ``(election, "")`` for a whole
-    election (its schedule changed); None when it names too many rows to list."""
-    places: set[tuple[str, str]] = set()
+def _changes(announced: Announcement) -> dict[tuple[str, str], set[int] | None] | None:
+    """Per (election, gmina), the precincts an announcement names (None: anything there;
+    ``(election, "")``: the whole election, its schedule changed); None when it names too many
+    rows to list."""
+    found: dict[tuple[str, str], set[int] | None] = {}
+
+    def add(place: tuple[str, str], precinct: int | None) -> None:
+        known = found.setdefault(place, set())
+        if precinct is None or known is None:
+            found[place] = None
+        else:
+            known.add(precinct)
+
     for table, keys in announced.changed.items():
         if not keys:
             return None
         for key in keys:
             parts = key.split("|")
             if table == progress.SCHEDULES:
-                places.add((parts[0], ""))
-            elif table == progress.PROGRESS and len(parts) == 4:
-                places.add((parts[0], parts[3]))
-            elif table in (progress.PROTOCOLS, progress.PRECINCTS, progress.EXPECTED,
-                           turnout.REPORTS) and len(parts) >= 3:  # fmt: skip
-                places.add((parts[0], parts[1]))
-    return places
+                add((parts[0], ""), None)
+            elif table in (progress.EXPECTED, progress.UNITS) and len(parts) >= 2:
+                add((parts[0], parts[1]), None)
+            elif (
+                table in (progress.PROTOCOLS, progress.PRECINCTS, turnout.REPORTS)
+                and len(parts) >= 3
+            ):
+                add((parts[0], parts[1]), int(parts[2]))
+    return found

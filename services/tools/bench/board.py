@@ -206,14 +206,17 @@ def _table(report: dict[str, Any]) -> str:
     head = (f"board of {report['precincts']} precincts; {report['boards']} boards open; "
             f"{report['protocols']} protocols each phase")  # fmt: skip
     lines = [head, "", "| measurement | median ms | p99 ms | x baseline |", "|---|---:|---:|---:|"]
-    lines += [f"| {row['name']} | {row['median_ms']} | {row['p99_ms']} | "
-              f"{row['ratio_to_baseline']} |" for row in (report["baseline"], report["render"])]
+    lines += [
+        f"| {row['name']} | {row['median_ms']} | {row['p99_ms']} | {row['ratio_to_baseline']} |"
+        for row in (report["baseline"], report["render"])
+    ]
     seen = f"{lag['rows_seen']} of {lag['rows_expected']} rows seen"
     lines.append("")
     lines.append(f"event to board: p50 {lag['p50_ms']} ms, p99 {lag['p99_ms']} ms, "
                  f"max {lag['max_ms']} ms ({seen})")  # fmt: skip
     per_board = f"{fan['extra_us_per_protocol_per_board']} us per protocol per board"
+    ratio = f"x{fan['ratio']}; {per_board}"
     lines.append(f"serve CPU per protocol: {fan['cpu_ms']} ms with the boards open, "
-                 f"{fan['baseline_cpu_ms']} ms with none (x{fan['ratio']}; {per_board})")  # fmt: skip
+                 f"{fan['baseline_cpu_ms']} ms with none ({ratio})")  # fmt: skip
     lines.append(f"submissions: {report['submissions_per_s']}/s")
     return "\n".join(lines) + "\n"
