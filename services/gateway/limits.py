@@ -39,7 +39,7 @@ def inflight_limit(max_inflight: int) -> Callable[[ASGIApp], ASGIApp]:
         slots = asyncio.Semaphore(max_inflight)
 
         async def limited(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP or scope["path"].endswith(LIVE_SUFFIX):
+            if scope["type"] != ScopeType.HTTP or scope.get("path", "").endswith(LIVE_SUFFIX):
                 await app(scope, receive, send)
                 return
             if slots.locked():

@@ -15,6 +15,7 @@ import pytest
 
 from schemas.accounts import CreateAccount, Role
 from schemas.validation import ProtocolKey
+from services.gateway.web.live import HEARTBEAT_S
 from tests.accounts import PASSWORD, Person, Team, code, created, team
 from tests.browser.test_operator_in_the_browser import SIZE, _shot, _type_protocol
 from tests.gateway import running_serve
@@ -76,9 +77,23 @@ def test_the_coordinator_follows_and_confirms_the_night_from_the_board(
             _blind_entry_with_one_difference(board, serve.url, crew, estimates, screenshots)
             _proxy_entry(board, serve.url, crew, estimates, screenshots)
             _filters(board, serve.url)
+            _connection_lost(board, serve.url, screenshots)
             _outsiders(browser, serve.url, crew.admin, operator)
         finally:
             crew.close()
+
+
+def _connection_lost(board: Page, url: str, folder: Path) -> None:
+    """The stream ends (here: the session is logged out in another tab; the server ends the
+    feed at its next heartbeat and refuses the reconnection): the board says the connection is
+    lost, with the time and position of what it shows, and keeps showing it."""
+    other = board.context.new_page()
+    other.goto(url + "/")
+    other.click("form[action='/logout'] button")
+    board.wait_for_selector("#live.lost", timeout=4 * HEARTBEAT_S * 1000)
+    assert "Połączenie utracone" in board.inner_text("#live")
+    assert board.is_visible("#p-7")  # what it showed stays, filtered as it was
+    _shot(board, folder, "17-board-lost")
 
 
 def _confirm_by_code(board: Page, control_code: str, folder: Path) -> None:
@@ -126,6 +141,8 @@ def _proxy_entry(board: Page, url: str, crew: Team, estimates: dict[int, int],
     board.click("button.send")
     board.wait_for_selector("#control-code, .notice.error")
     assert board.is_visible("#control-code"), board.inner_text("main")
+    board.goto(f"{url}/board/{ELECTION}/{GMINA}/4")
+    assert "wpis zastępczy" in board.inner_text("article.version .badge.proxy")
     board.goto(f"{url}/board/{ELECTION}/{GMINA}")
     board.wait_for_selector("#p-4 .badge.proxy")
     _shot(board, folder, "16-board-proxy")

@@ -47,6 +47,38 @@ def test_beyond_the_limit_requests_get_429_with_retry_after() -> None:
     assert "gateway.overloaded" == json.loads(body["body"])["problems"][0]["rule"]
 
 
+def test_a_live_board_feed_is_not_counted_in_the_limit() -> None:
+    """A board's feed stays open for hours: with one open and a limit of one, a request still
+    passes (a second request, not a feed, is then refused)."""
+
+    async def scenario() -> list[int]:
+        release = asyncio.Event()
+        answered: list[int] = []
+
+        async def app(scope: dict[str, Any], *_: Any) -> None:
+            if scope["path"].endswith("/events"):
+                await release.wait()
+            else:
+                answered.append(200)
+                await release.wait()
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                answered.append(message["status"])
+
+        limited = inflight_limit(1)(app)
+        feed = asyncio.create_task(limited({"type": "http", "path": "/board/e/021501/events"},
+                                           None, send))  # fmt: skip
+        page = asyncio.create_task(limited({"type": "http", "path": "/board/e/021501"}, None, send))
+        await asyncio.sleep(0)
+        await asyncio.wait_for(limited({"type": "http", "path": "/"}, None, send), timeout=1)
+        release.set()
+        await asyncio.gather(feed, page)
+        return answered
+
+    assert [200, 429] == asyncio.run(scenario())
+
+
 def test_every_route_passes_the_authorization_hook() -> None:
     """No endpoint bypasses the one guard (it is app-wide and cannot be opted out of)."""
     app = create_app(CommandBus(StoreSettings()))

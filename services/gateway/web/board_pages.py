@@ -30,6 +30,7 @@ from services.apps.view_pages import ViewUnreadableError
 from services.gateway.auth import address_of
 from services.gateway.web.board_view import Format, context
 from services.gateway.web.forms import nested
+from services.gateway.web.live import HEARTBEAT_S
 from services.gateway.web.pages import (
     PAGE,
     SUPERVISION,
@@ -107,7 +108,7 @@ async def board_page(  # noqa: PLR0913, PLR0917 - the path's and the filters' pa
     districts = sorted({c.district for p in shown.precincts for c in p.cells if c.district})
     filters = {"state": state_filter, "contest": contest, "district": district, "q": q}
     return render(request, "board.html", viewer, gmina_name=shown.name or teryt,
-                  filters=filters, districts=districts,
+                  filters=filters, districts=districts, heartbeat_s=HEARTBEAT_S,
                   **context(shown, lang_of(request)))  # fmt: skip
 
 
@@ -132,7 +133,7 @@ async def board_events(request: Request[Any, Any, Any], election: str, teryt: st
             if not update.payload:  # a heartbeat: also the moment to see the session lives
                 if await request.app.state.bus.sessions.get(token, CLOCK.now()) is None:
                     return
-                yield ServerSentEventMessage(comment="heartbeat")
+                yield ServerSentEventMessage(event="heartbeat", data=str(update.position))
                 continue
             payload = update.payload.get(lang) or next(iter(update.payload.values()))
             yield ServerSentEventMessage(data=payload,

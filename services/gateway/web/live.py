@@ -57,9 +57,10 @@ QUEUE: Final = 256
 LINGER_S: Final = 90.0
 """How long a board nobody watches is still followed: a browser that reconnects meanwhile (a
 dropped connection, a reload) resumes from its history instead of getting everything again."""
-HEARTBEAT_S: Final = 15.0
+HEARTBEAT_S: Final = 10.0
 """A browser hears from its feed at least this often (an empty update: a heartbeat), so a
-connection that died is noticed on both ends."""
+connection that died is noticed on both ends: the page calls it lost after two and a half
+heartbeats of silence (a dropped Wi-Fi leaves a connection that looks open for minutes)."""
 FEW: Final = 40
 """Up to this many precincts changed, only they are read; more, and the whole board is."""
 FULL_READ_S: Final = 120.0

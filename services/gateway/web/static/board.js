@@ -107,14 +107,44 @@
   window.setInterval(recount, 30000);
 
   if (!window.EventSource) { return; }
-  var feed = new EventSource(board.dataset.feed);
-  feed.addEventListener("update", function (event) { apply(JSON.parse(event.data)); });
-  feed.addEventListener("open", function () {
-    live.textContent = board.dataset.live + " · " + asOf;
-    live.classList.remove("lost");
-  });
-  feed.addEventListener("error", function () {
+  // The server sends a heartbeat every few seconds; silence for two and a half of them means the
+  // connection died without saying so (a dropped network): say so, and connect again from the
+  // position shown.
+  var silence = 2500 * Number(board.dataset.heartbeat || 10);
+  var heard = Date.now();
+  var feed = null;
+
+  function lost() {
     live.textContent = board.dataset.lost.replace("{time}", asOf).replace("{position}", position);
     live.classList.add("lost");
-  });
+  }
+
+  function connect() {
+    var url = board.dataset.feed.replace(/since=\d+/, "since=" + position);
+    feed = new EventSource(url);
+    feed.addEventListener("update", function (event) { heard = Date.now(); apply(JSON.parse(event.data)); });
+    feed.addEventListener("heartbeat", function () {
+      heard = Date.now();
+      if (live.classList.contains("lost")) {
+        live.textContent = board.dataset.live + " · " + asOf;
+        live.classList.remove("lost");
+      }
+    });
+    feed.addEventListener("open", function () {
+      heard = Date.now();
+      live.textContent = board.dataset.live + " · " + asOf;
+      live.classList.remove("lost");
+    });
+    feed.addEventListener("error", lost);
+  }
+
+  window.setInterval(function () {
+    if (Date.now() - heard > silence) {
+      lost();
+      feed.close();
+      heard = Date.now();
+      connect();
+    }
+  }, 1000);
+  connect();
 })();
