@@ -85,6 +85,18 @@ async def _supervisor(request: Request[Any, Any, Any],
     return viewer, None
 
 
+async def _posted(request: Request[Any, Any, Any],
+                  teryt: str) -> tuple[Viewer, dict[str, str]] | Template:  # fmt: skip
+    """A supervisor's form with its CSRF token, or the page that refuses it."""
+    viewer, refused = await _supervisor(request, teryt)
+    if refused is not None or viewer is None:
+        return refused or render(request, "login.html", status=401)
+    form = await form_of(request)
+    if not csrf_valid(request, form):
+        return refused_page(request, viewer, "error.csrf", 403)
+    return viewer, form
+
+
 # The board.
 
 
@@ -204,12 +216,10 @@ def _changes(protocol: ProtocolView) -> list[dict[str, Any]]:
 @post(PRECINCT_PATH + "/{action:str}", opt=PAGE, include_in_schema=False, status_code=200)
 async def precinct_action(request: Request[Any, Any, Any], election: str, teryt: str,
                           precinct: int, action: str) -> Template:  # fmt: skip
-    viewer, refused = await _supervisor(request, teryt)
-    if refused is not None or viewer is None:
-        return refused or render(request, "login.html", status=401)
-    form = await form_of(request)
-    if not csrf_valid(request, form):
-        return refused_page(request, viewer, "error.csrf", 403)
+    posted = await _posted(request, teryt)
+    if isinstance(posted, Template):
+        return posted
+    viewer, form = posted
     if action not in ACTIONS:
         return refused_page(request, viewer, "error.not_found", 404)
     subject, permission, field, label = ACTIONS[action]
@@ -282,12 +292,10 @@ async def _blind_page(request: Request[Any, Any, Any], viewer: Viewer, key: dict
 @post(BLIND_PATH, opt=PAGE, include_in_schema=False, status_code=200)
 async def blind_send(request: Request[Any, Any, Any], election: str, teryt: str, precinct: int,
                      contest: str, district: int, round_number: int) -> Template:  # fmt: skip
-    viewer, refused = await _supervisor(request, teryt)
-    if refused is not None or viewer is None:
-        return refused or render(request, "login.html", status=401)
-    form = await form_of(request)
-    if not csrf_valid(request, form):
-        return refused_page(request, viewer, "error.csrf", 403)
+    posted = await _posted(request, teryt)
+    if isinstance(posted, Template):
+        return posted
+    viewer, form = posted
     key = _blind_key(election, teryt, precinct, contest, district, round_number)
     proof = await step_up_proof(request, viewer, Permission.CONFIRM, form)
     if proof is not None:
