@@ -129,6 +129,12 @@ def _blind_entry_with_one_difference(board: Page, url: str, crew: Team,
     assert 1 == marked.count()
     assert "ballots_unused" == marked.get_attribute("data-field")
     _shot(board, folder, "14-blind-differs")
+    board.goto(f"{url}/board/{ELECTION}/{GMINA}/3")
+    form = board.locator(f"#protocol-{MAYOR.replace(':', '-')}-0 form[data-action=reject]")
+    form.locator("textarea[name=reason]").fill("Protokół niezgodny z kopią papierową")
+    form.locator("button").click()
+    board.wait_for_selector("text=Zapisano")
+    assert "odrzucony" in board.inner_text(f"#protocol-{MAYOR.replace(':', '-')}-0 h2 .state")
 
 
 def _proxy_entry(board: Page, url: str, crew: Team, estimates: dict[int, int],
@@ -145,6 +151,7 @@ def _proxy_entry(board: Page, url: str, crew: Team, estimates: dict[int, int],
     assert "wpis zastępczy" in board.inner_text("article.version .badge.proxy")
     board.goto(f"{url}/board/{ELECTION}/{GMINA}")
     board.wait_for_selector("#p-4 .badge.proxy")
+    assert "odrzucony" in board.inner_text("#p-3 td.s-rejected")
     _shot(board, folder, "16-board-proxy")
     token = crew.coordinator.client.token
     trail = httpx.get(f"{url}/v1/audit", params={"gmina": GMINA, "precinct": "4"},
