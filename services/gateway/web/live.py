@@ -230,20 +230,27 @@ class BoardFeeds:
                 pending, follower.pending = follower.pending, set()
                 try:
                     everything = await self._read(follower, pending, loop.time())
+                    rebuilt = follower.state.rebuild(self._clock.now(), everything=everything)
+                    self._publish(follower, rebuilt)
                 except ViewUnreadableError as error:
                     log.warning("board.unreadable", gmina=follower.teryt, error=str(error))
-                    follower.pending = None
-                    await asyncio.sleep(RETRY_S)
-                    follower.dirty.set()
-                    continue
-                self._publish(follower, follower.state.rebuild(self._clock.now(),
-                                                               everything=everything))  # fmt: skip
+                    await self._again(follower)
+                except Exception:  # a board's feed outlives one bad reading
+                    log.exception("board.follower_failed", gmina=follower.teryt)
+                    await self._again(follower)
         finally:
             if self._followers.get(key) is follower:
                 del self._followers[key]
             for listener in follower.listeners:
                 with contextlib.suppress(asyncio.QueueFull):
                     listener.queue.put_nowait(None)
+
+    @staticmethod
+    async def _again(follower: Follower) -> None:
+        """Read the whole board again, a little later."""
+        follower.pending = None
+        await asyncio.sleep(RETRY_S)
+        follower.dirty.set()
 
     async def _read(self, follower: Follower, pending: set[int] | None, now: float) -> bool:
         """Read what changed: everything (at first, when told so, when many precincts changed,
@@ -283,6 +290,7 @@ class BoardFeeds:
             try:
                 listener.queue.put_nowait(update)
             except asyncio.QueueFull:
+                log.info("board.browser_behind", gmina=follower.teryt, queued=QUEUE)
                 follower.listeners.discard(listener)
                 listener.queue = asyncio.Queue(1)
                 listener.queue.put_nowait(None)

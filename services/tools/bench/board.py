@@ -59,6 +59,7 @@ class Followers:
     seen: dict[int, list[float]] = field(default_factory=dict)
     ready: int = 0
     updates: int = 0
+    reconnects: int = 0
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -120,6 +121,7 @@ async def _live(url: str, pid: int, coordinator: Account, operator: Account, ter
         tasks = [asyncio.create_task(_follow(client, feed, cookies, followers))
                  for _ in range(boards)]  # fmt: skip
         await _until(lambda: followers.ready >= boards, followers, READY_S)
+        ready = followers.ready
         numbers = range(protocols + 1, 2 * protocols + 1)
         watched = await _submissions(client, headers, teryt, numbers, pid)
         await _until(lambda: all(len(followers.seen.get(n, ())) >= boards for n in numbers),
@@ -135,7 +137,8 @@ async def _live(url: str, pid: int, coordinator: Account, operator: Account, ter
         "lag": {"name": "event to board (acknowledged submission to the row on each board)",
                 "p50_ms": round(_quantile(lags, 0.5), 1), "p99_ms": round(_quantile(lags, 0.99), 1),
                 "max_ms": round(lags[-1], 1) if lags else 0.0,
-                "rows_seen": len(lags), "rows_expected": expected},
+                "rows_seen": len(lags), "rows_expected": expected,
+                "boards_ready": ready, "reconnects": followers.reconnects},
         "fan_out": {"name": "serve CPU per protocol, boards open vs none",
                     "baseline_cpu_ms": round(per_alone, 2), "cpu_ms": round(per_watched, 2),
                     "ratio": round(per_watched / per_alone, 2) if per_alone else 0.0,
@@ -171,24 +174,31 @@ async def _submissions(client: httpx.AsyncClient, headers: dict[str, str], teryt
 
 async def _follow(client: httpx.AsyncClient, feed: str, cookies: dict[str, str],
                   followers: Followers) -> None:  # fmt: skip
-    """One browser's board: the first update (the whole board), then rows as they come."""
-    first = True
-    async with client.stream("GET", feed, cookies=cookies) as response:
-        data = ""
-        async for line in response.aiter_lines():
-            if line.startswith("data:"):
-                data = line[5:].strip()
-            elif not line and data:
-                now = time.monotonic()
-                update = json.loads(data)
-                data = ""
-                followers.updates += 1
-                followers.changed.set()
-                if first:
-                    followers.ready += 1
-                    first = False
-                for number in update.get("rows", {}):
-                    followers.seen.setdefault(int(number), []).append(now)
+    """One browser's board: the first update (the whole board), then rows as they come; when
+    the server ends the stream (a browser too slow to keep up), it connects again with
+    ``Last-Event-ID``, as a browser does, and gets what it missed."""
+    first, last = True, ""
+    while True:
+        headers = {"Last-Event-ID": last} if last else {}
+        async with client.stream("GET", feed, cookies=cookies, headers=headers) as response:
+            event: dict[str, str] = {}
+            async for line in response.aiter_lines():
+                if line:
+                    name, _, value = line.partition(":")
+                    event[name] = value.strip()
+                    continue
+                if event.get("event") == "update":
+                    now = time.monotonic()
+                    last = event.get("id", last)
+                    followers.updates += 1
+                    followers.changed.set()
+                    if first:
+                        followers.ready += 1
+                        first = False
+                    for number in json.loads(event["data"]).get("rows", {}):
+                        followers.seen.setdefault(int(number), []).append(now)
+                event = {}
+        followers.reconnects += 1
 
 
 def _cpu_s(pid: int) -> float:
