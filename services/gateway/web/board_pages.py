@@ -70,7 +70,7 @@ ACTIONS: Final = {
 besides the protocol's key, and the text naming it."""
 
 
-async def _supervisor(request: Request[Any, Any, Any],
+async def supervisor(request: Request[Any, Any, Any],
                       teryt: str) -> tuple[Viewer | None, Template | None]:  # fmt: skip
     """The viewer, or the page that refuses them (login, or 403 recorded on the account)."""
     viewer = await viewer_of(request)
@@ -85,10 +85,10 @@ async def _supervisor(request: Request[Any, Any, Any],
     return viewer, None
 
 
-async def _posted(request: Request[Any, Any, Any],
+async def posted_form(request: Request[Any, Any, Any],
                   teryt: str) -> tuple[Viewer, dict[str, str]] | Template:  # fmt: skip
     """A supervisor's form with its CSRF token, or the page that refuses it."""
-    viewer, refused = await _supervisor(request, teryt)
+    viewer, refused = await supervisor(request, teryt)
     if refused is not None or viewer is None:
         return refused or render(request, "login.html", status=401)
     form = await form_of(request)
@@ -107,7 +107,7 @@ async def board_page(  # noqa: PLR0913, PLR0917 - the path's and the filters' pa
     state_filter: Annotated[str, QueryParameter(name="state")] = "", contest: str = "",
     district: str = "", q: str = "",
 ) -> Template:  # fmt: skip
-    viewer, refused = await _supervisor(request, teryt)
+    viewer, refused = await supervisor(request, teryt)
     if refused is not None:
         return refused
     try:
@@ -130,7 +130,7 @@ async def board_events(request: Request[Any, Any, Any], election: str, teryt: st
                        since: int | None = None) -> ServerSentEvent | Response[Any]:  # fmt: skip
     """The board's changes as Server-Sent Events (``update``: rows, counts, the time), ids the
     views' stream position; a reconnecting browser's ``Last-Event-ID`` says where it was."""
-    viewer, refused = await _supervisor(request, teryt)
+    viewer, refused = await supervisor(request, teryt)
     if viewer is None or refused is not None:
         return Response({"status": "forbidden"}, status_code=401 if viewer is None else 403)
     last = request.headers.get("last-event-id", "")
@@ -161,7 +161,7 @@ async def board_events(request: Request[Any, Any, Any], election: str, teryt: st
 async def precinct_page(request: Request[Any, Any, Any], election: str, teryt: str,
                         precinct: int,
                         round_number: Annotated[int, ROUND] = 1) -> Template:  # fmt: skip
-    viewer, refused = await _supervisor(request, teryt)
+    viewer, refused = await supervisor(request, teryt)
     if refused is not None or viewer is None:
         return refused or render(request, "login.html", status=401)
     return await _precinct(request, viewer, election, teryt, precinct, round_number)
@@ -216,7 +216,7 @@ def _changes(protocol: ProtocolView) -> list[dict[str, Any]]:
 @post(PRECINCT_PATH + "/{action:str}", opt=PAGE, include_in_schema=False, status_code=200)
 async def precinct_action(request: Request[Any, Any, Any], election: str, teryt: str,
                           precinct: int, action: str) -> Template:  # fmt: skip
-    posted = await _posted(request, teryt)
+    posted = await posted_form(request, teryt)
     if isinstance(posted, Template):
         return posted
     viewer, form = posted
@@ -266,7 +266,7 @@ def _blind_key(election: str, teryt: str, precinct: int, contest: str, district:
 @get(BLIND_PATH, opt=PAGE, include_in_schema=False)
 async def blind_form(request: Request[Any, Any, Any], election: str, teryt: str, precinct: int,
                      contest: str, district: int, round_number: int) -> Template:  # fmt: skip
-    viewer, refused = await _supervisor(request, teryt)
+    viewer, refused = await supervisor(request, teryt)
     if refused is not None or viewer is None:
         return refused or render(request, "login.html", status=401)
     key = _blind_key(election, teryt, precinct, contest, district, round_number)
@@ -292,7 +292,7 @@ async def _blind_page(request: Request[Any, Any, Any], viewer: Viewer, key: dict
 @post(BLIND_PATH, opt=PAGE, include_in_schema=False, status_code=200)
 async def blind_send(request: Request[Any, Any, Any], election: str, teryt: str, precinct: int,
                      contest: str, district: int, round_number: int) -> Template:  # fmt: skip
-    posted = await _posted(request, teryt)
+    posted = await posted_form(request, teryt)
     if isinstance(posted, Template):
         return posted
     viewer, form = posted
