@@ -22,6 +22,7 @@ from services.gateway.responses import EXCEPTION_HANDLERS
 from services.gateway.routes import ROUTES
 from services.gateway.view_routes import VIEW_ROUTES
 from services.gateway.web.alert_pages import ALERT_PAGES
+from services.gateway.web.audit_pages import AUDIT_PAGES
 from services.gateway.web.board_pages import BOARD_PAGES
 from services.gateway.web.board_view import Fragments
 from services.gateway.web.live import BoardFeeds
@@ -70,7 +71,15 @@ def create_app(
         await feeds.start(bus)
 
     app = Litestar(
-        route_handlers=[*ROUTES, *VIEW_ROUTES, asyncapi, *PAGES, *BOARD_PAGES, *ALERT_PAGES],
+        route_handlers=[
+            *ROUTES,
+            *VIEW_ROUTES,
+            asyncapi,
+            *PAGES,
+            *BOARD_PAGES,
+            *ALERT_PAGES,
+            *AUDIT_PAGES,
+        ],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         guards=[authorize],
         exception_handlers=EXCEPTION_HANDLERS,

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
 import msgspec
 import pytest
 
+from schemas.accounts import CreateAccount, Role
 from schemas.validation import ProtocolKey
-from tests.accounts import team
+from tests.accounts import Team, created, team
 from tests.browser.test_coordinator_board import ELECTION, MAYOR, _log_in
 from tests.browser.test_operator_in_the_browser import _shot
 from tests.gateway import running_serve
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 pytestmark = pytest.mark.slow
+EVENTS = "rows => rows.map(r => r.dataset.event)"
 NOTE = "Przewodniczący OKW potwierdził telefonicznie: jeden pełnomocnik"
 
 
@@ -62,5 +65,30 @@ def test_an_alert_is_acknowledged_with_a_note_and_printed_for_the_chair(
             assert "korekta po potwierdzeniu" in printed
             assert NOTE in printed
             _shot(page, screenshots, "22-alerts-print")
+            _auditor_filters_the_trail(browser, serve.url, crew, screenshots)
         finally:
             crew.close()
+
+
+def _auditor_filters_the_trail(browser: Browser, url: str, crew: Team, folder: Path) -> None:
+    """An auditor reads the whole trail and filters it by who acted; a coordinator's trail is
+    their gmina's whatever the address asks."""
+    auditor = created(crew.admin, url, CreateAccount(login="audytor", role=Role.AUDITOR,
+                                                     display_name="Audytor"))  # fmt: skip
+    page = _log_in(browser, url, auditor)
+    page.goto(f"{url}/audit?gmina={GMINA}&precinct=2")
+    events = set(page.eval_on_selector_all("tr[data-event]", EVENTS))
+    assert {"protocol.submitted.v1", "protocol.confirmed.v1", "protocol.corrected.v1"} <= events
+    page.fill("input[name=actor]", "account:koordynator")
+    page.click("form.filters button")
+    page.wait_for_load_state()
+    shown = page.eval_on_selector_all("tr[data-event]", EVENTS)
+    assert shown
+    assert set(shown) <= {"protocol.confirmed.v1", "alert.acknowledged.v1"}
+    _shot(page, folder, "23-audit-trail")
+    auditor.client.close()
+    coordinator = crew.coordinator.client
+    elsewhere = httpx.get(f"{url}/audit", params={"gmina": "306499"},
+                          cookies={"tally_session": coordinator.token})  # fmt: skip
+    assert 200 == elsewhere.status_code
+    assert f'name="gmina" value="{GMINA}" readonly' in elsewhere.text  # their own gmina's
