@@ -249,11 +249,15 @@ def _summary(row: dict[str, Any], round_number: int,
 def _turnout_summaries(precincts: Iterable[BoardPrecinct], round_number: int,
                        due: _Due) -> tuple[TurnoutSummary, ...]:  # fmt: skip
     counts = {hour: dict.fromkeys(TURNOUT_STATES, 0) for hour in due.turnout}
+    sums = {hour: [0, 0] for hour in due.turnout}
     for precinct in precincts:
         for cell in precinct.turnout:
             counts[cell.hour][cell.state] += 1
-    return tuple(TurnoutSummary(round=round_number, hour=hour, expected=sum(c.values()),
-                                counts=c) for hour, c in counts.items())  # fmt: skip
+            sums[cell.hour][0] += cell.eligible_voters
+            sums[cell.hour][1] += cell.ballots_issued
+    return tuple(TurnoutSummary(round=round_number, hour=hour, expected=sum(c.values()), counts=c,
+                                eligible_voters=sums[hour][0], ballots_issued=sums[hour][1])
+                 for hour, c in counts.items())  # fmt: skip
 
 
 def _contest_order(row: dict[str, Any]) -> tuple[int, str]:

@@ -83,6 +83,14 @@ class TurnoutSummary(_View, frozen=True, kw_only=True):
     hour: str
     expected: int
     counts: dict[str, int]
+    eligible_voters: int = 0
+    """Summed over the precincts that reported at this hour."""
+    ballots_issued: int = 0
+
+    @property
+    def percent(self) -> float:
+        """Ballots issued per 100 voters on the lists, of the precincts that reported."""
+        return 100 * self.ballots_issued / self.eligible_voters if self.eligible_voters else 0.0
 
 
 class Board(_View, frozen=True, kw_only=True):

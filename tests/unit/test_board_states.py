@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from projections.board import BoardRows, board, state_of
+from services.gateway.web.board_view import Fragments
+from services.gateway.web.pages import TEMPLATES
 from tests.property.test_board import DUE_1, ELECTION, SCHEDULE, TERYT
 
 ROW = {"status": "accepted", "warnings": 0, "corrected_after_confirmation": False}
@@ -55,3 +57,18 @@ def test_a_round_without_a_schedule_is_never_late() -> None:
                             protocols=[], turnout=[])  # fmt: skip
     far = DUE_1 + dt.timedelta(days=400)
     assert "missing" == board(ELECTION, TERYT, unscheduled, far).precincts[0].cells[0].state
+
+
+def test_turnout_per_hour_is_summed_and_drawn_on_the_server() -> None:
+    rows = _one_precinct()
+    reported = BoardRows(schedule=SCHEDULE, precincts=rows.precincts, expected=rows.expected,
+                         protocols=[], turnout=[{"precinct": 1, "round": 1, "hour": "12:00",
+                                                 "eligible_voters": 800, "ballots_issued": 200,
+                                                 "late": False}])  # fmt: skip
+    shown = board(ELECTION, TERYT, reported, DUE_1)
+    noon, five = shown.turnout
+    assert (800, 200, 25.0) == (noon.eligible_voters, noon.ballots_issued, noon.percent)
+    assert 0.0 == five.percent
+    payload = Fragments(TEMPLATES).update(shown, frozenset(), "pl")
+    assert 'height="25.0"' in payload["summary"]
+    assert "25.0%" in payload["summary"]

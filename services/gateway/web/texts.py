@@ -202,6 +202,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "board.precinct": ("Obwód", "Precinct"),
     "board.address": ("Adres", "Address"),
     "board.turnout": ("Frekwencja {hour}", "Turnout {hour}"),
+    "board.turnout_chart": (
+        "Frekwencja (obwody, które przekazały)",
+        "Turnout (precincts that reported)",
+    ),
     "board.received": ("{done} z {expected}", "{done} of {expected}"),
     "board.due": ("termin {time}", "due {time}"),
     "board.late_by": ("o {duration}", "by {duration}"),
