@@ -27,6 +27,7 @@ from services.gateway.web.board_pages import BOARD_PAGES
 from services.gateway.web.board_view import Fragments
 from services.gateway.web.live import BoardFeeds
 from services.gateway.web.pages import PAGES, TEMPLATES
+from services.gateway.web.result_pages import RESULT_PAGES
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -79,6 +80,7 @@ def create_app(
             *BOARD_PAGES,
             *ALERT_PAGES,
             *AUDIT_PAGES,
+            *RESULT_PAGES,
         ],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         guards=[authorize],

@@ -21,7 +21,7 @@ from tests.integration.test_views_live import GMINA, mayor_protocol, standing_pr
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.slow
 EVENTS = "rows => rows.map(r => r.dataset.event)"
@@ -40,7 +40,8 @@ def test_an_alert_is_acknowledged_with_a_note_and_printed_for_the_chair(
             assert "accepted" == crew.coordinator.client.confirm(
                 key, control_code=outcome.control_code).status  # fmt: skip
             fixed = msgspec.structs.replace(content, proxy=1)
-            assert "accepted" == crew.operator.client.correct(key, fixed, "pełnomocnik").status
+            corrected = crew.operator.client.correct(key, fixed, "pełnomocnik")
+            assert "accepted" == corrected.status
 
             page = _log_in(browser, serve.url, crew.coordinator)
             inbox = f"{serve.url}/board/{ELECTION}/{GMINA}/alerts"
@@ -65,6 +66,10 @@ def test_an_alert_is_acknowledged_with_a_note_and_printed_for_the_chair(
             assert "korekta po potwierdzeniu" in printed
             assert NOTE in printed
             _shot(page, screenshots, "22-alerts-print")
+            # The chair confirms the corrected paper: the result is made of confirmed protocols.
+            assert "accepted" == crew.coordinator.client.confirm(
+                key, control_code=corrected.control_code).status  # fmt: skip
+            _established_from_the_board(page, serve.url, screenshots)
             _auditor_filters_the_trail(browser, serve.url, crew, screenshots)
         finally:
             crew.close()
@@ -92,3 +97,22 @@ def _auditor_filters_the_trail(browser: Browser, url: str, crew: Team, folder: P
                           cookies={"tally_session": coordinator.token})  # fmt: skip
     assert 200 == elsewhere.status_code
     assert f'name="gmina" value="{GMINA}" readonly' in elsewhere.text  # their own gmina's
+
+
+def _established_from_the_board(page: Page, url: str, folder: Path) -> None:
+    """The mayor's provisional result, labelled unofficial, established early with a reason."""
+    page.goto(f"{url}/board/{ELECTION}/{GMINA}/results")
+    mayor = f"#result-{MAYOR.replace(':', '-')}"
+    assert page.locator(mayor).count(), page.inner_text("main")
+    assert "NIEOFICJALNE" in page.inner_text(mayor)
+    assert "Protokoły: 1 z 15" in page.inner_text(mayor)
+    _shot(page, folder, "24-results-provisional")
+    page.fill(f"{mayor} form[data-action=establish] textarea[name=reason]",
+              "Próba: ustalenie przed wpłynięciem wszystkich protokołów")  # fmt: skip
+    page.click(f"{mayor} form[data-action=establish] button")
+    page.wait_for_selector(".notice.ok, .notice.error")
+    assert page.is_visible(".notice.ok"), page.inner_text("main")
+    assert "established" == page.get_attribute(mayor, "data-state")
+    assert "NIEOFICJALNE" not in page.inner_text(mayor)
+    assert "ponowne głosowanie: Stanisław GÓRSKI, Katarzyna WIŚNIEWSKA" in page.inner_text(mayor)
+    _shot(page, folder, "25-results-established")

@@ -15,7 +15,7 @@ from schemas.board import CELL_STATES
 from services.gateway.web.texts import TEXTS, text
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     from schemas.board import Board, BoardCell, BoardPrecinct, TurnoutCell
@@ -78,6 +78,17 @@ class Format:
                 return self.t("number.list", number=parts[1])
             return self.t("number.list_candidate", number=parts[1], position=parts[2])
         return self.t("field." + name) if ("field." + name) in TEXTS else name
+
+    @classmethod
+    def contenders(cls, district: Any, ids: Iterable[str]) -> str:
+        """Candidates or lists of a district's result by name: ids are the district's own
+        (``c.1`` is another person in another district)."""
+        return cls.named({s.id: s.name for s in district.standing}, ids)
+
+    @staticmethod
+    def named(names: dict[str, str], ids: Iterable[str]) -> str:
+        """Names for ids (the id where a name is not known)."""
+        return ", ".join(names.get(i, i) for i in ids)
 
     @staticmethod
     def cell(precinct: BoardPrecinct, contest: str) -> BoardCell | None:
