@@ -9,7 +9,7 @@ from typing import Annotated, Any, Final
 import msgspec
 from litestar import Request, get, post
 from litestar.params import QueryParameter
-from litestar.response import Template  # noqa: TC002 - the routes' return type, read at start
+from litestar.response import Template
 
 from schemas import subjects
 from schemas.commands import Outcome
@@ -46,9 +46,9 @@ def _number(row: dict[str, Any]) -> int:
 async def alerts_page(request: Request[Any, Any, Any], election: str, teryt: str,
                       shown: Annotated[str, QueryParameter(name="state")] = "open",
                       ) -> Template:  # fmt: skip
-    viewer, refused = await supervisor(request, teryt)
-    if refused is not None or viewer is None:
-        return refused or render(request, "login.html", status=401)
+    viewer = await supervisor(request, teryt)
+    if isinstance(viewer, Template):
+        return viewer
     return await _inbox(request, viewer, election, teryt, shown)
 
 
@@ -94,9 +94,9 @@ async def acknowledge(request: Request[Any, Any, Any], election: str, teryt: str
 
 @get(BOARD_PATH + "/alerts/print", opt=PAGE, include_in_schema=False)
 async def alerts_print(request: Request[Any, Any, Any], election: str, teryt: str) -> Template:
-    viewer, refused = await supervisor(request, teryt)
-    if refused is not None or viewer is None:
-        return refused or render(request, "login.html", status=401)
+    viewer = await supervisor(request, teryt)
+    if isinstance(viewer, Template):
+        return viewer
     try:
         rows, position = await _alerts(request, election, teryt)
     except ViewUnreadableError:

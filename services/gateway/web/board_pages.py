@@ -10,6 +10,7 @@ older than the step-up window.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
@@ -23,7 +24,7 @@ from projections.board import board
 from projections.protocol_state import numbers
 from schemas import subjects
 from schemas.accounts import AccessDenied, Permission
-from schemas.ballots import PrecinctView
+from schemas.ballots import PrecinctView, ProtocolState
 from schemas.commands import Outcome, ProtocolView
 from services.apps.board_reader import BoardReader
 from services.apps.view_pages import ViewUnreadableError
@@ -38,6 +39,7 @@ from services.gateway.web.pages import (
     ballot_of,
     form_of,
     marked,
+    protocol_key,
     refused_page,
     render,
     step_up_proof,
@@ -70,27 +72,26 @@ ACTIONS: Final = {
 besides the protocol's key, and the text naming it."""
 
 
-async def supervisor(request: Request[Any, Any, Any],
-                      teryt: str) -> tuple[Viewer | None, Template | None]:  # fmt: skip
+async def supervisor(request: Request[Any, Any, Any], teryt: str) -> Viewer | Template:
     """The viewer, or the page that refuses them (login, or 403 recorded on the account)."""
     viewer = await viewer_of(request)
     if viewer is None:
-        return None, render(request, "login.html", status=401)
+        return render(request, "login.html", status=401)
     reason = refusal(viewer.actor, SUPERVISION, teryt)
     if reason:
         denied = AccessDenied(login=viewer.login, reason=reason, target=request.url.path)
         await ask(request, subjects.ACCESS_DENIED, denied,
                   {subjects.CLIENT_ADDRESS: address_of(request)})  # fmt: skip
-        return viewer, refused_page(request, viewer, "error.forbidden", 403)
-    return viewer, None
+        return refused_page(request, viewer, "error.forbidden", 403)
+    return viewer
 
 
 async def posted_form(request: Request[Any, Any, Any],
                   teryt: str) -> tuple[Viewer, dict[str, str]] | Template:  # fmt: skip
     """A supervisor's form with its CSRF token, or the page that refuses it."""
-    viewer, refused = await supervisor(request, teryt)
-    if refused is not None or viewer is None:
-        return refused or render(request, "login.html", status=401)
+    viewer = await supervisor(request, teryt)
+    if isinstance(viewer, Template):
+        return viewer
     form = await form_of(request)
     if not csrf_valid(request, form):
         return refused_page(request, viewer, "error.csrf", 403)
@@ -107,9 +108,9 @@ async def board_page(  # noqa: PLR0913, PLR0917 - the path's and the filters' pa
     state_filter: Annotated[str, QueryParameter(name="state")] = "", contest: str = "",
     district: str = "", q: str = "",
 ) -> Template:  # fmt: skip
-    viewer, refused = await supervisor(request, teryt)
-    if refused is not None:
-        return refused
+    viewer = await supervisor(request, teryt)
+    if isinstance(viewer, Template):
+        return viewer
     try:
         rows = await BoardReader(request.app.state.bus.views).read(election, teryt)
     except ViewUnreadableError:
@@ -130,9 +131,9 @@ async def board_events(request: Request[Any, Any, Any], election: str, teryt: st
                        since: int | None = None) -> ServerSentEvent | Response[Any]:  # fmt: skip
     """The board's changes as Server-Sent Events (``update``: rows, counts, the time), ids the
     views' stream position; a reconnecting browser's ``Last-Event-ID`` says where it was."""
-    viewer, refused = await supervisor(request, teryt)
-    if viewer is None or refused is not None:
-        return Response({"status": "forbidden"}, status_code=401 if viewer is None else 403)
+    viewer = await supervisor(request, teryt)
+    if isinstance(viewer, Template):
+        return Response({"status": "forbidden"}, status_code=viewer.status_code)
     last = request.headers.get("last-event-id", "")
     if last.isdigit():
         since = int(last)
@@ -161,9 +162,9 @@ async def board_events(request: Request[Any, Any, Any], election: str, teryt: st
 async def precinct_page(request: Request[Any, Any, Any], election: str, teryt: str,
                         precinct: int,
                         round_number: Annotated[int, ROUND] = 1) -> Template:  # fmt: skip
-    viewer, refused = await supervisor(request, teryt)
-    if refused is not None or viewer is None:
-        return refused or render(request, "login.html", status=401)
+    viewer = await supervisor(request, teryt)
+    if isinstance(viewer, Template):
+        return viewer
     return await _precinct(request, viewer, election, teryt, precinct, round_number)
 
 
@@ -182,14 +183,18 @@ async def _precinct(  # noqa: PLR0913 - the precinct's place and what the page s
     if b'"protocols"' not in reply:
         return refused_page(request, viewer, "error.not_found", 404)
     view = msgspec.json.decode(reply, type=PrecinctView)
-    protocols = []
-    for state in view.protocols:
-        found = None
-        if state.state != "none":
-            answer = await ask(request, subjects.GET_PROTOCOL, state.key, headers)
-            if answer is not None and b'"versions"' in answer:
-                found = msgspec.json.decode(answer, type=ProtocolView)
-        protocols.append((state.key, found, _changes(found) if found else []))
+
+    async def versions(state: ProtocolState) -> ProtocolView | None:
+        if state.state == "none":
+            return None
+        answer = await ask(request, subjects.GET_PROTOCOL, state.key, headers)
+        if answer is None or b'"versions"' not in answer:
+            return None
+        return msgspec.json.decode(answer, type=ProtocolView)
+
+    found = await asyncio.gather(*(versions(state) for state in view.protocols))
+    protocols = [(state.key, view_of, _changes(view_of) if view_of else [])
+                 for state, view_of in zip(view.protocols, found, strict=True)]  # fmt: skip
     fresh = not needs_step_up(Permission.CONFIRM, viewer.totp_at, CLOCK.now(),
                               request.app.state.step_up)  # fmt: skip
     return render(request, "precinct.html", viewer, status=status, view=view,
@@ -257,19 +262,13 @@ async def _answered(request: Request[Any, Any, Any], viewer: Viewer, key: dict[s
 # The blind second entry.
 
 
-def _blind_key(election: str, teryt: str, precinct: int, contest: str, district: int,
-               round_number: int) -> dict[str, Any]:  # fmt: skip
-    return {"election": election, "teryt": teryt, "precinct": precinct, "contest": contest,
-            "district": district, "round": round_number}  # fmt: skip
-
-
 @get(BLIND_PATH, opt=PAGE, include_in_schema=False)
 async def blind_form(request: Request[Any, Any, Any], election: str, teryt: str, precinct: int,
                      contest: str, district: int, round_number: int) -> Template:  # fmt: skip
-    viewer, refused = await supervisor(request, teryt)
-    if refused is not None or viewer is None:
-        return refused or render(request, "login.html", status=401)
-    key = _blind_key(election, teryt, precinct, contest, district, round_number)
+    viewer = await supervisor(request, teryt)
+    if isinstance(viewer, Template):
+        return viewer
+    key = protocol_key(election, teryt, precinct, contest, district, round_number)
     return await _blind_page(request, viewer, key, {}, ())
 
 
@@ -296,7 +295,7 @@ async def blind_send(request: Request[Any, Any, Any], election: str, teryt: str,
     if isinstance(posted, Template):
         return posted
     viewer, form = posted
-    key = _blind_key(election, teryt, precinct, contest, district, round_number)
+    key = protocol_key(election, teryt, precinct, contest, district, round_number)
     proof = await step_up_proof(request, viewer, Permission.CONFIRM, form)
     if proof is not None:
         return await _blind_page(request, viewer, key, form, proof, status=403)

@@ -115,7 +115,7 @@ def groups(precincts: Sequence[BoardPrecinct]) -> list[Group]:
 def context(board: Board, lang: str) -> dict[str, Any]:
     """What the board's templates read."""
     return {"board": board, "fmt": Format(lang), "groups": groups(board.precincts),
-            "cell_states": CELL_STATES, "attention": ATTENTION,
+            "cell_states": CELL_STATES,
             "columns": [c.contest for c in board.contests]}  # fmt: skip
 
 

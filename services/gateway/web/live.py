@@ -145,13 +145,11 @@ class BoardFeeds:
         self._render = render
         self._followers: dict[tuple[str, str, int], Follower] = {}
         self._ticker: asyncio.Task[None] | None = None
-        self.started = False
 
     async def start(self, bus: CommandBus) -> None:
         for view in FOLLOWED_VIEWS:
             await bus.subscribe(subjects.VIEWS_ANNOUNCE_PREFIX + view, self._announced)
         self._ticker = asyncio.create_task(self._tick())
-        self.started = True
 
     async def stop(self) -> None:
         tasks = [f.task for f in self._followers.values() if f.task is not None]
@@ -161,10 +159,6 @@ class BoardFeeds:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._followers.clear()
-
-    @property
-    def listeners(self) -> int:
-        return sum(len(f.listeners) for f in self._followers.values())
 
     async def follow(self, election: str, teryt: str, round_number: int, since: int | None,
                      lang: str) -> AsyncIterator[Update]:  # fmt: skip

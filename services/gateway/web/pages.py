@@ -251,7 +251,7 @@ async def choose_language(request: Request[Any, Any, Any], code: str) -> Redirec
 # The protocol form.
 
 
-def _protocol_key(election: str, teryt: str, precinct: int, contest: str, district: int,
+def protocol_key(election: str, teryt: str, precinct: int, contest: str, district: int,
                   round_number: int) -> dict[str, Any]:  # fmt: skip
     return {"election": election, "teryt": teryt, "precinct": precinct, "contest": contest,
             "district": district, "round": round_number}  # fmt: skip
@@ -351,7 +351,7 @@ def _proxy(viewer: Viewer) -> bool:
 async def protocol_form(request: Request[Any, Any, Any], election: str, teryt: str,
                         precinct: int, contest: str, district: int,
                         round_number: int) -> Template:  # fmt: skip
-    key = _protocol_key(election, teryt, precinct, contest, district, round_number)
+    key = protocol_key(election, teryt, precinct, contest, district, round_number)
     return await _protocol_page(request, key)
 
 
@@ -359,7 +359,7 @@ async def protocol_form(request: Request[Any, Any, Any], election: str, teryt: s
 async def protocol_send(request: Request[Any, Any, Any], election: str, teryt: str,
                         precinct: int, contest: str, district: int,
                         round_number: int) -> Template:  # fmt: skip
-    key = _protocol_key(election, teryt, precinct, contest, district, round_number)
+    key = protocol_key(election, teryt, precinct, contest, district, round_number)
     form = await form_of(request)
     viewer = await viewer_of(request)
     if viewer is None:
@@ -405,7 +405,7 @@ async def protocol_check(request: Request[Any, Any, Any], election: str, teryt: 
                          precinct: int, contest: str, district: int,
                          round_number: int) -> Response[Any]:  # fmt: skip
     """The server's judgement of what is typed so far (the rules live only on the server)."""
-    key = _protocol_key(election, teryt, precinct, contest, district, round_number)
+    key = protocol_key(election, teryt, precinct, contest, district, round_number)
     form = await form_of(request)
     viewer = await viewer_of(request)
     if viewer is None or not csrf_valid(request, form):

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Final
 import msgspec
 from litestar import Request, get, post
 from litestar.params import QueryParameter
-from litestar.response import Template  # noqa: TC002 - the routes' return type, read at start
+from litestar.response import Template
 
 from domain.authorization import needs_step_up
 from projections.board import plan
@@ -41,9 +41,9 @@ ACTIONS: Final = {
 async def results_page(request: Request[Any, Any, Any], election: str, teryt: str,
                        round_number: Annotated[int | None, QueryParameter(name="round")] = None,
                        ) -> Template:  # fmt: skip
-    viewer, refused = await supervisor(request, teryt)
-    if refused is not None or viewer is None:
-        return refused or render(request, "login.html", status=401)
+    viewer = await supervisor(request, teryt)
+    if isinstance(viewer, Template):
+        return viewer
     return await _results(request, viewer, election, teryt, round_number)
 
 
