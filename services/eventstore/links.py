@@ -46,9 +46,13 @@ class Link:
 
     def _close(self) -> None:
         try:
-            self.loop.run(self._shut())
+            # Bounded as a whole: closing runs at interpreter exit too, where a server that went
+            # away first must not keep the process from ending.
+            self.loop.run(self._shut(), timeout=2 * self.drain_timeout_s + 1)
         except LoopStoppedError:
             pass  # the interpreter is past the point where the loop could run: nothing to drain
+        except TimeoutError:
+            log.warning("eventstore.close_timed_out", url=self.url)
         finally:
             self.loop.stop()
 
@@ -60,7 +64,10 @@ class Link:
             except Exception as error:
                 log.warning("eventstore.drain_failed", error=repr(error), url=self.url)
         if not nc.is_closed:
-            await nc.close()
+            try:
+                await asyncio.wait_for(nc.close(), timeout=self.drain_timeout_s)
+            except TimeoutError:
+                log.warning("eventstore.close_failed", url=self.url)
 
 
 def _key(settings: StoreSettings) -> tuple[str, str, str, str]:
