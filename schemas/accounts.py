@@ -94,6 +94,44 @@ class AccountAction(_In, frozen=True, kw_only=True):
     login: Login
 
 
+class ListAccounts(_In, frozen=True, kw_only=True):
+    """The registry of one gmina's accounts (a coordinator: their own gmina only; an admin:
+    any gmina, or every account when ``gmina`` is left out)."""
+
+    gmina: Annotated[str, msgspec.Meta(pattern=TERYT_PATTERN)] | None = None
+
+
+class RegisteredAccount(msgspec.Struct, frozen=True, kw_only=True):
+    """One account as the registry shows it: never a secret, only what a manager needs."""
+
+    login: str
+    display_name: str
+    role: str
+    gmina: str
+    """Empty for accounts bound to no gmina (admins, auditors)."""
+    precincts: tuple[int, ...]
+    status: str
+    """``pending-activation`` (created or reset, code not used yet), ``active`` or ``locked``."""
+    created_at: str
+    created_by: str
+    activation_expires_at: str
+    """When the current activation code stops working (pending accounts); else empty."""
+    activated_at: str
+    last_login_at: str
+    last_login_from: str
+    """The client address of the last login."""
+    locked_at: str
+    locked_reason: str
+
+
+class AccountRegistry(msgspec.Struct, frozen=True, kw_only=True):
+    """The accounts of ``gmina`` as of ``position`` in the accounts stream."""
+
+    gmina: str | None
+    position: int
+    accounts: tuple[RegisteredAccount, ...]
+
+
 class ActivationSlip(msgspec.Struct, frozen=True, kw_only=True):
     """What the creator prints and hands over: the code works once, until ``expires_at``."""
 
@@ -146,6 +184,7 @@ class AuthAnswer(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     slip: ActivationSlip | None = None
     enrollment: Enrollment | None = None
     grant: SessionGrant | None = None
+    registry: AccountRegistry | None = None
 
 
 class AccessDenied(msgspec.Struct, frozen=True, kw_only=True):

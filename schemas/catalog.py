@@ -29,6 +29,7 @@ from schemas.accounts import (
     AuthAnswer,
     ChooseLanguage,
     CreateAccount,
+    ListAccounts,
     LogIn,
     Permission,
     StepUp,
@@ -199,6 +200,11 @@ ACCOUNTS: Final = (
     _accounts("unlock_account", subjects.UNLOCK_ACCOUNT, AccountAction,
               Permission.MANAGE_ACCOUNTS, "/v1/accounts/unlock",
               "Lift a lockout after failed logins"),
+    Endpoint("list_accounts", subjects.LIST_ACCOUNTS, ListAccounts, AuthAnswer,
+             Permission.MANAGE_ACCOUNTS,
+             "The registry of a gmina's accounts: precincts, activated or not, locked, last login "
+             "(GET /v1/accounts?gmina=)", "list_accounts", service=Service.ACCOUNTS,
+             kind=Kind.QUERY),
     _accounts("access_denied", subjects.ACCESS_DENIED, AccessDenied, None, None,
               "A gateway reports a request its guard refused (kept as a security record)"),
 )  # fmt: skip

@@ -46,6 +46,7 @@ CHOOSE_LANGUAGE: Final = f"{PREFIX}.auth.language"
 CREATE_ACCOUNT: Final = f"{PREFIX}.accounts.create"
 RESET_ACCOUNT: Final = f"{PREFIX}.accounts.reset"
 UNLOCK_ACCOUNT: Final = f"{PREFIX}.accounts.unlock"
+LIST_ACCOUNTS: Final = f"{PREFIX}.accounts.list"
 ACCESS_DENIED: Final = f"{PREFIX}.security.access_denied"
 
 VIEWS_QUERY: Final = f"{PREFIX}.views.query"

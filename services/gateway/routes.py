@@ -24,7 +24,7 @@ from litestar import MediaType, Request, Response, get, post
 from litestar.openapi import ResponseSpec
 
 from schemas import envelope, subjects
-from schemas.accounts import AuthAnswer
+from schemas.accounts import AuthAnswer, Permission
 from schemas.catalog import ENDPOINTS, Endpoint, Service
 from schemas.commands import Outcome
 from services.gateway.auth import address_of
@@ -135,6 +135,19 @@ def route(endpoint: Endpoint) -> Any:
     )(handler)  # fmt: skip
 
 
+LIST_ACCOUNTS: Final = next(e for e in ENDPOINTS if e.name == "list_accounts")
+
+
+@get("/v1/accounts", name="list_accounts", operation_id="list_accounts",
+     opt={"permission": Permission.MANAGE_ACCOUNTS.value, "reply": AuthAnswer},
+     summary=LIST_ACCOUNTS.summary, responses=_answers(LIST_ACCOUNTS))  # fmt: skip
+async def list_accounts(request: Request[Any, Any, Any], gmina: str | None = None) -> Response[Any]:
+    """The registry for programs: the answer's ``registry`` lists each account of the gmina (a
+    coordinator: their own, also when ``gmina`` is left out)."""
+    body = msgspec.json.encode({"gmina": gmina} if gmina is not None else {})
+    return await forward(request, LIST_ACCOUNTS, body)
+
+
 @get("/health", opt={"public": True}, summary="Liveness and NATS connection")
 async def health(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
     bus: CommandBus = request.app.state.bus
@@ -143,4 +156,4 @@ async def health(request: Request[Any, Any, Any]) -> Response[dict[str, str]]:
                     status_code=200 if connected else 503)  # fmt: skip
 
 
-ROUTES: Final = [*(route(e) for e in ENDPOINTS if e.path is not None), health]
+ROUTES: Final = [*(route(e) for e in ENDPOINTS if e.path is not None), list_accounts, health]

@@ -88,6 +88,12 @@ class TallyClient:
     def unlock_account(self, login: str) -> AuthAnswer:
         return self._auth("/v1/accounts/unlock", AccountAction(login=login))
 
+    def accounts(self, gmina: str | None = None) -> AuthAnswer:
+        """The accounts registry (``registry`` in the answer) of ``gmina``."""
+        query = f"?gmina={gmina}" if gmina else ""
+        response = self._send("GET", "/v1/accounts" + query, b"", "", retry=False)
+        return msgspec.json.decode(response.content, type=AuthAnswer)
+
     def _auth(self, path: str, command: Any) -> AuthAnswer:
         response = self._send("POST", path, msgspec.json.encode(command), "", retry=False)
         return msgspec.json.decode(response.content, type=AuthAnswer)

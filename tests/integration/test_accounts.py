@@ -25,7 +25,7 @@ from schemas.commands import (
 )
 from services.nats.server import free_port
 from services.tools.client import TallyClient
-from tests.accounts import PASSWORD, Team, code, team
+from tests.accounts import GMINA, PASSWORD, Team, code, team
 from tests.definitions import EXAMPLES
 from tests.factories import read_stream
 from tests.gateway import TEST_KEYS, RunningServe, running_serve
@@ -183,6 +183,50 @@ def test_brute_force_locks_the_account_until_a_coordinator_unlocks_it(
     ]
     locking = [kind for kind in kinds if kind in ("account.locked.v1", "account.unlocked.v1")]
     assert ["account.locked.v1", "account.unlocked.v1"] == locking
+
+
+def test_the_registry_lists_a_gminas_accounts_as_they_change(
+    serve: RunningServe, people: Team
+) -> None:
+    """``GET /v1/accounts?gmina=``: each account with its precincts, whether it is activated,
+    locked, when it last logged in; a reset shows at once; a coordinator reads only their own
+    gmina (also when they name none), an operator nothing, an admin any gmina."""
+    coordinator = people.coordinator.client
+    first = coordinator.accounts(GMINA)
+    assert first.registry is not None, first
+    rows = {row.login: row for row in first.registry.accounts}
+    assert {"koordynator", "operator"} == set(rows)
+    operator = rows["operator"]
+    assert ("operator", (2,), "active") == (operator.role, operator.precincts, operator.status)
+    assert operator.last_login_at
+    assert operator.activated_at
+    assert not operator.activation_expires_at
+    created = coordinator.create_account(
+        CreateAccount(
+            login="nowy", role=Role.OPERATOR, display_name="Nowy", gmina=GMINA, precincts=(1, 3)
+        )
+    )
+    assert created.slip is not None
+    assert "forbidden" == people.operator.client.accounts(GMINA).status
+    assert "ok" == coordinator.reset_account("operator").status  # its sessions end
+    assert "unauthenticated" == people.operator.client.accounts(GMINA).status
+    after = coordinator.accounts()
+    assert after.registry is not None
+    assert after.registry.position > first.registry.position
+    now = {row.login: row for row in after.registry.accounts}
+    assert ("pending-activation", (1, 3)) == (now["nowy"].status, now["nowy"].precincts)
+    assert now["nowy"].activation_expires_at
+    assert now["nowy"].created_by == "account:koordynator"
+    assert "pending-activation" == now["operator"].status
+    assert not now["operator"].activated_at
+    refusals = _security_events(serve)
+    assert "forbidden" == coordinator.accounts("306499").status
+    assert refusals + 1 == _security_events(serve)
+    everyone = people.admin.client.accounts()
+    assert everyone.registry is not None
+    assert {"admin", "koordynator", "operator", "nowy"} <= {
+        row.login for row in everyone.registry.accounts
+    }
 
 
 @pytest.mark.usefixtures("people")

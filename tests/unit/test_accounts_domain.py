@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,6 +14,8 @@ from domain import totp
 from domain.account import Account, AccountError, AccountStatus
 from domain.activation_codes import code_hash, new_activation_code
 from domain.authorization import Actor, may_manage, needs_step_up, refusal
+from projections import account_registry
+from projections.core import Event, MemoryView, fold_batch
 from schemas.account_events import AccountCreated, SealedSecret
 from schemas.accounts import Permission, Role
 from services.commands.accounts.keyring import Keyring, KeyringError
@@ -152,3 +155,40 @@ def test_login_delays_grow_after_three_failures_up_to_five_minutes() -> None:
     """1, 2, 4 ... seconds, never more than 5 minutes."""
     assert [0, 0, 0, 1, 2, 4] == [delay(n).total_seconds() for n in range(6)]
     assert 300 == delay(40).total_seconds()
+
+
+ACTIONS = st.lists(st.sampled_from(["reset", "activate", "lock", "unlock", "login"]), max_size=12)
+
+
+@given(ACTIONS)
+def test_the_registry_says_what_the_account_says(actions: list[str]) -> None:
+    """Whatever happens to an account, the registry folded from its events shows the account's
+    own status (a reset clears the activation; an unlock returns to what came before the lock)."""
+    created = AccountCreated(login="operator", role="operator", display_name="O",
+                             gmina="302199", precincts=(2,), created_by="c")  # fmt: skip
+    account = Account.open(created)
+    code = code_hash("code")
+    account.issue_activation(code, T0 + dt.timedelta(hours=1), "c")
+    for action in actions:
+        if action == "reset":
+            account.issue_activation(code, T0 + dt.timedelta(hours=1), "c")
+        elif action == "activate" and account.status is AccountStatus.PENDING:
+            account.activate(code, T0, "hash", SEED)
+        elif action == "lock":
+            account.lock("failures", 10)
+        elif action == "unlock" and account.status is AccountStatus.LOCKED:
+            account.unlock("c")
+        elif action == "login":
+            account.record_login("s", "10.0.0.1")
+    view = MemoryView()
+    payloads: list[Any] = [(str(e.originator_id), e.data) for e in account.collect_events()]  # type: ignore[attr-defined]
+    events = [Event(seq=n, tag=data.TAG, aggregate_id=aggregate, routing={}, data=data,
+                    envelope={"recorded_at": f"t{n}"})
+              for n, (aggregate, data) in enumerate(payloads, start=1)]  # fmt: skip
+    changes, position = fold_batch(account_registry, view, events, 0)
+    view.commit(changes, position)
+    (row,) = [row for (table, _), row in view.rows.items() if table == account_registry.ACCOUNTS]
+    assert account.status.value == row["status"]
+    assert ("302199", [2]) == (row["gmina"], row["precincts"])
+    assert bool(row["activated_at"]) == bool(account.password_hash)
+    assert ("login" in actions) == bool(row["last_login_at"])

@@ -29,12 +29,16 @@ from schemas.account_events import SealedSecret, SecurityRecord
 from schemas.accounts import (
     AccessDenied,
     AccountAction,
+    AccountRegistry,
     Activate,
     AuthAnswer,
     ChooseLanguage,
     CreateAccount,
     Enrollment,
+    ListAccounts,
     LogIn,
+    RegisteredAccount,
+    Role,
     Session,
     SessionGrant,
     StepUp,
@@ -46,6 +50,7 @@ from services.apps.accounts import Accounts
 from services.apps.actors import account_actor
 from services.apps.sessions import LIFETIME, SessionStore, token_key
 from services.commands.accounts.keyring import Keyring, KeySource
+from services.commands.accounts.registry import Registry
 from services.commands.accounts.sealed import sealed_key_ids
 from services.commands.accounts.security_log import SecurityLog
 from services.commands.accounts.throttle import LOCK_AT, Throttle
@@ -130,6 +135,7 @@ class AuthService:
         self.throttle: Throttle | None = None
         self._totp_used: KvBucket | None = None
         self.security: SecurityLog | None = None
+        self.registry = Registry(settings.layout.accounts_stream, settings.request_timeout_s)
         self._background: set[asyncio.Task[None]] = set()
         self._endpoints = subjects_of(Service.ACCOUNTS)
         self._handlers: dict[str, Handler] = {
@@ -231,6 +237,30 @@ class AuthService:
             await asyncio.to_thread(self._save, account, actor)
         await self._throttle().clear(account.login)
         return AuthAnswer(status="ok")
+
+    async def list_accounts(self, query: ListAccounts, caller: Caller) -> AuthAnswer:
+        """The registry of a gmina's accounts: a coordinator reads their own gmina only (asking
+        for another is refused and recorded), an admin any gmina or every account."""
+        actor = caller.actor
+        if actor is None:
+            return LOG_IN_FIRST
+        gmina = query.gmina
+        if actor.role is Role.COORDINATOR:
+            gmina = gmina or actor.gmina
+            if gmina != actor.gmina:
+                reason = f"{actor.login} manages accounts in gmina {actor.gmina}, not {gmina}"
+                await self._record(actor.login, "access-denied", reason, caller.address,
+                                   f"accounts of {gmina}")  # fmt: skip
+                return AuthAnswer(status="forbidden", reason=reason)
+        elif actor.role is not Role.ADMIN:
+            return AuthAnswer(status="forbidden", reason=f"a {actor.role.value} may not "
+                              "read the accounts registry")  # fmt: skip
+        assert self._nc is not None
+        view = await self.registry.current(self._nc)
+        accounts = tuple(msgspec.convert(row, RegisteredAccount)
+                         for row in self.registry.rows(gmina))  # fmt: skip
+        registry = AccountRegistry(gmina=gmina, position=view.position, accounts=accounts)
+        return AuthAnswer(status="ok", registry=registry)
 
     async def _managed(self, login: str, caller: Caller) -> tuple[Account, Actor] | AuthAnswer:
         """The account ``caller`` may manage, or the answer why not."""
