@@ -26,6 +26,7 @@ from services.gateway.web.audit_pages import AUDIT_PAGES
 from services.gateway.web.board_pages import BOARD_PAGES
 from services.gateway.web.board_view import Fragments
 from services.gateway.web.live import BoardFeeds
+from services.gateway.web.operator_pages import OPERATOR_PAGES
 from services.gateway.web.pages import PAGES, TEMPLATES
 from services.gateway.web.result_pages import RESULT_PAGES
 
@@ -81,6 +82,7 @@ def create_app(
             *ALERT_PAGES,
             *AUDIT_PAGES,
             *RESULT_PAGES,
+            *OPERATOR_PAGES,
         ],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         guards=[authorize],

@@ -72,12 +72,13 @@ ACTIONS: Final = {
 besides the protocol's key, and the text naming it."""
 
 
-async def supervisor(request: Request[Any, Any, Any], teryt: str) -> Viewer | Template:
+async def supervisor(request: Request[Any, Any, Any], teryt: str,
+                     permission: Permission = SUPERVISION) -> Viewer | Template:  # fmt: skip
     """The viewer, or the page that refuses them (login, or 403 recorded on the account)."""
     viewer = await viewer_of(request)
     if viewer is None:
         return render(request, "login.html", status=401)
-    reason = refusal(viewer.actor, SUPERVISION, teryt)
+    reason = refusal(viewer.actor, permission, teryt)
     if reason:
         denied = AccessDenied(login=viewer.login, reason=reason, target=request.url.path)
         await ask(request, subjects.ACCESS_DENIED, denied,
@@ -86,10 +87,11 @@ async def supervisor(request: Request[Any, Any, Any], teryt: str) -> Viewer | Te
     return viewer
 
 
-async def posted_form(request: Request[Any, Any, Any],
-                  teryt: str) -> tuple[Viewer, dict[str, str]] | Template:  # fmt: skip
+async def posted_form(request: Request[Any, Any, Any], teryt: str,
+                      permission: Permission = SUPERVISION,
+                      ) -> tuple[Viewer, dict[str, str]] | Template:  # fmt: skip
     """A supervisor's form with its CSRF token, or the page that refuses it."""
-    viewer = await supervisor(request, teryt)
+    viewer = await supervisor(request, teryt, permission)
     if isinstance(viewer, Template):
         return viewer
     form = await form_of(request)

@@ -387,6 +387,73 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "UNOFFICIAL — the result is not established",
     ),
     "results.not_supported": ("Wyniki tych wyborów ustala PKW.", "PKW establishes this result."),
+    "role.operator": ("operator", "operator"),
+    "role.coordinator": ("koordynator gminny", "gmina coordinator"),
+    "role.admin": ("administrator", "administrator"),
+    "role.auditor": ("audytor", "auditor"),
+    "operators.link": ("Operatorzy", "Operators"),
+    "operators.title": ("Operatorzy gminy {gmina}", "Operators of gmina {gmina}"),
+    "operators.as_of": (
+        "stan rejestru kont: pozycja {position}",
+        "as of accounts log position {position}",
+    ),
+    "operators.lock.too many failed attempts": (
+        "zbyt wiele nieudanych prób logowania",
+        "too many failed attempts",
+    ),
+    "operators.login": ("Login", "Login"),
+    "operators.name": ("Imię i nazwisko", "Name"),
+    "operators.role": ("Rola", "Role"),
+    "operators.precincts": ("Obwody", "Precincts"),
+    "operators.status": ("Stan konta", "Account"),
+    "operators.status.pending-activation": ("czeka na aktywację", "awaiting activation"),
+    "operators.status.active": ("aktywne", "active"),
+    "operators.status.locked": ("zablokowane", "locked"),
+    "operators.code_until": ("kod ważny do {until}", "code valid until {until}"),
+    "operators.locked_since": ("od {at}", "since {at}"),
+    "operators.last_login": ("Ostatnie logowanie", "Last login"),
+    "operators.never": ("nigdy", "never"),
+    "operators.actions": ("Działania", "Actions"),
+    "operators.reset": ("Nowy kod aktywacyjny", "New activation code"),
+    "operators.unlock": ("Odblokuj", "Unlock"),
+    "operators.none": ("Brak kont w tej gminie.", "No accounts in this gmina."),
+    "operators.create": ("Nowy operator", "New operator"),
+    "operators.create_button": (
+        "Utwórz konto i kartę aktywacji",
+        "Create the account and its activation slip",
+    ),
+    "operators.known": ("Obwody gminy: {numbers}", "The gmina's precincts: {numbers}"),
+    "slip.title": ("Karta aktywacji konta w systemie Tally", "Tally account activation slip"),
+    "slip.once": (
+        "Kod aktywacyjny jest pokazany tylko teraz: wydrukuj kartę i przekaż ją osobiście.",
+        "The activation code is shown only now: print the slip and hand it over in person.",
+    ),
+    "slip.gmina": ("Gmina (TERYT)", "Gmina (TERYT)"),
+    "slip.code": ("Jednorazowy kod aktywacyjny", "One-time activation code"),
+    "slip.until": ("Ważny do", "Valid until"),
+    "slip.where": ("Adres strony aktywacji", "Activation page"),
+    "slip.step1": (
+        "Otwórz stronę aktywacji, wpisz login i kod z tej karty.",
+        "Open the activation page, type the login and the code from this slip.",
+    ),
+    "slip.step2": (
+        "Ustal hasło (co najmniej 12 znaków) i dodaj konto w aplikacji uwierzytelniającej.",
+        "Choose a password (12 characters or more) and add the account to an authenticator app.",
+    ),
+    "slip.step3": (
+        "Zaloguj się hasłem i kodem z aplikacji.",
+        "Log in with the password and a code from the app.",
+    ),
+    "slip.keep": (
+        (
+            "Kod działa raz. Po aktywacji kartę zniszcz; zgubioną zgłoś koordynatorowi (nowy kod "
+            "unieważnia poprzedni)."
+        ),
+        (
+            "The code works once. Destroy the slip after activation; report a lost one to the "
+            "coordinator (a new code voids the old one)."
+        ),
+    ),
     "stepup.title": ("Potwierdź kodem z aplikacji", "Confirm with a code from the app"),
 }
 

@@ -108,6 +108,10 @@
     document.querySelectorAll("form").forEach(function (form) {
       if (fields(form).length > 1) { enterMovesOn(form); }
     });
+    // Print buttons (the CSP allows no inline handlers).
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
     var protocol = document.getElementById("protocol");
     if (protocol) {
       keepLocally(protocol);
