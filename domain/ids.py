@@ -67,6 +67,10 @@ def result_id(election: str, contest: str, round_number: int) -> uuid.UUID:
     return _id("result", election, contest, round_number)
 
 
+def verification_id(run: str) -> uuid.UUID:
+    return _id("verification", run)
+
+
 def account_id(login: str) -> uuid.UUID:
     return _id("account", login)
 

@@ -35,11 +35,13 @@ def apply(view: View, event: Event) -> list[Change]:
     data, at = event.data, event.envelope.get("recorded_at", "")
     if isinstance(data, ev.AccountCreated):
         key = gmina_prefix(data.gmina) + data.login
-        created: dict[str, Any] = {"login": data.login, "display_name": data.display_name, "role": data.role,
-               "gmina": data.gmina or "", "precincts": list(data.precincts), "status": PENDING,
-               "created_at": at, "created_by": data.created_by, "activation_expires_at": "",
-               "activated_at": "", "last_login_at": "", "last_login_from": "",
-               "locked_at": "", "locked_reason": ""}  # fmt: skip
+        created: dict[str, Any] = {
+            "login": data.login, "display_name": data.display_name, "role": data.role,
+            "gmina": data.gmina or "", "precincts": list(data.precincts), "status": PENDING,
+            "created_at": at, "created_by": data.created_by, "activation_expires_at": "",
+            "activated_at": "", "last_login_at": "", "last_login_from": "",
+            "locked_at": "", "locked_reason": "",
+        }  # fmt: skip
         return [Put(IDS, event.aggregate_id, {"key": key}), Put(ACCOUNTS, key, created)]
     found = view.get(IDS, event.aggregate_id)
     if found is None:

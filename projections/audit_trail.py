@@ -1,22 +1,27 @@
 """The audit trail: every event in order with who (actor, role), how (channel), when (server
-time), where (election, gmina, precinct, contest, district, round) and what changed against the
+time), its place in its aggregate's hash chain (the previous event's hash), where (election, gmina, precinct, contest, district, round) and what changed against the
 aggregate's previous version (for protocols: every number that differs)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+import msgspec
+
 from projections.core import Change, Put
 from projections.protocol_state import numbers
 from schemas import protocol_events as ev
+from schemas.audit_events import LogVerified
 
 if TYPE_CHECKING:
     from projections.core import Event, View
 
 NAME: Final = "audit"
-VERSION: Final = 2
-ENTRIES, LATEST = "entries", "latest"
-TABLES: Final = (ENTRIES, LATEST)
+VERSION: Final = 3
+ENTRIES, LATEST, VERIFIED = "entries", "latest", "verified"
+TABLES: Final = (ENTRIES, LATEST, VERIFIED)
+LAST_VERIFICATION: Final = "last"
+"""The key of the one row of ``verified``: the last recorded verification of the log."""
 
 
 def entry_key(seq: int) -> str:
@@ -34,6 +39,8 @@ def apply(view: View, event: Event) -> list[Change]:
         "event": event.tag,
         "aggregate": event.aggregate_id,
         "version": int(envelope.get("version", "0") or 0),
+        "previous_hash": envelope.get("previous_hash", ""),
+        "correlation_id": envelope.get("correlation_id", ""),
         "election": routing.get("election", ""),
         "gmina": routing.get("gmina", ""),
         "precinct": routing.get("precinct", ""),
@@ -43,7 +50,12 @@ def apply(view: View, event: Event) -> list[Change]:
         "changes": {},
     }
     changes: list[Change] = []
-    if isinstance(event.data, ev.ProtocolSubmitted | ev.ProtocolCorrected):
+    if isinstance(event.data, LogVerified):
+        verdict = msgspec.to_builtins(event.data)
+        entry["changes"] = {"up_to": event.data.up_to, "problems": event.data.problems}
+        row = {**verdict, "seq": event.seq, "time": entry["time"], "actor": entry["actor"]}
+        changes.append(Put(VERIFIED, LAST_VERIFICATION, row))
+    elif isinstance(event.data, ev.ProtocolSubmitted | ev.ProtocolCorrected):
         now = numbers(event.data.content)
         before = (view.get(LATEST, event.aggregate_id) or {"numbers": {}})["numbers"]
         # A name whose value differs is in the symmetric difference of the (name, value) pairs.

@@ -16,6 +16,7 @@ import msgspec
 
 from schemas import account_events as acc
 from schemas import alert_events as alerts
+from schemas import audit_events as audit
 from schemas import definition_events as de
 from schemas import protocol_events as pe
 from schemas import result_events as re_
@@ -29,7 +30,7 @@ PAYLOADS: Final[tuple[type[Any], ...]] = (
     pe.ProtocolSubmitted, pe.ProtocolCorrected, pe.HardWarningsApproved, pe.ProtocolConfirmed,
     pe.ConfirmationWithdrawn, pe.ProtocolRejected,
     pe.TurnoutOpened, pe.TurnoutReported, pe.TurnoutCorrected,
-    alerts.AlertAcknowledged,
+    alerts.AlertAcknowledged, audit.LogVerified,
     re_.ResultOpened, re_.ResultEstablished, re_.ResultReopened, re_.LotDrawn, re_.ResultRecorded,
     acc.AccountCreated, acc.ActivationIssued, acc.AccountActivated, acc.AccountLocked,
     acc.AccountUnlocked, acc.LoggedIn, acc.LanguageChosen, acc.SecurityRecord,
@@ -45,7 +46,7 @@ Payload = (
     | pe.ProtocolSubmitted | pe.ProtocolCorrected | pe.HardWarningsApproved
     | pe.ProtocolConfirmed | pe.ConfirmationWithdrawn | pe.ProtocolRejected
     | pe.TurnoutOpened | pe.TurnoutReported | pe.TurnoutCorrected
-    | alerts.AlertAcknowledged
+    | alerts.AlertAcknowledged | audit.LogVerified
     | re_.ResultOpened | re_.ResultEstablished | re_.ResultReopened | re_.LotDrawn
     | re_.ResultRecorded
     | acc.AccountCreated | acc.ActivationIssued | acc.AccountActivated | acc.AccountLocked

@@ -139,6 +139,11 @@ class AuditEntry(Row, frozen=True, kw_only=True):
     """The event's type tag (``protocol.corrected.v1``)."""
     aggregate: str
     version: int
+    previous_hash: str = ""
+    """The SHA-256 of the aggregate's previous event (zeros for its first): the chain
+    ``tally audit verify`` checks."""
+    correlation_id: str = ""
+    """The request that caused it (shared by the events one command wrote)."""
     election: str
     gmina: str
     precinct: str

@@ -13,6 +13,8 @@ import projections
 from projections.core import view_name
 from schemas import envelope
 from schemas.audit import AuditReport
+from services.apps.actors import local_operator
+from services.apps.verifications import Verifications
 from services.audit.results_check import check_results
 from services.audit.source import file_records, live_records, write_records
 from services.audit.verify import check_log, compare_views, fold_views
@@ -88,8 +90,22 @@ def _before(record: LogRecord, until: str | None) -> bool:
 def verify(*, export: Path | None, data_dir: Path, views: Path | None) -> AuditReport:
     """The log's chains and order checked, every view rebuilt in memory from the log alone
     and compared with the live view store at the position that store has reached, and every
-    established result computed again from the log."""
+    established result computed again from the log. A check of the live log is recorded in it
+    (``audit.log_verified.v1``): every gateway's audit page shows the last verdict."""
     records = _records(export, data_dir)
+    report = _verify(records, data_dir, views)
+    if export is None:
+        up_to = records[-1].seq if records else 0
+        with nats_access(data_dir) as settings:
+            verifications = Verifications(env=settings.environment())
+            try:
+                verifications.record(report, up_to, local_operator())
+            finally:
+                verifications.close()
+    return report
+
+
+def _verify(records: list[LogRecord], data_dir: Path, views: Path | None) -> AuditReport:
     problems, events, aggregates = check_log(records)
     live, positions = _live_views(views or data_dir / "views" / "views.sqlite")
     rebuilt, unfolded = fold_views(records, positions)

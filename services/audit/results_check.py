@@ -23,9 +23,9 @@ from domain.results.contest_result import UnsupportedContestError
 from schemas.audit import AuditProblem
 from schemas.result_events import ResultEstablished
 from schemas.results import ResultKey
+from services.apps.log_records import to_message
 from services.apps.repository import rebuild
 from services.apps.result_inputs import Inputs, ResultInputs, computed
-from services.audit.source import to_message
 from services.eventstore.jetstream_port import recorded
 from services.eventstore.mapper import tagged_mapper
 from services.projector.decode import to_event

@@ -9,9 +9,9 @@ import msgspec
 
 from domain.decoding import DecodeError, decode_json
 from schemas.audit import LogRecord
+from services.apps.log_records import json_lines, live_batches
 from services.common.jsonfiles import UnreadableFileError
 from services.eventstore.connection import connect
-from services.eventstore.jsapi import StoredMessage, direct_get_batch
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -28,36 +28,11 @@ async def _read_all(settings: StoreSettings) -> list[LogRecord]:
     nc = await connect(settings, name="tally-audit")
     records: list[LogRecord] = []
     try:
-        start = 1
-        while True:
-            batch, pending = await direct_get_batch(
-                nc, settings.stream, start_seq=start, batch=1000,
-                timeout=settings.request_timeout_s,
-            )  # fmt: skip
-            records += [to_record(message) for message in batch]
-            if not batch or pending == 0:
-                return records
-            start = batch[-1].seq + 1
+        async for batch in live_batches(nc, settings.stream, settings.request_timeout_s):
+            records += batch
+        return records
     finally:
         await nc.drain()
-
-
-def to_record(message: StoredMessage) -> LogRecord:
-    return LogRecord(
-        seq=message.seq,
-        subject=message.subject,
-        headers=dict(message.headers),
-        payload=message.data.decode("utf-8"),
-    )
-
-
-def to_message(record: LogRecord) -> StoredMessage:
-    return StoredMessage(
-        subject=record.subject,
-        seq=record.seq,
-        headers=dict(record.headers),
-        data=record.payload.encode("utf-8"),
-    )
 
 
 def file_records(path: Path) -> Iterator[LogRecord]:
@@ -74,7 +49,5 @@ def file_records(path: Path) -> Iterator[LogRecord]:
 
 
 def write_records(path: Path, records: list[LogRecord]) -> None:
-    encoder = msgspec.json.Encoder()
     with path.open("wb") as out:
-        for record in records:
-            out.write(encoder.encode(record) + b"\n")
+        out.write(json_lines(records, msgspec.json.Encoder()))

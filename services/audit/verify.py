@@ -20,7 +20,7 @@ import projections
 from projections.core import MemoryView, view_name
 from schemas import envelope
 from schemas.audit import AuditProblem
-from services.audit.source import to_message
+from services.apps.log_records import to_message
 from services.eventstore.envelope import event_hash
 from services.projector.decode import to_event
 

@@ -12,17 +12,19 @@ import nats.errors
 from schemas import subjects
 from schemas.replies import Reply
 from schemas.views import ViewQuery, ViewRows
+from services.apps.log_records import live_batches
 from services.apps.sessions import SessionStore
 from services.eventstore.connection import connect
 from services.eventstore.kv import KvBucket
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
     from nats.aio.client import Client
     from nats.aio.msg import Msg
     from nats.aio.subscription import Subscription
 
+    from schemas.audit import LogRecord
     from services.eventstore.settings import StoreSettings
 
 
@@ -79,6 +81,12 @@ class CommandBus:
         except ServiceUnavailableError as error:
             return ViewRows(view=query.view, position=0, rows=[], error=str(error))
         return msgspec.json.decode(body, type=ViewRows)
+
+    def log(self) -> AsyncIterator[list[LogRecord]]:
+        """The events stream from sequence 1, a batch at a time (the auditors' download)."""
+        if self._nc is None:
+            raise ServiceUnavailableError("the gateway is not connected to NATS")
+        return live_batches(self._nc, self.settings.stream, self.settings.request_timeout_s)
 
     async def subscribe(
         self, subject: str, callback: Callable[[Msg], Awaitable[Any]]

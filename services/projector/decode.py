@@ -28,6 +28,7 @@ ENVELOPE: Final = {
     envelope.RECORDED_AT: "recorded_at",
     envelope.AGGREGATE_VERSION: "version",
     envelope.CORRELATION_ID: "correlation_id",
+    envelope.PREVIOUS_HASH: "previous_hash",
 }
 
 

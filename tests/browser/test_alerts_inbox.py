@@ -4,6 +4,7 @@ and keeps its note; the printable list for the chairs carries it under its preci
 
 from __future__ import annotations
 
+import subprocess
 from typing import TYPE_CHECKING
 
 import httpx
@@ -15,8 +16,10 @@ from schemas.validation import ProtocolKey
 from tests.accounts import Team, created, team
 from tests.browser.test_coordinator_board import ELECTION, MAYOR, _log_in
 from tests.browser.test_operator_in_the_browser import _shot
-from tests.gateway import running_serve
+from tests.gateway import RunningServe, running_serve
 from tests.integration.test_views_live import GMINA, mayor_protocol, standing_precincts
+from tests.natsserver import session_url
+from tests.processes import TALLY, cli_env
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -70,14 +73,18 @@ def test_an_alert_is_acknowledged_with_a_note_and_printed_for_the_chair(
             assert "accepted" == crew.coordinator.client.confirm(
                 key, control_code=corrected.control_code).status  # fmt: skip
             _established_from_the_board(page, serve.url, screenshots)
-            _auditor_filters_the_trail(browser, serve.url, crew, screenshots)
+            _auditor_filters_the_trail(browser, serve, tmp_path, crew, screenshots)
         finally:
             crew.close()
 
 
-def _auditor_filters_the_trail(browser: Browser, url: str, crew: Team, folder: Path) -> None:
+def _auditor_filters_the_trail(
+    browser: Browser, serve: RunningServe, data_dir: Path, crew: Team, folder: Path
+) -> None:
     """An auditor reads the whole trail and filters it by who acted; a coordinator's trail is
-    their gmina's whatever the address asks."""
+    their gmina's whatever the address asks. The verdict of ``tally audit verify`` shows on the
+    page; the log downloaded from it verifies with ``tally audit verify --export``."""
+    url = serve.url
     auditor = created(crew.admin, url, CreateAccount(login="audytor", role=Role.AUDITOR,
                                                      display_name="Audytor"))  # fmt: skip
     page = _log_in(browser, url, auditor)
@@ -91,12 +98,35 @@ def _auditor_filters_the_trail(browser: Browser, url: str, crew: Team, folder: P
     assert shown
     assert set(shown) <= {"protocol.confirmed.v1", "alert.acknowledged.v1"}
     _shot(page, folder, "23-audit-trail")
+    assert "nie zweryfikowano" in page.inner_text("#verified")
+    env = cli_env(NATS_URL=session_url(), NATS_STREAM=serve.stream)
+    verify = [*TALLY, "audit", "verify", "--data-dir", str(data_dir)]
+    checked = subprocess.run(verify, env=env, capture_output=True, text=True, check=False)
+    assert 0 == checked.returncode, checked.stdout + checked.stderr
+    for _ in range(50):  # the verdict is an event: the views fold it within moments
+        page.goto(f"{url}/audit")
+        if "bez zastrzeżeń" in page.inner_text("#verified"):
+            break
+        page.wait_for_timeout(100)
+    assert "0" == page.get_attribute("#verified", "data-problems")
+    assert "audit.log_verified.v1" in page.eval_on_selector_all("tr[data-event]", EVENTS)
+    with page.expect_download() as download:
+        page.click("a[href='/audit/export']")
+    log = data_dir / "downloaded.jsonl"
+    download.value.save_as(log)
+    again = subprocess.run([*verify, "--export", str(log)], env=env, capture_output=True,
+                           text=True, check=False)  # fmt: skip
+    assert 0 == again.returncode, again.stdout + again.stderr
+    _shot(page, folder, "26-audit-verified")
     auditor.client.close()
     coordinator = crew.coordinator.client
     elsewhere = httpx.get(f"{url}/audit", params={"gmina": "306499"},
                           cookies={"tally_session": coordinator.token})  # fmt: skip
     assert 200 == elsewhere.status_code
     assert f'name="gmina" value="{GMINA}" readonly' in elsewhere.text  # their own gmina's
+    assert 'href="/audit/export"' not in elsewhere.text
+    download = httpx.get(f"{url}/audit/export", cookies={"tally_session": coordinator.token})
+    assert 403 == download.status_code
 
 
 def _established_from_the_board(page: Page, url: str, folder: Path) -> None:

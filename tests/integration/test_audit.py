@@ -7,13 +7,16 @@ import json
 import signal
 import subprocess
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 import pytest
 
+from schemas.audit_events import LogVerified
 from services.apps.protocols import Protocols
-from services.audit.source import file_records, write_records
+from services.audit.source import file_records, live_records, write_records
+from services.common.environment import environment
+from services.eventstore.settings import StoreSettings
 from services.tools.bench.synthetic import append_protocols
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, ServeProcess, cli_env
@@ -42,6 +45,11 @@ def audited(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], P
     return env, data_dir
 
 
+def live_records_of(env: dict[str, str]) -> list[Any]:
+    with environment(NATS_URL=env["NATS_URL"], NATS_STREAM=env["NATS_STREAM"]):
+        return live_records(StoreSettings.from_env_os())
+
+
 def tally(env: dict[str, str], data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*TALLY, "audit", *args, "--data-dir", str(data_dir)], env=env,
                           capture_output=True, text=True, check=False)  # fmt: skip
@@ -54,6 +62,13 @@ def test_the_untouched_log_verifies(audited: tuple[dict[str, str], Path], tmp_pa
     assert 0 == live.returncode, live.stdout
     report = json.loads(live.stdout)
     assert (180, 60, []) == (report["events"], report["aggregates"], report["problems"])
+    # The verdict is recorded in the log itself, after what it covers.
+    (verdict,) = [r for r in live_records_of(env) if r.headers["Tally-Type"] == LogVerified.TAG]
+    assert 181 == verdict.seq
+    recorded = msgspec.json.decode(verdict.payload)["data"]
+    assert (180, 180, 0, {}) == (recorded["up_to"], recorded["events"], recorded["problems"],
+                                 recorded["kinds"])  # fmt: skip
+    assert verdict.headers["Tally-Actor"].startswith("local-operator:")
     export = tmp_path / "log.jsonl"
     assert 0 == tally(env, data_dir, "export", str(export)).returncode
     assert 0 == tally(env, data_dir, "verify", "--export", str(export)).returncode

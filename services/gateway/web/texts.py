@@ -350,9 +350,34 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "audit.more": ("Następne zdarzenia", "Next events"),
     "audit.none": ("Brak zdarzeń spełniających filtry.", "No event matches the filters."),
     "audit.download": (
-        "Eksport dziennika: tally audit export",
-        "Export the log: tally audit export",
+        "Pobierz cały dziennik (JSON lines, jak tally audit export)",
+        "Download the whole log (JSON lines, as tally audit export)",
     ),
+    "audit.verified_ok": (
+        (
+            "Ostatnia weryfikacja dziennika ({at}, {actor}): do pozycji {up_to} bez zastrzeżeń; "
+            "przeliczone wyniki: {results}."
+        ),
+        (
+            "Last verification of the log ({at}, {actor}): up to position {up_to}, no problem; "
+            "results recomputed: {results}."
+        ),
+    ),
+    "audit.verified_problems": (
+        (
+            "Ostatnia weryfikacja dziennika ({at}, {actor}) do pozycji {up_to}: {problems} "
+            "problem(ów)."
+        ),
+        (
+            "Last verification of the log ({at}, {actor}) up to position {up_to}: {problems} "
+            "problem(s)."
+        ),
+    ),
+    "audit.never_verified": (
+        "Dziennika nie zweryfikowano jeszcze (tally audit verify).",
+        "The log has not been verified yet (tally audit verify).",
+    ),
+    "audit.previous_hash": ("skrót poprzedniego zdarzenia", "hash of the previous event"),
     "results.title": ("Wyniki gminy {gmina}", "Results of gmina {gmina}"),
     "results.link": ("Wyniki", "Results"),
     "results.provisional": ("wstępny (niepotwierdzony)", "provisional (not established)"),
