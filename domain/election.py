@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Final
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.clock import civil_instant
 from domain.ids import election_id
 from domain.tags import tag
 from schemas import definition_events as ev
@@ -13,6 +14,7 @@ from schemas import result_events as results
 from schemas.problems import Problem
 
 if TYPE_CHECKING:
+    import datetime as dt
     from uuid import UUID
 
     from schemas.definition import CommitteeDefinition, ElectionDefinition, ElectionInfo
@@ -132,3 +134,11 @@ class Election(Aggregate):
         self.loads.append(data)
         for key in data.contests:
             self.contests_by_area.setdefault(key.split(":", 1)[1], set()).add(key)
+
+
+def polls_close(info: ElectionInfo, round_number: int) -> dt.datetime | None:
+    """When a round's polls close (an instant, UTC); None when the election has no such round."""
+    for day in info.rounds:
+        if day.number == round_number:
+            return civil_instant(day.date, day.polls_close)
+    return None

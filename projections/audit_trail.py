@@ -1,6 +1,7 @@
 """The audit trail: every event in order with who (actor, role), how (channel), when (server
-time), its place in its aggregate's hash chain (the previous event's hash), where (election, gmina, precinct, contest, district, round) and what changed against the
-aggregate's previous version (for protocols: every number that differs)."""
+time), its link in its aggregate's hash chain (the previous event's hash), where (election, gmina,
+precinct, contest, district, round) and what changed against the aggregate's previous version (for
+protocols: every number that differs); and the verdict of the last verification of the log."""
 
 from __future__ import annotations
 

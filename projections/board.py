@@ -65,6 +65,7 @@ class _Due:
 
     protocols: dt.datetime | None
     turnout: dict[str, dt.datetime]
+    polls_close: dt.datetime | None = None
 
 
 def rounds_of(rows: BoardRows) -> tuple[int, ...]:
@@ -225,6 +226,7 @@ def _due(schedule: dict[str, Any] | None, round_number: int) -> _Due:
     closing = civil_instant(date, dt.time.fromisoformat(day["polls_close"]))
     return _Due(
         protocols=closing + dt.timedelta(hours=hours, minutes=minutes),
+        polls_close=closing,
         turnout={hour: civil_instant(date, dt.time.fromisoformat(hour)) + GRACE
                  for hour in day["turnout_hours"]},
     )  # fmt: skip

@@ -39,6 +39,7 @@ from schemas.results import (
     ContestResult,
     DrawLot,
     EstablishResult,
+    PublicResult,
     ReopenResult,
     ResultQuery,
 )
@@ -160,6 +161,10 @@ COMMANDS: Final = (
     Endpoint("result", subjects.GET_RESULT, ResultQuery, ContestResult, Permission.READ,
              "A contest's result: provisional (accepted or confirmed protocols) or established",
              "result", kind=Kind.QUERY, desk=RESULTS),
+    Endpoint("public_result", subjects.GET_PUBLIC_RESULT, ResultQuery, PublicResult, None,
+             "A contest's result for the public screen (no login): nothing before the polls "
+             "close, then provisional or established", "public_result", kind=Kind.QUERY,
+             desk=RESULTS),
     Endpoint("validate", subjects.VALIDATE, cmd.SubmitProtocol, ValidationReport,
              Permission.VALIDATE,
              "Judge a protocol in its recorded setting without writing anything", "validate",

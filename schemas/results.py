@@ -211,3 +211,19 @@ class ResultState(_Wire, frozen=True, kw_only=True):
     established_at: str = ""
     reason: str = ""
     draws: tuple[DrawLot, ...] = ()
+
+
+class PublicResult(_Wire, frozen=True, kw_only=True):
+    """A contest's result as the public screen shows it: nothing (``opened`` false) before the
+    round's polls close; then the provisional result of the accepted protocols, or the result as
+    established. Public data only: counts, lists and candidates as the ballot names them."""
+
+    key: ResultKey
+    opened: bool
+    polls_close: str
+    """When the round's polls close (ISO 8601, UTC)."""
+    state: str = "provisional"
+    """``provisional`` (unofficial) or ``established``."""
+    result: ContestResult | None = None
+    names: dict[str, str] = {}
+    """A mayor's candidates by result id (``c.<ballot position>``)."""

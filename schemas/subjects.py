@@ -47,6 +47,7 @@ CREATE_ACCOUNT: Final = f"{PREFIX}.accounts.create"
 RESET_ACCOUNT: Final = f"{PREFIX}.accounts.reset"
 UNLOCK_ACCOUNT: Final = f"{PREFIX}.accounts.unlock"
 LIST_ACCOUNTS: Final = f"{PREFIX}.accounts.list"
+GET_PUBLIC_RESULT: Final = f"{PREFIX}.public.result"
 ACCESS_DENIED: Final = f"{PREFIX}.security.access_denied"
 
 VIEWS_QUERY: Final = f"{PREFIX}.views.query"

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
+import msgspec
 from eventsourcing.persistence import IntegrityError
 
+from domain.clock import SystemClock
 from domain.contest import Contest, DefinitionConflictError
-from domain.election import Election
+from domain.election import Election, polls_close
 from domain.ids import contest_id, election_id, result_id
 from domain.protocol_refusal import ProtocolRefusedError, refused
 from domain.result import Result
@@ -26,7 +28,7 @@ from domain.results.contest_result import UnsupportedContestError
 from schemas.commands import Outcome
 from schemas.envelope import RoutingKeys
 from schemas.problems import Problem
-from schemas.results import DrawLot, EstablishResult, ReopenResult, ResultState
+from schemas.results import DrawLot, EstablishResult, PublicResult, ReopenResult, ResultState
 from services.apps.actors import LOCAL_OPERATOR_ROLE
 from services.apps.replays import recorded_under, replayed
 from services.apps.repository import of_kind, rebuild
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
 
     from eventsourcing.persistence import Mapper
 
+    from domain.clock import Clock
     from schemas.envelope import CommandContext
     from schemas.results import ContestResult, ResultKey, ResultQuery
     from services.apps.definition_cache import DefinitionCache
@@ -51,8 +54,9 @@ ResultCommand = EstablishResult | ReopenResult | DrawLot
 class ResultsDesk:
     def __init__(
         self, port: EventStorePort, mapper: Mapper[UUID], definitions: DefinitionCache,
-        inputs: ResultInputs,
+        inputs: ResultInputs, clock: Clock | None = None,
     ) -> None:  # fmt: skip
+        self._clock = clock or SystemClock()
         self._port = port
         self._mapper = mapper
         self._definitions = definitions
@@ -73,6 +77,51 @@ class ResultsDesk:
             return Outcome(status="refused", problems=tuple(refusal.problems))
         except ViewsBehindError as behind:
             return _unavailable(str(behind))
+
+    async def public_result(self, query: ResultQuery) -> PublicResult | Outcome:
+        """What the public screen may show of a contest: nothing before the round's polls close
+        (the rule lives here, not only on the page), then the result established, or else the
+        provisional one of the accepted protocols."""
+        key = query.key
+        try:
+            contest = await self._contest(key)
+            election = await self._election(key.election)
+            closes = polls_close(election.info, key.round)
+            if closes is None:
+                raise refused("$.key.round", "results.no_round",
+                              f"{key.election} has no round {key.round}")  # fmt: skip
+            shown = PublicResult(key=key, opened=False, polls_close=closes.isoformat())
+            if self._clock.now() < closes:
+                return shown
+            recorded = await self._read(result_id(key.election, key.contest, key.round), Result)
+            state = _state(key, recorded)
+            if state.state == "established" and state.result is not None:
+                result = state.result
+            else:
+                inputs = await self._inputs.read(key.election, key.contest, key.round, "accepted")
+                result = await self._computed(contest, key, "accepted", inputs, recorded)
+        except ProtocolRefusedError as refusal:
+            return Outcome(status="refused", problems=tuple(refusal.problems))
+        except ViewsBehindError as behind:
+            return _unavailable(str(behind))
+        # A mayor's candidates on this round's ballot (the runoff's two in round 2).
+        names = ({f"c.{p}": contest.candidates[0, p].name for p in contest.standing(key.round)}
+                 if contest.shape.kind == "mayor" else {})  # fmt: skip
+        return msgspec.structs.replace(shown, opened=True, result=result, names=names,
+                                       state="established" if result is state.result else
+                                       "provisional")  # fmt: skip
+
+    async def _election(self, code: str) -> Election:
+        aggregate_id = election_id(code)
+        await self._definitions.refresh(aggregate_id)
+        known, found = self._definitions.peek(aggregate_id)
+        if not known:
+            await self._definitions.load(aggregate_id)
+            _, found = self._definitions.peek(aggregate_id)
+        if found is None:
+            raise refused("$.key.election", "results.no_election", f"no election {code}")
+        election: Election = of_kind(found, aggregate_id, Election)
+        return election
 
     async def establish_result(self, command: EstablishResult, context: CommandContext) -> Outcome:
         return await self.handle(command, context)

@@ -28,6 +28,8 @@ from services.gateway.web.board_view import Fragments
 from services.gateway.web.live import BoardFeeds
 from services.gateway.web.operator_pages import OPERATOR_PAGES
 from services.gateway.web.pages import PAGES, TEMPLATES
+from services.gateway.web.public_pages import PUBLIC_PAGES
+from services.gateway.web.public_screen import PublicScreens
 from services.gateway.web.result_pages import RESULT_PAGES
 
 if TYPE_CHECKING:
@@ -83,6 +85,7 @@ def create_app(
             *AUDIT_PAGES,
             *RESULT_PAGES,
             *OPERATOR_PAGES,
+            *PUBLIC_PAGES,
         ],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         guards=[authorize],
@@ -107,6 +110,7 @@ def create_app(
     app.state.asyncapi = asyncapi_document or {}
     app.state.first_run = first_run
     app.state.feeds = feeds
+    app.state.public_screens = PublicScreens()
     return app
 
 

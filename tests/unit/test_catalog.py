@@ -63,7 +63,8 @@ def test_the_gateway_routes_are_the_rows_with_a_path() -> None:
     # Over NATS only: access_denied (for gateways), the queries the views and pages make
     # (result, ballot, precinct).
     assert len(rows) == len([e for e in ENDPOINTS if e.path is not None])
-    assert {"access_denied", "result", "ballot", "precinct", "list_accounts"} == {
+    assert {"access_denied", "result", "ballot", "precinct", "list_accounts",
+            "public_result"} == {
         e.name for e in ENDPOINTS if e.path is None}  # fmt: skip
 
 

@@ -479,6 +479,32 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
             "coordinator (a new code voids the old one)."
         ),
     ),
+    "public.title": ("Wyniki głosowania: {name}", "Election results: {name}"),
+    "public.not_yet": (
+        "Wyniki będą pokazywane po zamknięciu lokali wyborczych ({closes}).",
+        "Results are shown once the polls close ({closes}).",
+    ),
+    "public.no_schedule": ("Wyniki nie są jeszcze dostępne.", "No results yet."),
+    "public.as_of": ("Stan na {time}", "As of {time}"),
+    "public.progress": ("Spływ protokołów", "Protocols received"),
+    "public.received": ("{received} z {expected}", "{received} of {expected}"),
+    "public.unofficial": (
+        "WYNIKI NIEOFICJALNE — z protokołów przyjętych do tej pory; wynik ustala komisja.",
+        (
+            "UNOFFICIAL RESULTS — from the protocols received so far; the commission establishes "
+            "the result."
+        ),
+    ),
+    "public.established": (
+        "Wynik ustalony przez komisję.",
+        "Result established by the commission.",
+    ),
+    "public.if_final": ("gdyby liczenie skończyło się teraz", "if counting ended now"),
+    "public.no_result": ("Wynik niedostępny w tej chwili.", "The result is not available now."),
+    "public.foot": (
+        "Strona odświeża się sama co 10 sekund.",
+        "This page refreshes itself every 10 seconds.",
+    ),
     "stepup.title": ("Potwierdź kodem z aplikacji", "Confirm with a code from the app"),
 }
 
