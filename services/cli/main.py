@@ -313,6 +313,16 @@ def _admin_and_tools(commands: Any) -> None:
         "--protocols", type=int, default=200, help="protocols submitted in each phase (200)"
     )
     bench_board.add_argument("--requests", type=int, default=50, help="board renders timed (50)")
+    bench_public = bench_commands.add_parser(
+        "public", help="the public results screen under 1,000 concurrent readers"
+    )
+    bench_public.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_public.add_argument("--precincts", type=int, default=850, help="precincts (850)")
+    bench_public.add_argument("--readers", type=int, default=1000, help="readers (1000)")
+    bench_public.add_argument("--seconds", type=float, default=10.0, help="seconds a phase (10)")
+    bench_public.add_argument(
+        "--changes", type=int, default=20, help="protocols arriving in the last phase (20)"
+    )
     bench_views = bench_commands.add_parser(
         "views", help="view rebuilds against a raw ordered replay of the same events"
     )
@@ -580,6 +590,12 @@ def _bench(args: argparse.Namespace) -> int:
         return run_board_benchmark(as_json=args.json, precincts=args.precincts,
                                    boards=args.boards, protocols=args.protocols,
                                    requests=args.requests)  # fmt: skip
+    if args.bench_command == "public":
+        from services.tools.bench.public import run_public_benchmark
+
+        return run_public_benchmark(as_json=args.json, precincts=args.precincts,
+                                    readers=args.readers, seconds=args.seconds,
+                                    changes=args.changes)  # fmt: skip
     if args.bench_command == "views":
         from services.tools.bench.views import run_views_benchmark
 

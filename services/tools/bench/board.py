@@ -135,7 +135,7 @@ async def _live(url: str, pid: int, coordinator: Account, operator: Account, ter
     per_alone, per_watched = alone.cpu_ms / protocols, watched.cpu_ms / protocols
     return {
         "lag": {"name": "event to board (acknowledged submission to the row on each board)",
-                "p50_ms": round(_quantile(lags, 0.5), 1), "p99_ms": round(_quantile(lags, 0.99), 1),
+                "p50_ms": round(quantile(lags, 0.5), 1), "p99_ms": round(quantile(lags, 0.99), 1),
                 "max_ms": round(lags[-1], 1) if lags else 0.0,
                 "rows_seen": len(lags), "rows_expected": expected,
                 "boards_ready": ready, "reconnects": followers.reconnects},
@@ -161,7 +161,7 @@ async def _submissions(client: httpx.AsyncClient, headers: dict[str, str], teryt
                        numbers: range, pid: int) -> _Run:  # fmt: skip
     """One protocol after another (an election night's arrivals, not a burst)."""
     acked: dict[int, float] = {}
-    cpu, started = _cpu_s(pid), time.monotonic()
+    cpu, started = cpu_seconds(pid), time.monotonic()
     for number in numbers:
         key = ProtocolKey(election=ELECTION, teryt=teryt, precinct=number, contest=CONTEST)
         body = msgspec.json.encode(SubmitProtocol(key=key, content=content(0)))
@@ -169,7 +169,7 @@ async def _submissions(client: httpx.AsyncClient, headers: dict[str, str], teryt
         if answer.status_code != 200:
             raise RuntimeError(f"precinct {number}: {answer.status_code} {answer.text}")
         acked[number] = time.monotonic()
-    return _Run(acked, (_cpu_s(pid) - cpu) * 1000, time.monotonic() - started)
+    return _Run(acked, (cpu_seconds(pid) - cpu) * 1000, time.monotonic() - started)
 
 
 async def _follow(client: httpx.AsyncClient, feed: str, cookies: dict[str, str],
@@ -201,13 +201,13 @@ async def _follow(client: httpx.AsyncClient, feed: str, cookies: dict[str, str],
         followers.reconnects += 1
 
 
-def _cpu_s(pid: int) -> float:
+def cpu_seconds(pid: int) -> float:
     """User and system CPU seconds of a process so far (Linux ``/proc``)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _quantile(ordered: list[float], q: float) -> float:
+def quantile(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else 0.0
 
 
