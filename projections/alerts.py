@@ -34,7 +34,7 @@ KINDS: Final = (
 )  # fmt: skip
 """Every kind of alert the detectors raise (the drill plants one of each)."""
 NAME: Final = "alerts"
-VERSION: Final = 2
+VERSION: Final = 3
 ALERTS, SOURCES, PROTOCOLS, PRECINCTS, GROUPS, UNITS, TURNOUTS = (
     "alerts",
     "sources",
@@ -130,9 +130,9 @@ def _sync(view: _Writes, source: str, raised: Raised, seq: int) -> None:
                 },
             )
         elif row["message"] != fields["message"]:
-            view.put(
-                ALERTS, key, row | {"message": fields["message"], "events": [*row["events"], seq]}
-            )
+            view.put(ALERTS, key, row | {"message": fields["message"],
+                                         "message_pl": fields["message_pl"],
+                                         "events": [*row["events"], seq]})  # fmt: skip
     now = sorted(raised)
     if listed is None or listed["alerts"] != now:
         view.put(SOURCES, source, {"alerts": now})
@@ -166,6 +166,7 @@ def _raise(place: dict[str, Any], finding: detectors.Finding, precinct: Any = No
             "round": place.get("round", "-"),
             "detail": finding.detail,
             "message": finding.message,
+            "message_pl": finding.message_pl,
         }
     }
 
@@ -180,7 +181,8 @@ def _protocol(view: View, event: Event) -> list[Change]:
     if state is None:
         return []
     if isinstance(event.data, ev.ProtocolSubmitted | ev.ProtocolCorrected):
-        state["findings"] = [[f.code, f.severity.value, f.message_en] for f in event.data.findings]
+        state["findings"] = [[f.code, f.severity.value, f.message_en, f.message_pl]
+                             for f in event.data.findings]  # fmt: skip
         state["explanations"] = dict(event.data.content.explanations)
     else:
         state["findings"], state["explanations"] = old["findings"], old["explanations"]  # type: ignore[index]
@@ -202,17 +204,19 @@ def _protocol(view: View, event: Event) -> list[Change]:
 def _protocol_alerts(state: dict[str, Any]) -> Raised:
     raised: Raised = {}
     approved = state["status"] != ProtocolStatus.AWAITING_APPROVAL
-    for code, severity, message in state["findings"]:
+    for code, severity, message, message_pl in state["findings"]:
         if severity == Severity.WARNING.value:
             note = state["explanations"].get(code, "")
             raised |= _raise(
                 state,
                 detectors.Finding(
-                    "warning-accepted", "info", code, f"{message} — explained: {note}"
+                    "warning-accepted", "info", code, f"{message} — explained: {note}",
+                    f"{message_pl} — wyjaśnienie komisji: {note}",
                 ),
-            )
+            )  # fmt: skip
         elif severity == Severity.HARD_WARNING.value and not approved:
-            raised |= _raise(state, detectors.Finding("hard-warning", "critical", code, message))
+            raised |= _raise(state, detectors.Finding("hard-warning", "critical", code, message,
+                                                      message_pl))  # fmt: skip
     if state["corrected_after_confirmation"]:
         raised |= _raise(
             state,
@@ -221,6 +225,7 @@ def _protocol_alerts(state: dict[str, Any]) -> Raised:
                 "warning",
                 f"v{state['version']}",
                 "corrected after its confirmation",
+                "poprawiony po potwierdzeniu",
             ),
         )
     for finding in detectors.implausible(state["numbers"]):
@@ -257,6 +262,8 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
                     "ballots_issued",
                     f"the protocol issued {value} ballots, a turnout report already counted "
                     f"{index['max_issued']}",
+                    f"protokół: {value} wydanych kart, a raport frekwencji liczył już "
+                    f"{index['max_issued']}",
                 ),
             )
     polish = {contest: part_a for contest, (_, part_a) in issued.items()}
@@ -268,6 +275,8 @@ def _precinct_alerts(writes: _Writes, precinct: str, seq: int) -> None:
                 "warning",
                 "ballots_issued",
                 f"ballots issued (to Polish citizens) differ between contests: "
+                f"{dict(sorted(polish.items()))}",
+                f"liczby kart wydanych (obywatelom polskim) różnią się między wyborami: "
                 f"{dict(sorted(polish.items()))}",
             ),
         )
@@ -420,6 +429,8 @@ def _turnout(view: View, event: Event) -> list[Change]:
                 "critical",
                 report.hour.strftime("%H:%M"),
                 f"{report.ballots_issued} issued of {report.eligible_voters} on the list",
+                f"wydano {report.ballots_issued} kart przy {report.eligible_voters} wyborcach "
+                "w spisie",
             ),
         )
     planned = (view.get(UNITS, f"{place['election']}|{place['teryt']}") or {"planned": {}})[

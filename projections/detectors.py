@@ -31,6 +31,9 @@ class Finding:
     severity: str
     detail: str
     message: str
+    """In English (the API's and the log's language)."""
+    message_pl: str = ""
+    """The same in Polish, for the coordinator's pages."""
 
 
 def implausible(numbers: dict[str, int]) -> list[Finding]:
@@ -45,6 +48,7 @@ def implausible(numbers: dict[str, int]) -> list[Finding]:
                     "warning",
                     name,
                     f"{name} = {value} with {issued} ballots issued: typed wrong?",
+                    f"{name} = {value} przy {issued} wydanych kartach: pomyłka przy wpisywaniu?",
                 )
             )
     return found
@@ -60,6 +64,8 @@ def ballot_stock(issued: int, delivered: int | None) -> list[Finding]:
             f"{int(level * 100)}%",
             f"ballots issued ({issued}) crossed {int(level * 100)}% of those delivered "
             f"({delivered}): check the reserve",
+            f"wydano {issued} kart, ponad {int(level * 100)}% otrzymanych ({delivered}): "
+            "sprawdź zapas",
         )
         for level in BALLOT_STOCK
         if issued >= level * delivered
@@ -108,6 +114,7 @@ def outliers(
                         "warning",
                         name,
                         f"{name} share {value:.1%} against the gmina's median {median:.1%}",
+                        f"udział {name} {value:.1%} wobec mediany gminy {median:.1%}",
                     )
                 )
     return found
@@ -140,5 +147,7 @@ def swapped(
             f"{a}/{b}",
             f"{a} {runoff[a]:.1%} vs {b} {runoff[b]:.1%} runs against both the first "
             "round here and the gmina's runoff: candidates swapped when copied?",
+            f"{a} {runoff[a]:.1%} wobec {b} {runoff[b]:.1%}: odwrotnie niż w I turze w tym "
+            "obwodzie i w II turze w gminie; zamienieni kandydaci przy przepisywaniu?",
         )
     return None

@@ -120,6 +120,9 @@ class AlertRow(Row, frozen=True, kw_only=True):
     round: int | str
     detail: str
     message: str
+    """In English."""
+    message_pl: str = ""
+    """In Polish."""
     note: str
     events: list[int]
     """The stream sequences of the events that raised, changed or closed it."""

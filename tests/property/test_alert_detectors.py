@@ -43,6 +43,7 @@ def plain_outliers(group: dict[str, dict[str, float]]) -> dict[str, list[detecto
                         "warning",
                         name,
                         f"{name} share {value:.1%} against the gmina's median {median:.1%}",
+                        f"udział {name} {value:.1%} wobec mediany gminy {median:.1%}",
                     )
                 )
     return found

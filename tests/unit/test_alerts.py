@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from projections import alerts
+from projections import alerts, detectors
 from projections.core import Event, MemoryView
 from schemas import protocol_events as ev
 from schemas.alert_events import AlertAcknowledged
@@ -340,3 +340,22 @@ def test_single_member_districts_are_compared_on_their_own_ballot() -> None:
         body = content(record, candidates=[first, total - first], candidates_total=total)
         log.submit(record["precinct"], body, contest=f"council:{TERYT}", district=district)
     assert set() == {kind for kind, _ in log.kinds()} - {"implausible-number"}
+
+
+def test_every_detector_says_its_finding_in_polish_too() -> None:
+    """The coordinator's pages read alerts in Polish: no detector leaves its Polish text empty."""
+    found = [
+        *detectors.implausible({"ballots_issued": 100, "proxy": 50}),
+        *detectors.ballot_stock(90, 100),
+        detectors.swapped(
+            {"c.1": 0.6, "c.2": 0.4},
+            {"c.1": 0.3, "c.2": 0.7},
+            {"c.1": 0.6, "c.2": 0.4},
+            ("c.1", "c.2"),
+        ),
+    ]
+    assert len(found) == 4
+    for finding in found:
+        assert finding is not None
+        assert finding.message_pl
+        assert finding.message_pl != finding.message

@@ -65,6 +65,12 @@ class Format:
             return f"{hours // 24} d {hours % 24} h"
         return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
+    def alert_message(self, row: dict[str, Any]) -> str:
+        """An alert's message in this language (alerts raised before Polish texts existed, and
+        any without one, in English)."""
+        polish = row.get("message_pl", "")
+        return polish if self.lang == "pl" and polish else str(row["message"])
+
     def contest(self, contest: str) -> str:
         return self.t("contest." + contest.split(":", maxsplit=1)[0])
 
