@@ -79,28 +79,28 @@ def test_a_coordinator_and_an_operator_open_only_what_is_theirs(
         crew = team(serve.url, serve.admin_code, precincts=(2,))
         try:
             coordinator = _log_in(browser, serve.url, crew.coordinator)
-            for path in (f"/board/{ELECTION}/{OTHER_GMINA}",
-                         f"/board/{ELECTION}/{OTHER_GMINA}/operators",
-                         f"/board/{ELECTION}/{OTHER_GMINA}/alerts",
-                         f"/board/{ELECTION}/{OTHER_GMINA}/results",
-                         f"/board/{ELECTION}/{OTHER_GMINA}/2"):  # fmt: skip
-                answer = coordinator.goto(serve.url + path)
-                assert answer is not None
-                assert 403 == answer.status, path
+            _refused(coordinator, serve.url, f"/board/{ELECTION}/{OTHER_GMINA}",
+                     f"/board/{ELECTION}/{OTHER_GMINA}/operators",
+                     f"/board/{ELECTION}/{OTHER_GMINA}/alerts",
+                     f"/board/{ELECTION}/{OTHER_GMINA}/results",
+                     f"/board/{ELECTION}/{OTHER_GMINA}/2")  # fmt: skip
             operator = _log_in(browser, serve.url, crew.operator)
-            for path in (f"/board/{ELECTION}/{GMINA}",
-                         f"/board/{ELECTION}/{GMINA}/operators",
-                         f"/board/{ELECTION}/{GMINA}/alerts",
-                         f"/protocols/{ELECTION}/{GMINA}/3/mayor:{GMINA}/0/1"):  # fmt: skip
-                answer = operator.goto(serve.url + path)
-                assert answer is not None
-                assert 403 == answer.status, path
+            _refused(operator, serve.url, f"/board/{ELECTION}/{GMINA}",
+                     f"/board/{ELECTION}/{GMINA}/operators", f"/board/{ELECTION}/{GMINA}/alerts",
+                     f"/protocols/{ELECTION}/{GMINA}/3/mayor:{GMINA}/0/1")  # fmt: skip
             _shot(operator, screenshots, "33-operator-refused")
             own = operator.goto(f"{serve.url}/protocols/{ELECTION}/{GMINA}/2/mayor:{GMINA}/0/1")
             assert own is not None
             assert 200 == own.status
         finally:
             crew.close()
+
+
+def _refused(page: Page, url: str, *paths: str) -> None:
+    for path in paths:
+        answer = page.goto(url + path)
+        assert answer is not None
+        assert 403 == answer.status, path
 
 
 def _create_with_a_slip(page: Page, url: str, screenshots: Path) -> None:

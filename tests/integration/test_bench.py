@@ -72,3 +72,19 @@ def test_bench_pages_prints_render_and_validate_figures_against_a_baseline() -> 
     for row in [report["baseline"], *report["paths"]]:
         assert 0 < row["median_ms"] <= row["p99_ms"]
         assert row["ratio_to_baseline"] > 0
+
+
+def test_bench_public_reads_the_screen_against_a_baseline_and_counts_screens_per_change() -> None:
+    done = subprocess.run([*TALLY, "bench", "public", "--json", "--precincts", "10",
+                           "--readers", "20", "--seconds", "1", "--changes", "3"],
+                          env=cli_env(), capture_output=True, text=True, timeout=300,
+                          check=False)  # fmt: skip
+    assert 0 == done.returncode, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    for phase in ("baseline", "quiet", "changing"):
+        row = report[phase]
+        assert row["requests"] > 0, row
+        assert 0 == row["failures"], row
+        assert 0 < row["p50_ms"] <= row["p99_ms"]
+    assert 1 <= report["screens_seen_while_changing"] <= 3 + 1  # at most one per change
+    assert report["server_cpu_ms_per_request"] > 0

@@ -22,7 +22,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,13 +32,10 @@ import msgspec
 
 from schemas.commands import SubmitProtocol
 from schemas.validation import ProtocolKey
-from services.apps.accounts import bootstrap_admin
-from services.apps.election_load import load_file
+from services.tools.bench.gmina import staged_gmina
 from services.tools.bench.pages import figures, timed
 from services.tools.bench.synthetic import content
-from services.tools.bench.system import ELECTION, definition
-from services.tools.people import enrol
-from services.tools.stage import staged
+from services.tools.bench.system import ELECTION
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -74,21 +70,12 @@ async def _until(condition: Callable[[], bool], followers: Followers, seconds: f
 
 def run_board_benchmark(*, as_json: bool, precincts: int, boards: int, protocols: int,
                         requests: int) -> int:  # fmt: skip
-    chosen = definition(1, precincts)
-    teryt = chosen.units[0].teryt
-    with tempfile.TemporaryDirectory(prefix="tally-bench-board-") as tmp:
-        path = Path(tmp) / "definition.json"
-        path.write_bytes(msgspec.json.encode(chosen))
-        with staged(Path(tmp)) as stage:
-            load_file(path, data_dir=stage.data_dir)
-            slip = bootstrap_admin(login="admin", name="Admin", data_dir=stage.data_dir).slip
-            assert slip is not None
-            team = enrol(stage.gateway_url, "admin", slip.activation_code, chosen.units,
-                         workers=1, progress=lambda _done, _all: None)  # fmt: skip
-            coordinator, operator = team.coordinators[teryt], team.operators[teryt]
-            render = _render(stage.gateway_url, coordinator, teryt, requests)
-            report = asyncio.run(_live(stage.gateway_url, stage.pid, coordinator, operator, teryt,
-                                       boards, protocols))  # fmt: skip
+    with staged_gmina(precincts, "tally-bench-board-") as staged:
+        stage, team, teryt = staged.stage, staged.team, staged.teryt
+        coordinator, operator = team.coordinators[teryt], team.operators[teryt]
+        render = _render(stage.gateway_url, coordinator, teryt, requests)
+        report = asyncio.run(_live(stage.gateway_url, stage.pid, coordinator, operator, teryt,
+                                   boards, protocols))  # fmt: skip
     document = {"precincts": precincts, "boards": boards, "protocols": protocols, **render,
                 **report}  # fmt: skip
     sys.stdout.write(json.dumps(document, indent=2) + "\n" if as_json else _table(document))

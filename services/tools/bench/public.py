@@ -19,10 +19,8 @@ import asyncio
 import json
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
@@ -30,13 +28,10 @@ import msgspec
 
 from schemas.commands import SubmitProtocol
 from schemas.validation import ProtocolKey
-from services.apps.accounts import bootstrap_admin
-from services.apps.election_load import load_file
 from services.tools.bench.board import CONTEST, cpu_seconds, quantile
+from services.tools.bench.gmina import staged_gmina
 from services.tools.bench.synthetic import content
-from services.tools.bench.system import ELECTION, definition
-from services.tools.people import enrol
-from services.tools.stage import staged
+from services.tools.bench.system import ELECTION
 
 if TYPE_CHECKING:
     from services.tools.people import Account
@@ -57,19 +52,11 @@ class Phase:
 
 def run_public_benchmark(*, as_json: bool, precincts: int, readers: int, seconds: float,
                          changes: int) -> int:  # fmt: skip
-    chosen = definition(1, precincts)
-    teryt = chosen.units[0].teryt
-    with tempfile.TemporaryDirectory(prefix="tally-bench-public-") as tmp:
-        path = Path(tmp) / "definition.json"
-        path.write_bytes(msgspec.json.encode(chosen))
-        with staged(Path(tmp)) as stage:
-            load_file(path, data_dir=stage.data_dir)
-            slip = bootstrap_admin(login="admin", name="Admin", data_dir=stage.data_dir).slip
-            assert slip is not None
-            team = enrol(stage.gateway_url, "admin", slip.activation_code, chosen.units,
-                         workers=1, progress=lambda _done, _all: None)  # fmt: skip
-            report = asyncio.run(_measure(stage.gateway_url, stage.pid, team.operators[teryt],
-                                          teryt, readers, seconds, changes))  # fmt: skip
+    with staged_gmina(precincts, "tally-bench-public-") as staged:
+        teryt = staged.teryt
+        report = asyncio.run(_measure(staged.stage.gateway_url, staged.stage.pid,
+                                      staged.team.operators[teryt], teryt, readers, seconds,
+                                      changes))  # fmt: skip
     document = {"precincts": precincts, "readers": readers, "seconds_per_phase": seconds,
                 "changes": changes, **report}  # fmt: skip
     sys.stdout.write(json.dumps(document, indent=2) + "\n" if as_json else _table(document))
