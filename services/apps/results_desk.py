@@ -95,8 +95,9 @@ class ResultsDesk:
                 return shown
             recorded = await self._read(result_id(key.election, key.contest, key.round), Result)
             state = _state(key, recorded)
-            if state.state == "established" and state.result is not None:
-                result = state.result
+            established = state.result if state.state == "established" else None
+            if established is not None:
+                result = established
             else:
                 inputs = await self._inputs.read(key.election, key.contest, key.round, "accepted")
                 result = await self._computed(contest, key, "accepted", inputs, recorded)
@@ -107,17 +108,18 @@ class ResultsDesk:
         # A mayor's candidates on this round's ballot (the runoff's two in round 2).
         names = ({f"c.{p}": contest.candidates[0, p].name for p in contest.standing(key.round)}
                  if contest.shape.kind == "mayor" else {})  # fmt: skip
-        return msgspec.structs.replace(shown, opened=True, result=result, names=names,
-                                       state="established" if result is state.result else
-                                       "provisional")  # fmt: skip
+        return msgspec.structs.replace(
+            shown,
+            opened=True,
+            result=result,
+            names=names,
+            state="established" if established else "provisional",
+        )
 
     async def _election(self, code: str) -> Election:
+        """The election as the definition cache holds it (``_contest`` refreshed it)."""
         aggregate_id = election_id(code)
-        await self._definitions.refresh(aggregate_id)
-        known, found = self._definitions.peek(aggregate_id)
-        if not known:
-            await self._definitions.load(aggregate_id)
-            _, found = self._definitions.peek(aggregate_id)
+        found = await self._cached(aggregate_id)
         if found is None:
             raise refused("$.key.election", "results.no_election", f"no election {code}")
         election: Election = of_kind(found, aggregate_id, Election)
@@ -238,15 +240,20 @@ class ResultsDesk:
     async def _contest(self, key: ResultKey) -> Contest:
         await self._definitions.refresh(election_id(key.election))
         aggregate_id = contest_id(key.election, key.contest)
-        known, found = self._definitions.peek(aggregate_id)
-        if not known:
-            await self._definitions.load(aggregate_id)
-            _, found = self._definitions.peek(aggregate_id)
+        found = await self._cached(aggregate_id)
         if found is None:
             raise refused("$.key.contest", "results.no_contest",
                           f"{key.election} has no contest {key.contest}")  # fmt: skip
         contest: Contest = of_kind(found, aggregate_id, Contest)
         return contest
+
+    async def _cached(self, aggregate_id: UUID) -> Any:
+        """A definition aggregate from the cache, read in on first use; None when none."""
+        known, found = self._definitions.peek(aggregate_id)
+        if not known:
+            await self._definitions.load(aggregate_id)
+            _, found = self._definitions.peek(aggregate_id)
+        return found
 
     async def _read(self, aggregate_id: UUID, kind: type[Any]) -> Any:
         """An aggregate built afresh from its history (this desk may change it); None if none."""

@@ -54,7 +54,7 @@ def test_the_public_screen_shows_nothing_before_the_polls_close_and_unofficial_r
         crew = team(serve.url, serve.admin_code, precincts=(2, 3))
         try:
             _future_election(serve, tmp_path)
-            page = browser.new_context(viewport={"width": 1600, "height": 900}).new_page()
+            page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
             before = page.goto(f"{serve.url}/public/{FUTURE}/{GMINA}")
             assert before is not None
             assert 200 == before.status

@@ -74,10 +74,8 @@ async def _last_verification(request: Request[Any, Any, Any]) -> dict[str, Any] 
     the views cannot be read now; the trail below says which)."""
     query = ViewQuery(view=audit_trail.NAME, table=audit_trail.VERIFIED,
                       prefix=audit_trail.LAST_VERIFICATION)  # fmt: skip
-    reply = await ask(request, subjects.VIEWS_QUERY, query, {})
-    if reply is None:
-        return None
-    rows = msgspec.json.decode(reply, type=ViewRows).rows
+    bus: CommandBus = request.app.state.bus
+    rows = (await bus.views(query)).rows
     return rows[0] if rows else None
 
 

@@ -65,6 +65,11 @@ class Format:
             return f"{hours // 24} d {hours % 24} h"
         return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
+    def share(self, percent: float) -> str:
+        """A percentage with two decimals, the decimal comma in Polish."""
+        written = f"{percent:.2f}"
+        return written.replace(".", ",") if self.lang == "pl" else written
+
     def alert_message(self, row: dict[str, Any]) -> str:
         """An alert's message in this language (alerts raised before Polish texts existed, and
         any without one, in English)."""

@@ -21,7 +21,6 @@ from litestar.params import QueryParameter
 from domain.clock import to_warsaw
 from projections.board import board, plan
 from schemas import subjects
-from schemas.commands import Outcome
 from schemas.results import DistrictResult, PublicResult, Standing
 from schemas.views import ViewQuery
 from services.apps.board_reader import BoardReader
@@ -122,8 +121,7 @@ async def _result(request: Request[Any, Any, Any], key: dict[str, Any]) -> Publi
         return None  # no answer now: the contest shows without its result until the next read
     found = msgspec.json.decode(reply)
     if "opened" not in found:
-        msgspec.convert(found, Outcome)  # a refusal: nothing to show for this contest
-        return None
+        return None  # refused (no such contest or round): nothing to show for this contest
     return msgspec.convert(found, PublicResult)
 
 
