@@ -64,19 +64,7 @@ def canonical_encoding(
         f"round={round_number}",
         f"form={_text(content.form)}",
     ]
-    for name in sorted(COUNT_FIELDS):
-        value = getattr(content, name)
-        if value is not None:
-            lines.append(f"{name}={value}")
-    lines += [f"candidate.{c.position}={c.votes}" for c in sorted(content.candidates, key=_pos)]
-    for votes in sorted(content.lists, key=lambda v: v.number):
-        lines.append(f"list.{votes.number}.total={votes.total}")
-        if votes.candidates_total is not None:
-            lines.append(f"list.{votes.number}.candidates_total={votes.candidates_total}")
-        lines += [
-            f"list.{votes.number}.candidate.{c.position}={c.votes}"
-            for c in sorted(votes.candidates, key=_pos)
-        ]
+    lines += [f"{name}={value}" for name, value in canonical_numbers(content)]
     for name, moment in (("voting_started", content.voting_started),
                          ("voting_ended", content.voting_ended)):  # fmt: skip
         if moment is not None:
@@ -89,6 +77,21 @@ def canonical_encoding(
         if text
     ]
     return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def canonical_numbers(content: ProtocolContent) -> list[tuple[str, int]]:
+    """Every number of the protocol with its name, in the encoding's order (items 3 and 4): the
+    order the QR code on the paper lists them in."""
+    found = [(name, value) for name in sorted(COUNT_FIELDS)
+             if (value := getattr(content, name)) is not None]  # fmt: skip
+    found += [(f"candidate.{c.position}", c.votes) for c in sorted(content.candidates, key=_pos)]
+    for votes in sorted(content.lists, key=lambda v: v.number):
+        found.append((f"list.{votes.number}.total", votes.total))
+        if votes.candidates_total is not None:
+            found.append((f"list.{votes.number}.candidates_total", votes.candidates_total))
+        found += [(f"list.{votes.number}.candidate.{c.position}", c.votes)
+                  for c in sorted(votes.candidates, key=_pos)]  # fmt: skip
+    return found
 
 
 def control_code(encoding: bytes) -> str:

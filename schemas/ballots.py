@@ -48,6 +48,14 @@ class Ballot(_Wire, frozen=True, kw_only=True):
     zero: tuple[str, ...] = ()
     """Fields of the form this precinct leaves out, 0 by definition (the postal block where
     there is no postal voting): a form sends them as 0, as the paper has 0 there."""
+    election_name: str = ""
+    unit_name: str = ""
+    unit_kind: str = ""
+    voting_day: str = ""
+    """The round's date (ISO 8601)."""
+    precinct_type: str = ""
+    office: str = ""
+    """A mayor contest's office: wójt, burmistrz, prezydent miasta."""
 
 
 class PrecinctRef(_Wire, frozen=True, kw_only=True):

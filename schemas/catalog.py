@@ -35,6 +35,14 @@ from schemas.accounts import (
     StepUp,
 )
 from schemas.ballots import Ballot, PrecinctQuery, PrecinctView
+from schemas.paper import (
+    PaperPrecincts,
+    PrecinctsQuery,
+    ProtocolPaperQuery,
+    ProtocolsPaper,
+    ResultsPaper,
+    TemplatesQuery,
+)
 from schemas.results import (
     ContestResult,
     DrawLot,
@@ -48,6 +56,7 @@ from schemas.validation import ProtocolKey, ValidationReport
 ONLINE: Final = "online"
 PROXY: Final = "proxy"
 RESULTS: Final = "results"
+PAPER: Final = "paper"
 
 
 class Service(StrEnum):
@@ -84,7 +93,7 @@ class Endpoint:
     channel: str = ONLINE
     desk: str = "protocols"
     """Which application of the command service answers: ``protocols`` (the protocol desk and
-    its decisions) or ``results`` (the results desk)."""
+    its decisions), ``results`` (the results desk) or ``paper`` (the documents' data)."""
 
     @property
     def step_up(self) -> bool:
@@ -178,6 +187,19 @@ COMMANDS: Final = (
     Endpoint("protocol", subjects.GET_PROTOCOL, ProtocolKey, cmd.ProtocolView, Permission.READ,
              "A protocol's current state and every version", "view", kind=Kind.QUERY,
              path=PROTOCOL_PATH),
+    Endpoint("paper_precincts", subjects.PAPER_PRECINCTS, PrecinctsQuery, PaperPrecincts,
+             Permission.READ, "A gmina's precinct numbers (its templates are printed one "
+             "precinct at a time)", "paper_precincts", kind=Kind.QUERY, desk=PAPER),
+    Endpoint("paper_templates", subjects.PAPER_TEMPLATES, TemplatesQuery, ProtocolsPaper,
+             Permission.READ, "A precinct's protocol templates of a round, pre-filled from the "
+             "definition (the data of the PDF)", "paper_templates", kind=Kind.QUERY, desk=PAPER),
+    Endpoint("paper_protocol", subjects.PAPER_PROTOCOL, ProtocolPaperQuery, ProtocolsPaper,
+             Permission.READ, "A protocol's version as entered, with its control code and the "
+             "QR code's payload (the data of the PDF)", "paper_protocol", kind=Kind.QUERY,
+             desk=PAPER),
+    Endpoint("paper_results", subjects.PAPER_RESULTS, ResultQuery, ResultsPaper,
+             Permission.READ, "A contest's results protocol draft with its district summaries "
+             "(the data of the PDF)", "paper_results", kind=Kind.QUERY, desk=PAPER),
 )  # fmt: skip
 """Answered by the command service."""
 

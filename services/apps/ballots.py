@@ -11,6 +11,8 @@ from domain.rules.forms import POINTS
 from schemas.ballots import Ballot, BallotEntry, BallotListView, FieldView
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from domain.protocol_setting import Setting
     from schemas.commands import ProtocolView
     from schemas.validation import ProtocolKey
@@ -47,11 +49,11 @@ def ballot_of(setting: Setting, key: ProtocolKey, protocol: ProtocolView | None)
     lists = tuple(
         BallotListView(
             number=ballot_list.number,
-            name=_committee_name(committees, contest, ballot_list.number),
+            name=committee_name(committees, contest, ballot_list.number),
             candidates=tuple(
                 BallotEntry(
                     position=position,
-                    name=_list_candidate(contest, key.district, ballot_list.number, position),
+                    name=list_candidate(contest, key.district, ballot_list.number, position),
                     struck_off=position in ballot_list.struck_off,
                 )
                 for position in sorted(ballot_list.positions)
@@ -63,24 +65,29 @@ def ballot_of(setting: Setting, key: ProtocolKey, protocol: ProtocolView | None)
     return Ballot(key=key, contest_kind=contest.shape.kind, contest_name=contest.shape.contest,
                   form=form, fields=fields, candidates=candidates, lists=lists,
                   yes_no=context.yes_no, precinct_address=setting.precinct.address,
-                  protocol=protocol, zero=_left_out(points, fields))  # fmt: skip
+                  protocol=protocol, zero=_left_out(points, fields),
+                  election_name=setting.election.info.name, unit_name=setting.unit.details.name,
+                  unit_kind=str(setting.unit.details.kind),
+                  voting_day=setting.voting.date.isoformat(),
+                  precinct_type=str(setting.precinct.type),
+                  office=contest.shape.office)  # fmt: skip
 
 
 def _left_out(points: dict[str, str], fields: tuple[FieldView, ...]) -> tuple[str, ...]:
     return tuple(sorted(points.keys() & POSTAL_ONLY - {f.name for f in fields}))
 
 
-def _committee_of(contest: Any, number: int) -> str:
+def committee_of(contest: Any, number: int) -> str:
     """A list number belongs to one committee in the whole contest."""
     return next((committee for committee, n in contest.list_numbers.items() if n == number), "")
 
 
-def _committee_name(committees: dict[str, Any], contest: Any, number: int) -> str:
-    committee = _committee_of(contest, number)
+def committee_name(committees: Mapping[str, Any], contest: Any, number: int) -> str:
+    committee = committee_of(contest, number)
     found = committees.get(committee)
     return (found.short_name or found.name) if found is not None else committee
 
 
-def _list_candidate(contest: Any, district: int, number: int, position: int) -> str:
-    recorded = contest.lists.get((district, _committee_of(contest, number)))
+def list_candidate(contest: Any, district: int, number: int, position: int) -> str:
+    recorded = contest.lists.get((district, committee_of(contest, number)))
     return recorded.candidates.get(position, "") if recorded is not None else ""

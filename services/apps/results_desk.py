@@ -67,7 +67,7 @@ class ResultsDesk:
         (``established``: the state, and the result when it is established)."""
         key = query.key
         try:
-            contest = await self._contest(key)
+            contest = await self.contest(key)
             recorded = await self._read(result_id(key.election, key.contest, key.round), Result)
             if query.flavour == "established":
                 return _state(key, recorded)
@@ -84,8 +84,8 @@ class ResultsDesk:
         provisional one of the accepted protocols."""
         key = query.key
         try:
-            contest = await self._contest(key)
-            election = await self._election(key.election)
+            contest = await self.contest(key)
+            election = await self.election(key.election)
             closes = polls_close(election.info, key.round)
             if closes is None:
                 raise refused("$.key.round", "results.no_round",
@@ -116,10 +116,14 @@ class ResultsDesk:
             state="established" if established else "provisional",
         )
 
-    async def _election(self, code: str) -> Election:
+    async def tallies(self, key: ResultKey, flavour: str) -> dict[int, dict[str, int]]:
+        """The contest's numbers added up per district, as the views have them now."""
+        return (await self._inputs.read(key.election, key.contest, key.round, flavour)).tallies
+
+    async def election(self, code: str) -> Election:
         """The election as the definition cache holds it (``_contest`` refreshed it)."""
         aggregate_id = election_id(code)
-        found = await self._cached(aggregate_id)
+        found = await self.definition(aggregate_id)
         if found is None:
             raise refused("$.key.election", "results.no_election", f"no election {code}")
         election: Election = of_kind(found, aggregate_id, Election)
@@ -169,7 +173,7 @@ class ResultsDesk:
 
     async def _attempt(self, command: ResultCommand, context: CommandContext) -> Outcome | None:
         key = command.key
-        contest = await self._contest(key)
+        contest = await self.contest(key)
         if key.teryt is None and context.role not in ("admin", LOCAL_OPERATOR_ROLE):
             raise refused("$.key.contest", "results.admin_only",
                           "results above the gmina are established by an admin")  # fmt: skip
@@ -237,17 +241,18 @@ class ResultsDesk:
         except UnsupportedContestError as error:
             raise refused("$.key.contest", "results.not_supported", str(error)) from None
 
-    async def _contest(self, key: ResultKey) -> Contest:
+    async def contest(self, key: ResultKey) -> Contest:
+        """The contest of ``key`` as the definitions hold it, or a refusal naming it."""
         await self._definitions.refresh(election_id(key.election))
         aggregate_id = contest_id(key.election, key.contest)
-        found = await self._cached(aggregate_id)
+        found = await self.definition(aggregate_id)
         if found is None:
             raise refused("$.key.contest", "results.no_contest",
                           f"{key.election} has no contest {key.contest}")  # fmt: skip
         contest: Contest = of_kind(found, aggregate_id, Contest)
         return contest
 
-    async def _cached(self, aggregate_id: UUID) -> Any:
+    async def definition(self, aggregate_id: UUID) -> Any:
         """A definition aggregate from the cache, read in on first use; None when none."""
         known, found = self._definitions.peek(aggregate_id)
         if not known:

@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     table.add_argument("--check", action="store_true", help="exit 1 if docs/rules.md is stale")
 
     _results_commands(commands)
+    _print_commands(commands)
 
     protocol = commands.add_parser("protocol", help="precinct protocols")
     protocol_commands = protocol.add_subparsers(
@@ -164,6 +165,48 @@ def _results_commands(commands: Any) -> None:
     draw.add_argument("--among", nargs="+", required=True, help="as the result names them")
     draw.add_argument("--drawn", nargs="+", required=True, help="who the draw chose")
     draw.add_argument("--drawn-by", required=True, help="the commission member who drew")
+
+
+def _print_commands(commands: Any) -> None:
+    """print: the documents as PDFs (README, "Paper")."""
+    printing = commands.add_parser("print", help="PDF documents: templates, drafts, slips")
+    kinds = printing.add_subparsers(dest="print_command", required=True, metavar="DOCUMENT")
+    template = kinds.add_parser(
+        "template", help="protocol templates pre-filled from the definition",
+        description="A precinct's protocol templates (every contest of the round, or --contest "
+        "[--district]); without --precinct and --contest, every precinct and contest of the "
+        "gmina in one file.")  # fmt: skip
+    template.add_argument("--election", required=True, help="the election's code")
+    template.add_argument("--gmina", required=True, help="the gmina's TERYT (6 digits)")
+    template.add_argument("--precinct", type=int, help="one precinct's number")
+    template.add_argument("--contest", help="as protocol keys spell it, e.g. mayor:302199")
+    template.add_argument("--district", type=int, help="the district (with --contest)")
+    template.add_argument("--round", type=int, default=1, help="1 (default) or 2")
+    protocol = kinds.add_parser(
+        "protocol", help="a protocol as entered: control code on every page, QR code",
+        description="A protocol's version as entered (the current one unless --version), "
+        "with its control code on every page and a QR code carrying its key and numbers; a "
+        "version a later one corrected prints marked WADLIWY — PODLEGAŁ SPROSTOWANIU.")  # fmt: skip
+    protocol.add_argument("key", help="<election>/<teryt>/<precinct>/<contest>/<district>/<round>")
+    protocol.add_argument("--version", type=int, help="a version number (default: current)")
+    results = kinds.add_parser(
+        "results", help="the results protocol draft with the district summaries",
+        description="A council's (district summaries, seats) or a mayor's (round 1 or the "
+        "runoff) results protocol draft, as established or else provisional, with the log "
+        "position it stands for.")  # fmt: skip
+    results.add_argument("--election", required=True, help="the election's code")
+    results.add_argument("--gmina", required=True, help="the gmina's TERYT (6 digits)")
+    results.add_argument("--contest", required=True, help="e.g. council:302199, mayor:302199")
+    results.add_argument("--round", type=int, default=1, help="1 (default) or 2")
+    slips = kinds.add_parser(
+        "slips", help="activation slips for the operators not activated yet (fresh codes)",
+        description="One page per operator of the gmina who has not activated their account: "
+        "login, a fresh one-time code (each recorded as a reset; earlier codes stop working), "
+        "where to go, until when.")  # fmt: skip
+    slips.add_argument("--gmina", required=True, help="the gmina's TERYT (6 digits)")
+    for kind in (template, protocol, results, slips):
+        kind.add_argument("--out", type=Path, required=True, help="the PDF file to write")
+        _data_dir_argument(kind)
 
 
 def _drill_commands(commands: Any) -> None:
@@ -463,6 +506,12 @@ def _results(args: argparse.Namespace) -> int:
     return result_main(args)
 
 
+def _print(args: argparse.Namespace) -> int:
+    from services.cli.printing import print_main
+
+    return print_main(args)
+
+
 def _protocol(args: argparse.Namespace) -> int:
     if args.protocol_command == "validate":
         from services.cli.rules import validate_command
@@ -613,6 +662,7 @@ def _bench(args: argparse.Namespace) -> int:
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "serve": _serve,
     "election": _election,
+    "print": _print,
     "rules": _rules,
     "results": _results,
     "protocol": _protocol,

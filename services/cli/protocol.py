@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 from domain.decoding import DecodeError, decode_json
+from domain.paper_code import BadKeyError, parse_key
 from schemas.commands import (
     ApproveHardWarnings,
     ConfirmProtocol,
@@ -27,7 +28,6 @@ from schemas.commands import (
     WithdrawConfirmation,
 )
 from schemas.protocol import ProtocolContent
-from schemas.validation import ProtocolKey
 from services.apps.actors import local_operator
 from services.apps.protocols import Protocols
 from services.nats.access import nats_access
@@ -39,24 +39,6 @@ if TYPE_CHECKING:
 
 EXIT_REFUSED = 1
 CHANNELS = ("cli", "online", "offline-file", "proxy")
-
-
-class BadKeyError(ValueError):
-    pass
-
-
-def parse_key(text: str) -> ProtocolKey:
-    parts = text.removeprefix("protocol/").split("/")
-    if len(parts) != 6 or not all(parts):
-        raise BadKeyError(
-            f"{text!r} is not <election>/<teryt>/<precinct>/<contest>/<district>/<round>"
-        )
-    election, teryt, precinct, contest, district, round_number = parts
-    try:
-        numbers = {"precinct": int(precinct), "district": int(district), "round": int(round_number)}
-    except ValueError:
-        raise BadKeyError(f"{text!r}: precinct, district and round are numbers") from None
-    return ProtocolKey(election=election, teryt=teryt, contest=contest, **numbers)
 
 
 def _correct(args: argparse.Namespace) -> CorrectProtocol:

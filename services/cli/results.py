@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -42,7 +43,7 @@ from schemas.results import (
 )
 from schemas.views import ViewQuery
 from services.apps.actors import local_operator
-from services.apps.definition_cache import DefinitionCache
+from services.apps.protocol_desk import ProtocolDesk
 from services.apps.result_inputs import NO_PROJECTOR, ResultInputs, views_over
 from services.apps.results_desk import ResultsDesk
 from services.eventstore.connection import connect
@@ -207,16 +208,30 @@ def result_main(args: argparse.Namespace) -> int:
         return asyncio.run(_result_run(args, key, settings))
 
 
+@dataclass(frozen=True)
+class LocalDesks:
+    """The command service's desks, run here on this process's own store connection."""
+
+    protocols: ProtocolDesk
+    results: ResultsDesk
+
+
+async def local_desks(nc: Client, settings: StoreSettings) -> LocalDesks:
+    log_ = EventLog(nc, stream=settings.stream, subject_prefix=settings.layout.events_prefix,
+                    clock=SystemClock(), request_timeout_s=settings.request_timeout_s,
+                    append_timeout_s=settings.append_timeout_s)  # fmt: skip
+    port = JetStreamPort(log_, uuid_ids=settings.originator_id_type == "uuid")
+    mapper = tagged_mapper()
+    protocols = ProtocolDesk(port, mapper, SystemClock())
+    ask = await _views(nc, log_, settings)
+    return LocalDesks(protocols, ResultsDesk(port, mapper, protocols.definitions,
+                                             ResultInputs(ask)))  # fmt: skip
+
+
 async def _result_run(args: argparse.Namespace, key: ResultKey, settings: StoreSettings) -> int:
     nc = await connect(settings, name="tally-results")
     try:
-        log_ = EventLog(nc, stream=settings.stream, subject_prefix=settings.layout.events_prefix,
-                        clock=SystemClock(), request_timeout_s=settings.request_timeout_s,
-                        append_timeout_s=settings.append_timeout_s)  # fmt: skip
-        port = JetStreamPort(log_, uuid_ids=settings.originator_id_type == "uuid")
-        mapper = tagged_mapper()
-        ask = await _views(nc, log_, settings)
-        desk = ResultsDesk(port, mapper, DefinitionCache(port, mapper), ResultInputs(ask))
+        desk = (await local_desks(nc, settings)).results
         context = local_operator()
         command = args.results_command
         if command == "show":

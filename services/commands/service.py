@@ -30,13 +30,14 @@ from domain.authorization import refusal
 from domain.clock import Clock, SystemClock
 from domain.decoding import DecodeError, decode_json
 from schemas import envelope, subjects
-from schemas.catalog import RESULTS, Endpoint, Kind, Service, endpoint_for, subjects_of
+from schemas.catalog import PAPER, RESULTS, Endpoint, Kind, Service, endpoint_for, subjects_of
 from schemas.commands import Outcome
 from schemas.envelope import CommandContext
 from schemas.problems import Problem
 from schemas.replies import Reply
 from schemas.validation import ProtocolKey
 from services.apps.actors import account_actor
+from services.apps.paper_desk import PaperDesk
 from services.apps.protocol_desk import ProtocolDesk
 from services.apps.replays import request_hash
 from services.apps.result_inputs import ResultInputs, views_over
@@ -91,6 +92,7 @@ class CommandService:
         self.auth = auth
         self._desk: ProtocolDesk | None = None
         self._results: ResultsDesk | None = None
+        self._paper: PaperDesk | None = None
 
     @property
     def desk(self) -> ProtocolDesk:
@@ -103,6 +105,12 @@ class CommandService:
         if self._results is None:
             raise RuntimeError("the command service has not started")
         return self._results
+
+    @property
+    def paper(self) -> PaperDesk:
+        if self._paper is None:
+            raise RuntimeError("the command service has not started")
+        return self._paper
 
     async def start(self, nc: Client) -> None:
         """Protocol commands run on the broker's loop and connection, from the request to the
@@ -123,6 +131,7 @@ class CommandService:
         self._desk = ProtocolDesk(port, tagged_mapper(), self.clock)
         inputs = ResultInputs(views_over(nc, settings.request_timeout_s))
         self._results = ResultsDesk(port, tagged_mapper(), self._desk.definitions, inputs)
+        self._paper = PaperDesk(self._desk, self._results, self.clock)
         await self.auth.start(nc)
 
     async def stop(self) -> None:
@@ -169,7 +178,7 @@ class CommandService:
         return _outcome(await self.desk.handle(request, context))
 
     async def _query(self, endpoint: Endpoint, request: Any) -> Reply:
-        owner = self.results if endpoint.desk == RESULTS else self.desk
+        owner = {RESULTS: self.results, PAPER: self.paper}.get(endpoint.desk, self.desk)
         answer = await getattr(owner, endpoint.handler)(request)
         if answer is None:
             return _outcome(Outcome(status="not-found"))

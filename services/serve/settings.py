@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
 
@@ -56,6 +57,11 @@ VARIABLES: Final = (
     Variable("TALLY_COMMAND_WORKERS", "`32`",
              "requests one command-service instance handles at once (they mostly wait for "
              "fsynced acknowledgements)"),
+    Variable("TALLY_PUBLIC_URL", "unset",
+             "the address people reach the gateway at (`https://wybory.example.gov.pl`): the "
+             "base of the links printed on paper (a protocol's QR code, the activation slips); "
+             "unset, the QR code carries the bare protocol code and slips name the gateway's "
+             "own address"),
     Variable("TALLY_LOG_FORMAT", "`console` on a terminal, else `json`", "log rendering"),
     Variable("TALLY_LOG_LEVEL", "`info`", "log threshold: debug, info, warning or error"),
 )  # fmt: skip
@@ -78,6 +84,8 @@ class Settings:
     log_format: str | None
     """None: ``console`` on a terminal, ``json`` elsewhere."""
     log_level: str
+    public_url: str = ""
+    """``TALLY_PUBLIC_URL``: the base of printed links; empty when unset."""
     demo: bool = False
     """``tally serve --demo``: the examples and demo accounts on a fresh store."""
     first_run: str = ""
@@ -101,6 +109,7 @@ class Settings:
             command_workers=read.number("TALLY_COMMAND_WORKERS", 32, int),
             log_format=read.choice("TALLY_LOG_FORMAT", "", LOG_FORMATS) or None,
             log_level=read.choice("TALLY_LOG_LEVEL", "info", LOG_LEVELS),
+            public_url=read.url("TALLY_PUBLIC_URL"),
         )
 
 
@@ -110,6 +119,13 @@ class _Reader:
 
     def text(self, name: str) -> str:
         return self._env.get(name, "").strip()
+
+    def url(self, name: str) -> str:
+        value = self.text(name).rstrip("/")
+        if value and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value):
+            raise SettingsError(f"{name}={value!r} must be an http(s) address without a query, "
+                                "e.g. https://wybory.example.gov.pl")  # fmt: skip
+        return value
 
     def choice(self, name: str, default: str, allowed: tuple[str, ...]) -> str:
         value = self.text(name).lower()

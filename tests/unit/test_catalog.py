@@ -15,6 +15,7 @@ from schemas.catalog import (
     ACCOUNTS,
     COMMANDS,
     ENDPOINTS,
+    PAPER,
     PROXY,
     RESULTS,
     Kind,
@@ -22,6 +23,7 @@ from schemas.catalog import (
     endpoint_for,
     handler_of,
 )
+from services.apps.paper_desk import PaperDesk
 from services.apps.protocol_decisions import Decisions
 from services.apps.protocol_desk import ProtocolDesk
 from services.apps.results_desk import ResultsDesk
@@ -29,14 +31,15 @@ from services.commands.accounts.service import AuthService
 from services.commands.service import asyncapi_json
 from services.gateway.routes import ROUTES
 
-PROTOCOL_ROWS = tuple(row for row in COMMANDS if row.desk != RESULTS)
+PROTOCOL_ROWS = tuple(row for row in COMMANDS if row.desk not in (RESULTS, PAPER))
 RESULT_ROWS = tuple(row for row in COMMANDS if row.desk == RESULTS)
+PAPER_ROWS = tuple(row for row in COMMANDS if row.desk == PAPER)
 
 
 @pytest.mark.parametrize(
     ("rows", "commands", "queries"),
     [(PROTOCOL_ROWS, Decisions, ProtocolDesk), (RESULT_ROWS, ResultsDesk, ResultsDesk),
-     (ACCOUNTS, AuthService, AuthService)],
+     (PAPER_ROWS, PaperDesk, PaperDesk), (ACCOUNTS, AuthService, AuthService)],
 )  # fmt: skip
 def test_every_row_names_a_method_of_its_application(rows, commands, queries) -> None:
     """Commands name their decision, queries what answers them."""

@@ -15,11 +15,11 @@ from schemas import subjects
 from schemas.commands import Outcome
 from schemas.views import ViewQuery
 from services.apps.view_pages import ViewUnreadableError, every_row
+from services.common.texts import text
 from services.gateway.web.board_pages import BOARD_PATH, posted_form, supervisor
 from services.gateway.web.board_view import Format
 from services.gateway.web.pages import PAGE, ask, refused_page, render
 from services.gateway.web.session import KEY_FIELD, Viewer, command_headers, lang_of
-from services.gateway.web.texts import text
 
 SEVERITIES: Final = ("critical", "warning", "info")
 STATES: Final = ("open", "acknowledged", "closed", "all")

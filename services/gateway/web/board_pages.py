@@ -28,6 +28,7 @@ from schemas.ballots import PrecinctView, ProtocolState
 from schemas.commands import Outcome, ProtocolView
 from services.apps.board_reader import BoardReader
 from services.apps.view_pages import ViewUnreadableError
+from services.common.texts import text
 from services.gateway.auth import address_of
 from services.gateway.web.board_view import Format, context
 from services.gateway.web.forms import nested
@@ -53,7 +54,6 @@ from services.gateway.web.session import (
     lang_of,
     viewer_of,
 )
-from services.gateway.web.texts import text
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from domain.clock import to_warsaw
 from schemas.board import CELL_STATES
-from services.gateway.web.texts import TEXTS, text
+from services.common.texts import TEXTS, text
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

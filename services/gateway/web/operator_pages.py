@@ -20,11 +20,11 @@ from schemas import subjects
 from schemas.accounts import AuthAnswer, Permission
 from schemas.views import ViewQuery
 from services.apps.view_pages import ViewUnreadableError, every_row
+from services.common.texts import text
 from services.gateway.web.board_pages import BOARD_PATH, posted_form, supervisor
 from services.gateway.web.board_view import Format
 from services.gateway.web.pages import PAGE, ask, refused_page, render
 from services.gateway.web.session import Viewer, command_headers, lang_of
-from services.gateway.web.texts import text
 
 OPERATORS_PATH: Final = BOARD_PATH + "/operators"
 MANAGE: Final = Permission.MANAGE_ACCOUNTS

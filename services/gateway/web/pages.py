@@ -27,6 +27,7 @@ from schemas.catalog import ONLINE, PROXY
 from schemas.commands import Outcome
 from schemas.problems import Problem
 from schemas.views import ViewQuery, ViewRows
+from services.common.texts import LANGUAGES, TEXTS, text
 from services.gateway.auth import address_of
 from services.gateway.bus import ServiceUnavailableError
 from services.gateway.web.forms import nested
@@ -45,7 +46,6 @@ from services.gateway.web.session import (
     lang_of,
     viewer_of,
 )
-from services.gateway.web.texts import LANGUAGES, TEXTS, text
 
 if TYPE_CHECKING:
     from schemas.validation import ProtocolKey

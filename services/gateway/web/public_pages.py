@@ -25,11 +25,11 @@ from schemas.results import DistrictResult, PublicResult, Standing
 from schemas.views import ViewQuery
 from services.apps.board_reader import BoardReader
 from services.apps.view_pages import ViewUnreadableError, every_row
+from services.common.texts import LANGUAGES, TEXTS, text
 from services.gateway.bus import ServiceUnavailableError
 from services.gateway.web.board_view import Format
 from services.gateway.web.pages import PAGE
 from services.gateway.web.session import lang_of
-from services.gateway.web.texts import LANGUAGES, TEXTS, text
 
 if TYPE_CHECKING:
     from services.gateway.web.public_screen import PublicScreens, Screen

@@ -21,11 +21,11 @@ from schemas.commands import Outcome
 from schemas.results import ContestResult, ResultState
 from services.apps.board_reader import BoardReader
 from services.apps.view_pages import ViewUnreadableError
+from services.common.texts import text
 from services.gateway.web.board_pages import BOARD_PATH, posted_form, supervisor
 from services.gateway.web.board_view import Format
 from services.gateway.web.pages import PAGE, ask, refused_page, render, step_up_proof
 from services.gateway.web.session import CLOCK, KEY_FIELD, Viewer, command_headers, lang_of
-from services.gateway.web.texts import text
 
 NATIONAL: Final = frozenset({"president", "senate"})
 """Results the PKW establishes: the board shows their progress only."""

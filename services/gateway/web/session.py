@@ -22,8 +22,8 @@ from domain.clock import SystemClock
 from schemas import envelope, subjects
 from schemas.accounts import Role
 from schemas.catalog import ONLINE
+from services.common.texts import language
 from services.gateway.auth import address_of
-from services.gateway.web.texts import language
 
 if TYPE_CHECKING:
     import datetime as dt
