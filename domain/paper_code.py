@@ -102,3 +102,47 @@ def read(scanned: str) -> Scanned:
     if any(n < 0 for n in numbers):
         raise PaperCodeError("the numbers are never negative")
     return Scanned(key=key, control_code=code, numbers=numbers)
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    version: int
+    control_code: str
+    numbers: tuple[tuple[str, int], ...]
+    """``controlcode.canonical_numbers`` of its content."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the paper is, against the stored versions: ``matches`` (the current version, every
+    number the same), ``superseded`` (an earlier version: a later one corrected it) or neither;
+    ``differences`` name each number that differs from the current version (name, paper, stored)."""
+
+    version: int | None
+    matches: bool
+    superseded: bool
+    differences: tuple[tuple[str, int | None, int | None], ...]
+
+
+def verdict(scanned: Scanned, versions: Sequence[StoredVersion]) -> Verdict:
+    """The scanned paper against a protocol's stored versions (oldest first, never empty)."""
+    current = versions[-1]
+    same = next((v for v in versions if v.control_code == scanned.control_code), None)
+    against = same or current
+    stored = [value for _, value in against.numbers]
+    names = [name for name, _ in against.numbers]
+    width = max(len(stored), len(scanned.numbers))
+    differences = tuple(
+        (names[i] if i < len(names) else f"#{i + 1}",
+         scanned.numbers[i] if i < len(scanned.numbers) else None,
+         stored[i] if i < len(stored) else None)
+        for i in range(width)
+        if (scanned.numbers[i] if i < len(scanned.numbers) else None)
+        != (stored[i] if i < len(stored) else None)
+    )  # fmt: skip
+    return Verdict(
+        version=same.version if same else None,
+        matches=same is current and not differences,
+        superseded=same is not None and same is not current,
+        differences=differences,
+    )

@@ -506,6 +506,68 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
         "This page refreshes itself every 10 seconds.",
     ),
     "stepup.title": ("Potwierdź kodem z aplikacji", "Confirm with a code from the app"),
+    # Paper: the PDFs and the scanned protocol code.
+    "paper.templates": ("Szablony protokołów gminy (PDF)", "The gmina's protocol templates (PDF)"),
+    "paper.template": ("Szablon protokołu (PDF)", "Protocol template (PDF)"),
+    "paper.templates_precinct": ("Szablony protokołów obwodu (PDF)", "Precinct templates (PDF)"),
+    "paper.protocol": (
+        "Wydruk kontrolny wersji {version} (PDF)",
+        "Version {version} as entered (PDF)",
+    ),
+    "paper.results": ("Projekt protokołu wyników (PDF)", "Results protocol draft (PDF)"),
+    "paper.slips": (
+        "Drukuj karty aktywacyjne nieaktywnych operatorów (PDF)",
+        "Print activation slips of operators not activated yet (PDF)",
+    ),
+    "paper.slips_warning": (
+        "Każdy wydruk wydaje nowe kody: kody z wcześniejszych kart przestają działać.",
+        "Every printout issues new codes: the codes of earlier slips stop working.",
+    ),
+    "paper.no_slips": (
+        "Wszyscy operatorzy tej gminy aktywowali już konta: nie ma kart do wydrukowania.",
+        "Every operator of this gmina has activated their account: no slips to print.",
+    ),
+    "paper.refused": ("Nie można wydrukować:", "Cannot print:"),
+    "scan.title": ("Sprawdzenie protokołu z kodu QR", "Checking a protocol from its QR code"),
+    "scan.field": (
+        "Zeskanuj kod QR protokołu (lub wklej jego treść)",
+        "Scan a protocol's QR code (or paste what it says)",
+    ),
+    "scan.check": ("Sprawdź", "Check"),
+    "scan.unreadable": ("To nie jest kod protokołu:", "This is not a protocol code:"),
+    "scan.paper_code": ("Kod kontrolny na papierze", "Control code on the paper"),
+    "scan.stored_code": (
+        "Kod kontrolny wersji bieżącej {version}",
+        "Control code of the current version {version}",
+    ),
+    "scan.match": (
+        "Zgodny: papier jest wydrukiem bieżącej wersji {version}, wszystkie liczby się zgadzają.",
+        "A match: the paper is the current version {version}, every number the same.",
+    ),
+    "scan.superseded": (
+        (
+            "Papier jest wydrukiem wersji {version}, którą poprawiono: WADLIWY — PODLEGAŁ "
+            "SPROSTOWANIU. Potrzebny wydruk bieżącej wersji."
+        ),
+        (
+            "The paper is version {version}, since corrected: superseded. The current version's "
+            "printout is needed."
+        ),
+    ),
+    "scan.mismatch": (
+        "Niezgodny: papier nie odpowiada żadnej zapisanej wersji. Różnice wobec wersji bieżącej:",
+        "No match: the paper is no stored version. Differences from the current version:",
+    ),
+    "scan.number": ("Pozycja", "Number"),
+    "scan.on_paper": ("Na papierze", "On paper"),
+    "scan.stored": ("W systemie", "Stored"),
+    "scan.confirm": ("Potwierdź zgodność z papierem", "Confirm it matches the paper"),
+    "scan.already": ("Ta wersja jest już potwierdzona.", "This version is confirmed already."),
+    "scan.not_now": (
+        "Stan protokołu: {state} — potwierdzenie niemożliwe.",
+        "The protocol is {state}: it cannot be confirmed now.",
+    ),
+    "scan.open_precinct": ("Strona obwodu", "The precinct's page"),
 }
 
 

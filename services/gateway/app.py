@@ -28,6 +28,7 @@ from services.gateway.web.board_view import Fragments
 from services.gateway.web.live import BoardFeeds
 from services.gateway.web.operator_pages import OPERATOR_PAGES
 from services.gateway.web.pages import PAGES, TEMPLATES
+from services.gateway.web.paper_pages import PAPER_PAGES
 from services.gateway.web.public_pages import PUBLIC_PAGES
 from services.gateway.web.public_screen import PublicScreens
 from services.gateway.web.result_pages import RESULT_PAGES
@@ -56,7 +57,7 @@ async def asyncapi(request: Request[Any, Any, Any]) -> dict[str, Any]:
     return document
 
 
-def create_app(
+def create_app(  # noqa: PLR0913 - the gateway's settings, each its own
     bus: CommandBus,
     *,
     max_body_bytes: int = MAX_BODY_BYTES,
@@ -65,10 +66,12 @@ def create_app(
     step_up: dt.timedelta = STEP_UP_WINDOW,
     asyncapi_document: dict[str, Any] | None = None,
     first_run: str = "",
+    public_url: str = "",
 ) -> Litestar:
     """``step_up``: how fresh a TOTP proof the vouching commands need (``TALLY_STEP_UP_S``);
     ``asyncapi_document``: the command service's AsyncAPI document to publish (the composition
-    root passes it; the gateway knows the command service only through NATS)."""
+    root passes it; the gateway knows the command service only through NATS); ``public_url``:
+    the base of the links printed on paper (``TALLY_PUBLIC_URL``)."""
     feeds = BoardFeeds(BoardReader(bus.views), SystemClock(), Fragments(TEMPLATES).update)
 
     async def start_feeds() -> None:
@@ -86,6 +89,7 @@ def create_app(
             *RESULT_PAGES,
             *OPERATOR_PAGES,
             *PUBLIC_PAGES,
+            *PAPER_PAGES,
         ],
         template_config=TemplateConfig(directory=TEMPLATES, engine=JinjaTemplateEngine),
         guards=[authorize],
@@ -109,6 +113,7 @@ def create_app(
     app.state.step_up = step_up
     app.state.asyncapi = asyncapi_document or {}
     app.state.first_run = first_run
+    app.state.public_url = public_url
     app.state.feeds = feeds
     app.state.public_screens = PublicScreens()
     return app

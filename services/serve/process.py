@@ -226,6 +226,7 @@ class Running:
             step_up=self.config.step_up,
             asyncapi_document=json.loads(asyncapi_json()),
             first_run=self.config.first_run,
+            public_url=self.config.public_url,
         )
         config = uvicorn.Config(app,
                                 host=host, port=port, log_config=None, access_log=False,

@@ -13,12 +13,14 @@ from __future__ import annotations
 import asyncio
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any, Final
+from urllib.parse import urlencode
 
 import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import QueryParameter
-from litestar.response import ServerSentEvent, ServerSentEventMessage, Template
+from litestar.response import Redirect, ServerSentEvent, ServerSentEventMessage, Template
 
+from domain import paper_code
 from domain.authorization import needs_step_up, refusal
 from projections.board import board
 from projections.protocol_state import numbers
@@ -76,8 +78,10 @@ async def supervisor(request: Request[Any, Any, Any], teryt: str,
                      permission: Permission = SUPERVISION) -> Viewer | Template:  # fmt: skip
     """The viewer, or the page that refuses them (login, or 403 recorded on the account)."""
     viewer = await viewer_of(request)
-    if viewer is None:
-        return render(request, "login.html", status=401)
+    if viewer is None:  # after logging in, back here (a GET only: a form is sent again by hand)
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return render(request, "login.html", status=401,
+                      next=here if request.method == "GET" else "")  # fmt: skip
     reason = refusal(viewer.actor, permission, teryt)
     if reason:
         denied = AccessDenied(login=viewer.login, reason=reason, target=request.url.path)
@@ -222,7 +226,7 @@ def _changes(protocol: ProtocolView) -> list[dict[str, Any]]:
 
 @post(PRECINCT_PATH + "/{action:str}", opt=PAGE, include_in_schema=False, status_code=200)
 async def precinct_action(request: Request[Any, Any, Any], election: str, teryt: str,
-                          precinct: int, action: str) -> Template:  # fmt: skip
+                          precinct: int, action: str) -> Template | Redirect:  # fmt: skip
     posted = await posted_form(request, teryt)
     if isinstance(posted, Template):
         return posted
@@ -230,6 +234,12 @@ async def precinct_action(request: Request[Any, Any, Any], election: str, teryt:
     if action not in ACTIONS:
         return refused_page(request, viewer, "error.not_found", 404)
     subject, permission, field, label = ACTIONS[action]
+    typed = form.get(field, "").strip()
+    if field == "control_code" and paper_code.PREFIX in typed:
+        # A handheld scanner typed a protocol's QR code here: compare it with the stored
+        # versions first; the scan page offers the confirmation on a match.
+        return Redirect(f"{paper_code.SCAN_PATH}?{urlencode({paper_code.LINK_PARAMETER: typed})}",
+                        status_code=303)  # fmt: skip
     round_number = int(form.get("round", "1") or 1)
     key = {"election": election, "teryt": teryt, "precinct": precinct,
            "contest": form.get("contest", ""), "district": int(form.get("district", "0") or 0),

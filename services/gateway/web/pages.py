@@ -164,21 +164,30 @@ async def log_in(request: Request[Any, Any, Any]) -> Template | Redirect:
                        {subjects.CLIENT_ADDRESS: address_of(request)})  # fmt: skip
     if reply is None:
         return render(request, "login.html", status=503, login=body["login"],
-                      message=text("error.unavailable", lang), message_kind="error")  # fmt: skip
+                      next=form.get("next", ""), message=text("error.unavailable", lang),
+                      message_kind="error")  # fmt: skip
     answer = msgspec.json.decode(reply, type=AuthAnswer)
     if answer.grant is None:
         key = {"throttled": "login.throttled"}.get(answer.status, "login.failed")
         message = text(key, lang, seconds=answer.retry_after_s) if key == "login.throttled" else (
             text(key, lang))  # fmt: skip
         return render(request, "login.html", status=401, login=body["login"], message=message,
-                      message_kind="error")  # fmt: skip
+                      next=form.get("next", ""), message_kind="error")  # fmt: skip
     request.app.state.first_run = ""  # someone has an account now
-    done = Redirect("/", status_code=303)
+    done = Redirect(_local_path(form.get("next", "")), status_code=303)
     done.cookies.append(cookie(request, SESSION_COOKIE, answer.grant.token))
     if answer.grant.language in LANGUAGES:  # the account's choice, on any browser
         done.cookies.append(cookie(request, LANG_COOKIE, answer.grant.language,
                                    max_age=LANG_AGE_S))  # fmt: skip
     return done
+
+
+def _local_path(asked: str) -> str:
+    """Where to go after logging in: a path on this site only (never another site's address),
+    so a link that needed a login (a scanned QR code) opens after it."""
+    if asked.startswith("/") and not asked.startswith(("//", "/\\")):
+        return asked
+    return "/"
 
 
 @get("/activate", opt=PAGE, include_in_schema=False)
