@@ -64,10 +64,11 @@ def test_the_gateway_routes_are_the_rows_with_a_path() -> None:
                 for name, path, method in routed}  # fmt: skip
     assert rows == stripped
     # Over NATS only: access_denied (for gateways), the queries the views and pages make
-    # (result, ballot, precinct).
+    # (result, ballot, precinct), and the documents' data (the gateway serves the PDFs).
     assert len(rows) == len([e for e in ENDPOINTS if e.path is not None])
     assert {"access_denied", "result", "ballot", "precinct", "list_accounts",
-            "public_result"} == {
+            "public_result", "paper_precincts", "paper_templates", "paper_protocol",
+            "paper_results"} == {
         e.name for e in ENDPOINTS if e.path is None}  # fmt: skip
 
 
