@@ -366,6 +366,11 @@ def _admin_and_tools(commands: Any) -> None:
     bench_public.add_argument(
         "--changes", type=int, default=20, help="protocols arriving in the last phase (20)"
     )
+    bench_paper = bench_commands.add_parser(
+        "paper", help="a Warsaw-sized city's protocol templates (two contests) in one file"
+    )
+    bench_paper.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_paper.add_argument("--precincts", type=int, default=850, help="precincts (850)")
     bench_views = bench_commands.add_parser(
         "views", help="view rebuilds against a raw ordered replay of the same events"
     )
@@ -645,6 +650,10 @@ def _bench(args: argparse.Namespace) -> int:
         return run_public_benchmark(as_json=args.json, precincts=args.precincts,
                                     readers=args.readers, seconds=args.seconds,
                                     changes=args.changes)  # fmt: skip
+    if args.bench_command == "paper":
+        from services.tools.bench.paper import run_paper_benchmark
+
+        return run_paper_benchmark(as_json=args.json, precincts=args.precincts)
     if args.bench_command == "views":
         from services.tools.bench.views import run_views_benchmark
 

@@ -32,13 +32,13 @@ from schemas.results import ResultKey, ResultQuery
 from services.apps.accounts import Accounts
 from services.apps.actors import local_operator
 from services.apps.paper_desk import PaperDesk
-from services.cli.results import local_desks
 from services.commands.accounts.registry import Registry
 from services.eventstore.connection import connect
 from services.nats.access import nats_access
 from services.paper.gmina import gmina_templates
 from services.paper.render import protocols_pdf, results_pdf, slips_pdf
 from services.paper.slips import awaiting_slips, slips_paper
+from services.serve.local_desks import local_desks
 
 if TYPE_CHECKING:
     import argparse
@@ -77,7 +77,7 @@ async def _document(args: argparse.Namespace, settings: StoreSettings) -> bytes:
     try:
         if args.print_command == "slips":
             return await _slips(args, settings, nc)
-        desks = await local_desks(nc, settings)
+        desks = await local_desks(nc, settings, views=args.print_command == "results")
         desk = PaperDesk(desks.protocols, desks.results, SystemClock())
         public_url = args.settings.public_url
         if args.print_command == "template":

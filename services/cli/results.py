@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import msgspec
 import structlog
 
-import projections
-from domain.clock import SystemClock
 from domain.decoding import DecodeError, decode_json
 from domain.results.articles import TEXT
 from domain.results.proportional import apportion
@@ -41,26 +38,16 @@ from schemas.results import (
     SeatAward,
     SeatTie,
 )
-from schemas.views import ViewQuery
 from services.apps.actors import local_operator
-from services.apps.protocol_desk import ProtocolDesk
-from services.apps.result_inputs import NO_PROJECTOR, ResultInputs, views_over
-from services.apps.results_desk import ResultsDesk
 from services.eventstore.connection import connect
-from services.eventstore.eventlog import EventLog
-from services.eventstore.jetstream_port import JetStreamPort
-from services.eventstore.mapper import tagged_mapper
 from services.nats.access import nats_access
-from services.projector.memory_views import MemoryViews
+from services.serve.local_desks import local_desks
 
 if TYPE_CHECKING:
     import argparse
     from pathlib import Path
 
-    from nats.aio.client import Client
-
     from domain.results.proportional import Apportionment
-    from services.apps.view_pages import Ask
     from services.eventstore.settings import StoreSettings
 
 log = structlog.get_logger("cli.results")
@@ -208,26 +195,6 @@ def result_main(args: argparse.Namespace) -> int:
         return asyncio.run(_result_run(args, key, settings))
 
 
-@dataclass(frozen=True)
-class LocalDesks:
-    """The command service's desks, run here on this process's own store connection."""
-
-    protocols: ProtocolDesk
-    results: ResultsDesk
-
-
-async def local_desks(nc: Client, settings: StoreSettings) -> LocalDesks:
-    log_ = EventLog(nc, stream=settings.stream, subject_prefix=settings.layout.events_prefix,
-                    clock=SystemClock(), request_timeout_s=settings.request_timeout_s,
-                    append_timeout_s=settings.append_timeout_s)  # fmt: skip
-    port = JetStreamPort(log_, uuid_ids=settings.originator_id_type == "uuid")
-    mapper = tagged_mapper()
-    protocols = ProtocolDesk(port, mapper, SystemClock())
-    ask = await _views(nc, log_, settings)
-    return LocalDesks(protocols, ResultsDesk(port, mapper, protocols.definitions,
-                                             ResultInputs(ask)))  # fmt: skip
-
-
 async def _result_run(args: argparse.Namespace, key: ResultKey, settings: StoreSettings) -> int:
     nc = await connect(settings, name="tally-results")
     try:
@@ -250,19 +217,6 @@ async def _result_run(args: argparse.Namespace, key: ResultKey, settings: StoreS
         return _said(outcome, as_json=args.json)
     finally:
         await nc.drain()
-
-
-async def _views(nc: Client, log_: EventLog, settings: StoreSettings) -> Ask:
-    """The projector's views when one answers; otherwise the tally and progress views folded
-    here, in memory, from the log."""
-    remote = views_over(nc, settings.request_timeout_s)
-    probe = await remote(ViewQuery(view="tally", table="tallies", prefix="\uffff"))
-    if probe.error != NO_PROJECTOR:
-        return remote
-    local = MemoryViews([p for p in projections.ALL if p.NAME in ("tally", "progress")])
-    position = await local.catch_up(log_, nc)
-    log.info("results.views_folded_here", position=position)
-    return local.ask
 
 
 def _show(answer: ContestResult | ResultState | Outcome, *, as_json: bool) -> int:

@@ -88,3 +88,17 @@ def test_bench_public_reads_the_screen_against_a_baseline_and_counts_screens_per
         assert 0 < row["p50_ms"] <= row["p99_ms"]
     assert 1 <= report["screens_seen_while_changing"] <= 3 + 1  # at most one per change
     assert report["server_cpu_ms_per_request"] > 0
+
+
+def test_bench_paper_prints_a_citys_templates_against_one_precincts() -> None:
+    done = subprocess.run([*TALLY, "bench", "paper", "--json", "--precincts", "6"],
+                          env=cli_env(), capture_output=True, text=True, timeout=300,
+                          check=False)  # fmt: skip
+    assert 0 == done.returncode, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    assert (6, 2, 12) == (report["precincts"], report["contests"], report["documents"])
+    assert report["pages"] > report["documents"]  # a council's lists take several pages
+    assert 0 < report["megabytes"]
+    assert 0 < report["gather_s"] <= report["total_s"]
+    assert 2 == report["baseline"]["documents"]
+    assert report["ratio"] > 0
