@@ -50,16 +50,21 @@ class PaperRemark(_Paper, frozen=True, kw_only=True):
     severity: str = ""
 
 
-class ProtocolPaper(_Paper, frozen=True, kw_only=True):
-    """A protocol: a template to fill in by hand (no ``version``) or a version as entered."""
+class PaperHeading(_Paper, frozen=True, kw_only=True):
+    """What the top of a document says: its title, the contest, the election, the gmina."""
 
     title: str
-    """``PROTOKÓŁ GŁOSOWANIA W OBWODZIE`` or, in a runoff, ``… (PONOWNE)``."""
     contest_title: str
     election_name: str
     voting_day: str
     unit: str
     teryt: str
+
+
+class ProtocolPaper(PaperHeading, frozen=True, kw_only=True):
+    """A protocol: a template to fill in by hand (no ``version``) or a version as entered. Its
+    title is ``PROTOKÓŁ GŁOSOWANIA W OBWODZIE``, in a runoff followed by ``PONOWNE``."""
+
     precinct: int
     address: str
     precinct_type: str
@@ -110,15 +115,9 @@ class DistrictPaper(_Paper, frozen=True, kw_only=True):
     notes: tuple[str, ...] = ()
 
 
-class ResultsPaper(_Paper, frozen=True, kw_only=True):
+class ResultsPaper(PaperHeading, frozen=True, kw_only=True):
     """A council's or a mayor's results protocol draft with its district summaries."""
 
-    title: str
-    contest_title: str
-    election_name: str
-    voting_day: str
-    unit: str
-    teryt: str
     state: str
     position: int
     counted: str

@@ -176,12 +176,9 @@ def _print_commands(commands: Any) -> None:
         description="A precinct's protocol templates (every contest of the round, or --contest "
         "[--district]); without --precinct and --contest, every precinct and contest of the "
         "gmina in one file.")  # fmt: skip
-    template.add_argument("--election", required=True, help="the election's code")
-    template.add_argument("--gmina", required=True, help="the gmina's TERYT (6 digits)")
+    _gmina_arguments(template, contest_required=False)
     template.add_argument("--precinct", type=int, help="one precinct's number")
-    template.add_argument("--contest", help="as protocol keys spell it, e.g. mayor:302199")
     template.add_argument("--district", type=int, help="the district (with --contest)")
-    template.add_argument("--round", type=int, default=1, help="1 (default) or 2")
     protocol = kinds.add_parser(
         "protocol", help="a protocol as entered: control code on every page, QR code",
         description="A protocol's version as entered (the current one unless --version), "
@@ -194,10 +191,7 @@ def _print_commands(commands: Any) -> None:
         description="A council's (district summaries, seats) or a mayor's (round 1 or the "
         "runoff) results protocol draft, as established or else provisional, with the log "
         "position it stands for.")  # fmt: skip
-    results.add_argument("--election", required=True, help="the election's code")
-    results.add_argument("--gmina", required=True, help="the gmina's TERYT (6 digits)")
-    results.add_argument("--contest", required=True, help="e.g. council:302199, mayor:302199")
-    results.add_argument("--round", type=int, default=1, help="1 (default) or 2")
+    _gmina_arguments(results, contest_required=True)
     slips = kinds.add_parser(
         "slips", help="activation slips for the operators not activated yet (fresh codes)",
         description="One page per operator of the gmina who has not activated their account: "
@@ -207,6 +201,14 @@ def _print_commands(commands: Any) -> None:
     for kind in (template, protocol, results, slips):
         kind.add_argument("--out", type=Path, required=True, help="the PDF file to write")
         _data_dir_argument(kind)
+
+
+def _gmina_arguments(parser: argparse.ArgumentParser, *, contest_required: bool) -> None:
+    parser.add_argument("--election", required=True, help="the election's code")
+    parser.add_argument("--gmina", required=True, help="the gmina's TERYT (6 digits)")
+    parser.add_argument("--contest", required=contest_required,
+                        help="as protocol keys spell it: mayor:302199, council:302199")  # fmt: skip
+    parser.add_argument("--round", type=int, default=1, help="1 (default) or 2")
 
 
 def _drill_commands(commands: Any) -> None:
@@ -311,6 +313,11 @@ def _admin_and_tools(commands: Any) -> None:
     )
     totp.add_argument("secret", help="the base32 secret from activation")
 
+    _bench_commands(commands)
+
+
+def _bench_commands(commands: Any) -> None:
+    """bench: the benchmarks (README, "Benchmark")."""
     bench = commands.add_parser(
         "bench",
         help="benchmarks that print figures",
@@ -628,44 +635,62 @@ def _totp(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    if args.bench_command is None:
-        from services.tools.bench.suite import run_benchmark
+    return _BENCHES[args.bench_command](args)
 
-        return run_benchmark(as_json=args.json, submissions=args.submissions,
-                             concurrency=args.concurrency,
-                             command_processes=args.command_processes)  # fmt: skip
-    if args.bench_command == "pages":
-        from services.tools.bench.pages import run_pages_benchmark
 
-        return run_pages_benchmark(as_json=args.json, requests=args.requests)
-    if args.bench_command == "board":
-        from services.tools.bench.board import run_board_benchmark
+def _bench_suite(args: argparse.Namespace) -> int:
+    from services.tools.bench.suite import run_benchmark
 
-        return run_board_benchmark(as_json=args.json, precincts=args.precincts,
-                                   boards=args.boards, protocols=args.protocols,
-                                   requests=args.requests)  # fmt: skip
-    if args.bench_command == "public":
-        from services.tools.bench.public import run_public_benchmark
+    return run_benchmark(as_json=args.json, submissions=args.submissions,
+                         concurrency=args.concurrency,
+                         command_processes=args.command_processes)  # fmt: skip
 
-        return run_public_benchmark(as_json=args.json, precincts=args.precincts,
-                                    readers=args.readers, seconds=args.seconds,
-                                    changes=args.changes)  # fmt: skip
-    if args.bench_command == "paper":
-        from services.tools.bench.paper import run_paper_benchmark
 
-        return run_paper_benchmark(as_json=args.json, precincts=args.precincts)
-    if args.bench_command == "views":
-        from services.tools.bench.views import run_views_benchmark
+def _bench_pages(args: argparse.Namespace) -> int:
+    from services.tools.bench.pages import run_pages_benchmark
 
-        return run_views_benchmark(as_json=args.json, protocols=args.protocols)
+    return run_pages_benchmark(as_json=args.json, requests=args.requests)
+
+
+def _bench_board(args: argparse.Namespace) -> int:
+    from services.tools.bench.board import run_board_benchmark
+
+    return run_board_benchmark(as_json=args.json, precincts=args.precincts,
+                               boards=args.boards, protocols=args.protocols,
+                               requests=args.requests)  # fmt: skip
+
+
+def _bench_public(args: argparse.Namespace) -> int:
+    from services.tools.bench.public import run_public_benchmark
+
+    return run_public_benchmark(as_json=args.json, precincts=args.precincts,
+                                readers=args.readers, seconds=args.seconds,
+                                changes=args.changes)  # fmt: skip
+
+
+def _bench_paper(args: argparse.Namespace) -> int:
+    from services.tools.bench.paper import run_paper_benchmark
+
+    return run_paper_benchmark(as_json=args.json, precincts=args.precincts)
+
+
+def _bench_views(args: argparse.Namespace) -> int:
+    from services.tools.bench.views import run_views_benchmark
+
+    return run_views_benchmark(as_json=args.json, protocols=args.protocols)
+
+
+def _bench_store(args: argparse.Namespace) -> int:
     from services.tools.bench.store import run_store_benchmark
 
-    return run_store_benchmark(
-        as_json=args.json,
-        events=args.events,
-        replay_events=args.replay_events,
-        writers=args.writers,
-    )
+    return run_store_benchmark(as_json=args.json, events=args.events,
+                               replay_events=args.replay_events, writers=args.writers)  # fmt: skip
+
+
+_BENCHES: dict[str | None, Callable[[argparse.Namespace], int]] = {
+    None: _bench_suite, "pages": _bench_pages, "board": _bench_board, "public": _bench_public,
+    "paper": _bench_paper, "views": _bench_views, "store": _bench_store,
+}  # fmt: skip
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -19,22 +19,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from domain.clock import SystemClock
 from schemas.ballots import PrecinctRef
 from schemas.commands import Outcome
 from schemas.paper import ProtocolsPaper, TemplatesQuery
-from services.apps.election_load import load_file
 from services.apps.paper_desk import PaperDesk
-from services.common.environment import environment
 from services.eventstore.connection import connect
-from services.eventstore.settings import StoreSettings
-from services.nats.server import EmbeddedNats, free_port
 from services.paper.gmina import gmina_templates
 from services.paper.render import protocols_pdf
 from services.serve.local_desks import local_desks
-from services.serve.process import ensure_streams
+from services.tools.bench.system import loaded_store
+
+if TYPE_CHECKING:
+    from services.eventstore.settings import StoreSettings
 
 ELECTION: Final = "bench-paper"
 TERYT: Final = "126101"
@@ -94,21 +93,9 @@ def city(precincts: int) -> dict[str, Any]:
 
 def run_paper_benchmark(*, as_json: bool, precincts: int) -> int:
     with tempfile.TemporaryDirectory(prefix="tally-bench-paper-") as tmp:
-        directory = Path(tmp)
-        server = EmbeddedNats(directory / "nats", port=free_port())
-        server.start()
-        try:
-            with environment(NATS_URL=server.url, NATS_STREAM=STREAM):
-                settings = StoreSettings.from_env_os()
-                asyncio.run(ensure_streams(settings))
-                file = directory / "city.json"
-                file.write_text(json.dumps(city(precincts), ensure_ascii=False), encoding="utf-8")
-                loaded = load_file(file, data_dir=directory)
-                if loaded.status != "recorded":
-                    raise ValueError(f"the staged city was refused: {loaded.problems}")
-                report = asyncio.run(_measure(settings, precincts))
-        finally:
-            server.stop()
+        chosen = json.dumps(city(precincts), ensure_ascii=False).encode()
+        with loaded_store(Path(tmp), STREAM, chosen) as settings:
+            report = asyncio.run(_measure(settings, precincts))
     sys.stdout.write(json.dumps(report, indent=2) + "\n" if as_json else _table(report))
     return 0
 

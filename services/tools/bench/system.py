@@ -87,23 +87,33 @@ def bench_system(
 ) -> Iterator[BenchSystem]:
     with tempfile.TemporaryDirectory(prefix="tally-bench-") as tmp:
         directory = Path(tmp)
-        server = EmbeddedNats(directory / "nats", port=free_port())
-        server.start()
-        try:
-            with environment(NATS_URL=server.url, NATS_STREAM=STREAM):
-                settings = StoreSettings.from_env_os()
-                asyncio.run(ensure_streams(settings))
-                file = directory / "definition.json"
-                chosen = definition(units, precincts)
-                file.write_bytes(msgspec.json.encode(chosen))
-                load_file(file, data_dir=directory)
-                slip = bootstrap_admin(login="bench-admin", name="Bench", data_dir=directory).slip
-                assert slip is not None
-            with _serving(server.url, directory, command_processes) as gateway_url:
-                yield BenchSystem(directory, server.url, gateway_url, settings, chosen,
+        chosen = definition(units, precincts)
+        with loaded_store(directory, STREAM, msgspec.json.encode(chosen)) as settings:
+            slip = bootstrap_admin(login="bench-admin", name="Bench", data_dir=directory).slip
+            assert slip is not None
+            with _serving(settings.url, directory, command_processes) as gateway_url:
+                yield BenchSystem(directory, settings.url, gateway_url, settings, chosen,
                                   slip.activation_code)  # fmt: skip
-        finally:
-            server.stop()
+
+
+@contextmanager
+def loaded_store(directory: Path, stream: str, definition_file: bytes) -> Iterator[StoreSettings]:
+    """A fresh nats-server in ``directory`` (fsync on every write) with the streams and the
+    election definition loaded; the environment names it while inside."""
+    server = EmbeddedNats(directory / "nats", port=free_port())
+    server.start()
+    try:
+        with environment(NATS_URL=server.url, NATS_STREAM=stream):
+            settings = StoreSettings.from_env_os()
+            asyncio.run(ensure_streams(settings))
+            file = directory / "definition.json"
+            file.write_bytes(definition_file)
+            loaded = load_file(file, data_dir=directory)
+            if loaded.status != "recorded":
+                raise ValueError(f"the staged election was refused: {loaded.problems}")
+            yield settings
+    finally:
+        server.stop()
 
 
 @contextmanager
