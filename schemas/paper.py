@@ -167,6 +167,9 @@ class TemplatesQuery(_Paper, frozen=True, kw_only=True):
     key: PrecinctRef
     contest: str = ""
     district: int | None = None
+    gmina_wide: bool = False
+    """Part of a gmina's file: a precinct that votes in no such contest or district gives no
+    documents (instead of a refusal naming it)."""
 
 
 class ProtocolPaperQuery(_Paper, frozen=True, kw_only=True):

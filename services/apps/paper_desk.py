@@ -62,6 +62,8 @@ class PaperDesk:
         keys = [s.key for s in view.protocols
                 if (not query.contest or s.key.contest == query.contest)
                 and (query.district is None or s.key.district == query.district)]  # fmt: skip
+        if not keys and query.gmina_wide:
+            return ProtocolsPaper(documents=(), draft=False, printed_at=self._now())
         if not keys:
             wanted = query.contest + (f" district {query.district}" if query.district else "")
             return _refusal("$.contest", "paper.unknown_contest",

@@ -35,7 +35,7 @@ from services.apps.paper_desk import PaperDesk
 from services.commands.accounts.registry import Registry
 from services.eventstore.connection import connect
 from services.nats.access import nats_access
-from services.paper.gmina import gmina_templates
+from services.paper.gmina import NothingToPrintError, gmina_templates
 from services.paper.render import protocols_pdf, results_pdf, slips_pdf
 from services.paper.slips import awaiting_slips, slips_paper
 from services.serve.local_desks import local_desks
@@ -109,10 +109,14 @@ async def _templates(desk: PaperDesk, args: argparse.Namespace) -> ProtocolsPape
     async def one(number: int) -> ProtocolsPaper:
         ref = PrecinctRef(election=args.election, teryt=args.gmina, precinct=number,
                           round=args.round)  # fmt: skip
-        query = TemplatesQuery(key=ref, contest=args.contest or "", district=args.district)
+        query = TemplatesQuery(key=ref, contest=args.contest or "", district=args.district,
+                               gmina_wide=args.precinct is None)  # fmt: skip
         return _answer(await desk.paper_templates(query))
 
-    return await gmina_templates(numbers, one)
+    try:
+        return await gmina_templates(numbers, one)
+    except NothingToPrintError as nothing:
+        raise RefusedError(str(nothing)) from None
 
 
 def _answer(found: T | Outcome) -> T:

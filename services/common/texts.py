@@ -508,6 +508,10 @@ TEXTS: Final[dict[str, tuple[str, str]]] = {
     "stepup.title": ("Potwierdź kodem z aplikacji", "Confirm with a code from the app"),
     # Paper: the PDFs and the scanned protocol code.
     "paper.templates": ("Szablony protokołów gminy (PDF)", "The gmina's protocol templates (PDF)"),
+    "paper.templates_by": (
+        "Szablony protokołów według wyborów i okręgów (PDF)",
+        "Protocol templates by contest and district (PDF)",
+    ),
     "paper.template": ("Szablon protokołu (PDF)", "Protocol template (PDF)"),
     "paper.templates_precinct": ("Szablony protokołów obwodu (PDF)", "Precinct templates (PDF)"),
     "paper.protocol": (

@@ -11,6 +11,11 @@ from schemas.paper import ProtocolsPaper
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
+
+class NothingToPrintError(LookupError):
+    """Every precinct asked for gave no document."""
+
+
 AT_ONCE: Final = 8
 """Precincts asked for at the same time: enough to keep the reads overlapping, few enough not
 to crowd out election-night commands."""
@@ -26,5 +31,7 @@ async def gmina_templates(
             return await one(number)
 
     papers = await asyncio.gather(*(gated(n) for n in numbers))
-    return ProtocolsPaper(documents=tuple(d for p in papers for d in p.documents), draft=False,
-                          printed_at=papers[0].printed_at if papers else "")  # fmt: skip
+    documents = tuple(d for p in papers for d in p.documents)
+    if not documents:
+        raise NothingToPrintError("no precinct of the gmina votes in that contest and district")
+    return ProtocolsPaper(documents=documents, draft=False, printed_at=papers[0].printed_at)

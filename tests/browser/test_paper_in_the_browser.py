@@ -118,6 +118,12 @@ def _documents(board: Page, url: str, out: Path, folder: Path, crew: Team) -> No
     base = f"{url}/board/{ELECTION}/{GMINA}"
     templates = _pdf(board, f"{base}/paper/templates?precinct=2&round=1", out / "t.pdf")
     assert "Świetlica wiejska, ul. Kościelna 12, Zielonka Górna" in pdf_text(templates)
+    board.goto(base)
+    board.click("#templates-by summary")
+    district = board.locator("#templates-by a.pdf", has_text="2").first.get_attribute("href")
+    by_district = pdf_text(_pdf(board, url + (district or ""), out / "d2.pdf"))
+    assert f"{ELECTION}/{GMINA}/2/council:{GMINA}/2/1" in by_district
+    _shot(board, folder, "45-board-templates-by-district")
     board.goto(f"{base}/results?round=1")
     href = board.locator("a.pdf").first.get_attribute("href") or ""
     results = _pdf(board, url + href, out / "results.pdf")

@@ -136,6 +136,16 @@ def test_a_gminas_templates_come_in_one_file_and_a_runoff_says_ponowne(
     keys = set(re.findall(rf"{ELECTION}/{GMINA}/(\d+)/((?:mayor|council):{GMINA})/(\d+)/1", said))
     assert {int(p) for p, _, _ in keys} == set(range(1, 16))
     assert {c for _, c, _ in keys} == {MAYOR, f"council:{GMINA}"}
+    district = paper.out / "district-3.pdf"
+    done = paper.print("template", "--election", ELECTION, "--gmina", GMINA, "--contest",
+                       f"council:{GMINA}", "--district", "3", "--out", str(district))  # fmt: skip
+    assert 0 == done.returncode, done.stdout + done.stderr
+    found = set(re.findall(rf"{ELECTION}/{GMINA}/\d+/[a-z]+:{GMINA}/\d+/1", pdf_text(district)))
+    assert found == {f"{ELECTION}/{GMINA}/3/council:{GMINA}/3/1"}, found  # district 3's only
+    council = ("--contest", f"council:{GMINA}")
+    nowhere = paper.print("template", "--election", ELECTION, "--gmina", GMINA, *council,
+                          "--district", "99", "--out", str(district))  # fmt: skip
+    assert (1, True) == (nowhere.returncode, "no precinct of the gmina votes" in nowhere.stdout)
     runoff = paper.out / "runoff.pdf"
     done = paper.print("template", "--election", ELECTION, "--gmina", GMINA, "--precinct", "2",
                        "--contest", MAYOR, "--round", "2", "--out", str(runoff))  # fmt: skip

@@ -32,7 +32,7 @@ from services.gateway.web.board_pages import BOARD_PATH, posted_form, supervisor
 from services.gateway.web.board_view import Format
 from services.gateway.web.pages import PAGE, ask, render
 from services.gateway.web.session import CLOCK, Viewer, command_headers, lang_of, viewer_of
-from services.paper.gmina import gmina_templates
+from services.paper.gmina import NothingToPrintError, gmina_templates
 from services.paper.render import protocols_pdf, results_pdf, slips_pdf
 from services.paper.slips import awaiting_slips, slips_paper
 
@@ -104,12 +104,16 @@ async def templates_pdf(
         async def one(number: int) -> ProtocolsPaper:
             place = {"election": election, "teryt": teryt, "precinct": number,
                      "round": round_number}  # fmt: skip
-            body = {"key": place, "contest": contest, "district": district}
+            body = {"key": place, "contest": contest, "district": district,
+                    "gmina_wide": precinct is None}  # fmt: skip
             return await _query(request, viewer, subjects.PAPER_TEMPLATES, body, ProtocolsPaper)
 
         paper = await gmina_templates(numbers, one)
     except _RefusedError as refused:
         return _message(request, viewer, str(refused), refused.status)
+    except NothingToPrintError as nothing:
+        return _message(request, viewer, f"{text('paper.refused', lang_of(request))} {nothing}",
+                        404)  # fmt: skip
     pdf = await _rendered(protocols_pdf, paper, request.app.state.public_url)
     suffix = f"-{precinct}" if precinct is not None else ""
     return _pdf(pdf, f"szablony-{teryt}{suffix}-tura{round_number}.pdf")
