@@ -71,6 +71,11 @@ def verification_id(run: str) -> uuid.UUID:
     return _id("verification", run)
 
 
+def checkpoints_id() -> uuid.UUID:
+    """The one aggregate whose events are the log's signed checkpoints."""
+    return _id("audit", "checkpoints")
+
+
 def account_id(login: str) -> uuid.UUID:
     return _id("account", login)
 

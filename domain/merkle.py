@@ -43,22 +43,39 @@ def _split(n: int) -> int:
     return k
 
 
-def root(leaves: Sequence[bytes]) -> bytes:
-    """The tree head of ``leaves`` (leaf hashes), computed bottom-up in linear time."""
-    if not leaves:
+Frontier = tuple[tuple[int, bytes], ...]
+"""A tree's complete subtrees, largest first: (leaves in it, its head). Enough to extend the
+tree leaf by leaf and to compute its head, in O(log n) space: what a checkpoint keeps so the
+next one continues from it without reading the log from the start."""
+
+
+def extend(frontier: Frontier, leaf: bytes) -> Frontier:
+    """``frontier`` with one more leaf."""
+    stack = list(frontier)
+    size, node = 1, leaf
+    while stack and stack[-1][0] == size:
+        left_size, left = stack.pop()
+        size, node = left_size + size, node_hash(left, node)
+    stack.append((size, node))
+    return tuple(stack)
+
+
+def frontier_root(frontier: Frontier) -> bytes:
+    """The head of the tree ``frontier`` stands for (its subtrees merged right to left)."""
+    if not frontier:
         return EMPTY
-    # Complete subtrees of decreasing size, as the binary digits of n: merged right to left.
-    stack: list[tuple[int, bytes]] = []
-    for leaf in leaves:
-        size, node = 1, leaf
-        while stack and stack[-1][0] == size:
-            left_size, left = stack.pop()
-            size, node = left_size + size, node_hash(left, node)
-        stack.append((size, node))
-    node = stack.pop()[1]
-    while stack:
-        node = node_hash(stack.pop()[1], node)
+    node = frontier[-1][1]
+    for _, left in reversed(frontier[:-1]):
+        node = node_hash(left, node)
     return node
+
+
+def root(leaves: Sequence[bytes]) -> bytes:
+    """The tree head of ``leaves`` (leaf hashes), in linear time."""
+    frontier: Frontier = ()
+    for leaf in leaves:
+        frontier = extend(frontier, leaf)
+    return frontier_root(frontier)
 
 
 def inclusion_proof(leaves: Sequence[bytes], index: int) -> list[bytes]:

@@ -31,3 +31,7 @@ class AuditReport(msgspec.Struct, frozen=True, kw_only=True):
     problems: tuple[AuditProblem, ...]
     results_recomputed: int = 0
     """Established results computed again from the log (``services.audit.results_check``)."""
+    checkpoints: int = 0
+    """Signed checkpoints checked (``services.audit.checkpoints_check``)."""
+    covered: int = 0
+    """The last position a valid checkpoint signs: events after it are signed by none yet."""

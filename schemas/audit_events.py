@@ -30,3 +30,30 @@ class LogVerified(msgspec.Struct, frozen=True, kw_only=True):
 
 
 FIRST_PROBLEMS = 5
+
+
+class CheckpointsStarted(msgspec.Struct, frozen=True, kw_only=True):
+    """The log's checkpoints begin (the aggregate's first event)."""
+
+    TAG: ClassVar[str] = "audit.checkpoints_started.v1"
+
+    stream: str
+
+
+class CheckpointRecorded(msgspec.Struct, frozen=True, kw_only=True):
+    """A signed head of the log's Merkle tree (``domain.merkle``, leaves ``domain.log_leaves``)
+    over every event from sequence 1 to ``position``, and the head it extends."""
+
+    TAG: ClassVar[str] = "audit.checkpoint.v1"
+
+    position: int
+    head: str
+    """The tree head, hex."""
+    previous_position: int
+    previous_head: str
+    """The checkpoint before (0 and the empty tree's head for the first)."""
+    key_id: str
+    signature: str
+    """Ed25519 over ``domain.checkpoint.signed_message``, base64url without padding."""
+    frontier: tuple[tuple[int, str], ...]
+    """The tree's complete subtrees (leaves, head hex): the next checkpoint continues from here."""

@@ -30,7 +30,8 @@ PAYLOADS: Final[tuple[type[Any], ...]] = (
     pe.ProtocolSubmitted, pe.ProtocolCorrected, pe.HardWarningsApproved, pe.ProtocolConfirmed,
     pe.ConfirmationWithdrawn, pe.ProtocolRejected,
     pe.TurnoutOpened, pe.TurnoutReported, pe.TurnoutCorrected,
-    alerts.AlertAcknowledged, audit.LogVerified,
+    alerts.AlertAcknowledged, audit.LogVerified, audit.CheckpointsStarted,
+    audit.CheckpointRecorded,
     re_.ResultOpened, re_.ResultEstablished, re_.ResultReopened, re_.LotDrawn, re_.ResultRecorded,
     acc.AccountCreated, acc.ActivationIssued, acc.AccountActivated, acc.AccountLocked,
     acc.AccountUnlocked, acc.LoggedIn, acc.LanguageChosen, acc.SecurityRecord,
@@ -46,7 +47,8 @@ Payload = (
     | pe.ProtocolSubmitted | pe.ProtocolCorrected | pe.HardWarningsApproved
     | pe.ProtocolConfirmed | pe.ConfirmationWithdrawn | pe.ProtocolRejected
     | pe.TurnoutOpened | pe.TurnoutReported | pe.TurnoutCorrected
-    | alerts.AlertAcknowledged | audit.LogVerified
+    | alerts.AlertAcknowledged | audit.LogVerified | audit.CheckpointsStarted
+    | audit.CheckpointRecorded
     | re_.ResultOpened | re_.ResultEstablished | re_.ResultReopened | re_.LotDrawn
     | re_.ResultRecorded
     | acc.AccountCreated | acc.ActivationIssued | acc.AccountActivated | acc.AccountLocked

@@ -36,9 +36,9 @@ def to_message(record: LogRecord) -> StoredMessage:
     )
 
 
-async def live_batches(nc: Client, stream: str, timeout: float) -> AsyncIterator[list[LogRecord]]:
-    """The whole stream as it stands when each batch is read, from sequence 1, in order."""
-    start = 1
+async def live_batches(nc: Client, stream: str, timeout: float,
+                       start: int = 1) -> AsyncIterator[list[LogRecord]]:  # fmt: skip
+    """The stream from ``start`` as it stands when each batch is read, in order."""
     while True:
         batch, pending = await direct_get_batch(
             nc, stream, start_seq=start, batch=BATCH, timeout=timeout

@@ -12,19 +12,24 @@ import msgspec
 import projections
 from projections.core import view_name
 from schemas import envelope
-from schemas.audit import AuditReport
+from schemas.audit import AuditProblem, AuditReport
+from schemas.audit_events import CheckpointRecorded
 from services.apps.actors import local_operator
+from services.apps.signing import SigningKeys, SigningKeysError
 from services.apps.verifications import Verifications
+from services.audit.checkpoints_check import CheckpointsSeen, check_checkpoints
 from services.audit.results_check import check_results
 from services.audit.source import file_records, live_records, write_records
 from services.audit.verify import check_log, compare_views, fold_views
+from services.eventstore.settings import StoreSettings
 from services.nats.access import nats_access
 from services.projector.store import ViewStore
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from schemas.audit import AuditProblem, LogRecord
+    from schemas.audit import LogRecord
+    from services.apps.signing import SigningSource
 
 EXIT_PROBLEMS = 1
 
@@ -87,13 +92,14 @@ def _before(record: LogRecord, until: str | None) -> bool:
     return recorded <= cut
 
 
-def verify(*, export: Path | None, data_dir: Path, views: Path | None) -> AuditReport:
+def verify(*, export: Path | None, data_dir: Path, views: Path | None,
+           signing: SigningSource) -> AuditReport:  # fmt: skip
     """The log's chains and order checked, every view rebuilt in memory from the log alone
     and compared with the live view store at the position that store has reached, and every
     established result computed again from the log. A check of the live log is recorded in it
     (``audit.log_verified.v1``): every gateway's audit page shows the last verdict."""
     records = _records(export, data_dir)
-    report = _verify(records, data_dir, views)
+    report = _verify(records, data_dir, views, signing)
     if export is None:
         up_to = records[-1].seq if records else 0
         with nats_access(data_dir) as settings:
@@ -105,8 +111,11 @@ def verify(*, export: Path | None, data_dir: Path, views: Path | None) -> AuditR
     return report
 
 
-def _verify(records: list[LogRecord], data_dir: Path, views: Path | None) -> AuditReport:
+def _verify(records: list[LogRecord], data_dir: Path, views: Path | None,
+            signing: SigningSource) -> AuditReport:  # fmt: skip
     problems, events, aggregates = check_log(records)
+    checked = _checkpoints(records, signing)
+    problems += checked.problems
     live, positions = _live_views(views or data_dir / "views" / "views.sqlite")
     rebuilt, unfolded = fold_views(records, positions)
     problems += unfolded + compare_views(rebuilt, live)
@@ -117,13 +126,32 @@ def _verify(records: list[LogRecord], data_dir: Path, views: Path | None) -> Aud
         views_compared=positions,
         problems=tuple(sorted(problems + differing)),
         results_recomputed=recomputed,
+        checkpoints=checked.checkpoints,
+        covered=checked.covered,
     )
 
 
+def _checkpoints(records: list[LogRecord], signing: SigningSource) -> CheckpointsSeen:
+    """The signed checkpoints checked with this store's keys; without them, a problem saying
+    the checkpoints could not be checked (never a silent pass)."""
+    stream = StoreSettings.from_env_os().stream
+    try:
+        keys = SigningKeys.load(signing, create=False)
+    except SigningKeysError as error:
+        count = sum(r.headers.get(envelope.EVENT_TYPE) == CheckpointRecorded.TAG for r in records)
+        if not count:
+            return CheckpointsSeen(problems=(), checkpoints=0, covered=0)
+        unchecked = AuditProblem(seq=0, kind="checkpoint",
+                                 message=f"{count} checkpoint(s) not checked: {error}")  # fmt: skip
+        return CheckpointsSeen(checkpoints=count, covered=0, problems=(unchecked,))
+    return check_checkpoints(records, stream, keys.public_keys(), keys.pseudonym_key)
+
+
 def verify_command(
-    *, export: Path | None, data_dir: Path, views: Path | None, as_json: bool
-) -> int:
-    report = verify(export=export, data_dir=data_dir, views=views)
+    *, export: Path | None, data_dir: Path, views: Path | None, as_json: bool,
+    signing: SigningSource,
+) -> int:  # fmt: skip
+    report = verify(export=export, data_dir=data_dir, views=views, signing=signing)
     problems = report.problems
     if as_json:
         sys.stdout.write(msgspec.json.encode(report).decode() + "\n")
@@ -132,7 +160,8 @@ def verify_command(
         sys.stdout.write(
             f"{report.events} events, {report.aggregates} aggregates, "
             f"views {dict(report.views_compared)}, results recomputed "
-            f"{report.results_recomputed}: {verdict}\n"
+            f"{report.results_recomputed}, checkpoints {report.checkpoints} (signed up to "
+            f"{report.covered}): {verdict}\n"
         )
         _write_problems(report.problems)
     return EXIT_PROBLEMS if problems else 0

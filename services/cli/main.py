@@ -556,7 +556,11 @@ def _audit(args: argparse.Namespace) -> int:
             until=args.until, export=args.export, data_dir=args.data_dir, as_json=args.json
         )
     return commands.verify_command(
-        export=args.export, data_dir=args.data_dir, views=args.views, as_json=args.json
+        export=args.export,
+        data_dir=args.data_dir,
+        views=args.views,
+        as_json=args.json,
+        signing=args.settings.signing(args.data_dir),
     )
 
 

@@ -26,7 +26,9 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from domain.ids import checkpoints_id
 from schemas import subjects
+from services.eventstore.envelope import subject_token
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -84,8 +86,10 @@ def permissions(role: str, layout: StreamLayout) -> Permissions | None:
             deny_publish=_NO_STREAM_CHANGES,
         )
     if role == "projector":
+        # It appends the log's signed checkpoints, to their one aggregate's subject only.
+        checkpoints = f"{layout.events_prefix}{subject_token(str(checkpoints_id()))}"
         return Permissions(
-            publish=(views, *_READS, "_INBOX.>"),
+            publish=(views, checkpoints, *_READS, "_INBOX.>"),
             subscribe=("_INBOX.>", views, f"{s}.events.>"),
             deny_publish=_NO_STREAM_CHANGES,
         )

@@ -19,6 +19,8 @@ from schemas import subjects
 from schemas.views import ViewQuery, ViewRows
 from services.eventstore.connection import connect
 from services.eventstore.eventlog import EventLog
+from services.eventstore.jetstream_port import JetStreamPort
+from services.projector.checkpoints import Checkpointer
 from services.projector.group import RunnerGroup
 from services.projector.runner import Runner
 
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from nats.aio.client import Client
     from nats.aio.msg import Msg
 
+    from services.apps.signing import SigningKeys
     from services.eventstore.settings import StoreSettings
 
 log = structlog.get_logger("projector")
@@ -69,8 +72,16 @@ def events_log(nc: Client, settings: StoreSettings) -> EventLog:
 
 
 class ProjectorService:
-    def __init__(self, settings: StoreSettings, data_dir: Path) -> None:
+    def __init__(
+        self, settings: StoreSettings, data_dir: Path, *, signing: SigningKeys | None = None,
+        checkpoint_s: float = 10.0,
+    ) -> None:  # fmt: skip
+        """``signing``: the keys that sign the log's checkpoints (none: no checkpoints, the
+        library's test suites); ``checkpoint_s``: at most this long between them while events
+        arrive (``services.projector.checkpoints``)."""
         self.settings = settings
+        self.signing = signing
+        self.checkpoint_s = checkpoint_s
         self.directory = data_dir / "views"
         self.runners: dict[str, Runner] = {}
         self._nc: Client | None = None
@@ -86,6 +97,11 @@ class ProjectorService:
             )
         group = RunnerGroup(list(self.runners.values()), events, self._nc)
         self._tasks.append(asyncio.create_task(group.follow(self._stop)))
+        if self.signing is not None:
+            checkpoints = Checkpointer(self._nc, JetStreamPort(events), stream=self.settings.stream,
+                                       keys=self.signing,
+                                       timeout_s=self.settings.request_timeout_s)  # fmt: skip
+            self._tasks.append(asyncio.create_task(checkpoints.run(self.checkpoint_s, self._stop)))
         await self._nc.subscribe(subjects.VIEWS_QUERY, queue=subjects.VIEWS_QUEUE, cb=self._query)
         log.info("projector.started", views=[view_name(p) for p in projections.ALL],
                  store=str(self.directory / "views.sqlite"))  # fmt: skip

@@ -22,6 +22,7 @@ import uvicorn
 from eventsourcing.utils import Environment
 
 from domain.clock import SystemClock
+from services.apps.signing import SigningKeys
 from services.commands.accounts.keyring import KeySource
 from services.commands.accounts.passwords import Passwords
 from services.commands.accounts.service import AuthService
@@ -187,7 +188,12 @@ class Running:
         if "commands" in parts:
             self.commands = build_app(self._command_service(as_role(settings, users, "service")))
         self.projector = (
-            ProjectorService(as_role(settings, users, "projector"), data_dir)
+            ProjectorService(
+                as_role(settings, users, "projector"),
+                data_dir,
+                signing=SigningKeys.load(config.signing(data_dir)),
+                checkpoint_s=config.checkpoint_s,
+            )
             if "projections" in parts
             else None
         )

@@ -17,11 +17,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
 
+from services.apps.signing import SigningSource
 from services.commands.accounts.passwords import COSTS
 from services.gateway.clients import Network, TrustedProxiesError, trusted_proxies
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from pathlib import Path
 
 N = TypeVar("N", int, float)
 LOG_LEVELS: Final = ("debug", "info", "warning", "error")
@@ -57,6 +59,14 @@ VARIABLES: Final = (
     Variable("TALLY_COMMAND_WORKERS", "`32`",
              "requests one command-service instance handles at once (they mostly wait for "
              "fsynced acknowledgements)"),
+    Variable("TALLY_SIGNING_KEYS", "unset",
+             "Ed25519 keys signing the log's checkpoints (`id=base64seed,...`: the first signs, "
+             "all verify; the last, the oldest, also keys the public pseudonyms: keep it)"),
+    Variable("TALLY_SIGNING_KEYS_FILE", "unset: `<data dir>/signing.keys`",
+             "a file of such keys, one per line, when `TALLY_SIGNING_KEYS` is unset (the default "
+             "file is created with one key on first use)"),
+    Variable("TALLY_CHECKPOINT_S", "`10`",
+             "at most this many seconds between signed checkpoints while events arrive"),
     Variable("TALLY_PUBLIC_URL", "unset",
              "the address people reach the gateway at (`https://wybory.example.gov.pl`): the "
              "base of the links printed on paper (a protocol's QR code, the activation slips); "
@@ -86,6 +96,9 @@ class Settings:
     log_level: str
     public_url: str = ""
     """``TALLY_PUBLIC_URL``: the base of printed links; empty when unset."""
+    signing_keys: str = ""
+    signing_keys_file: str = ""
+    checkpoint_s: float = 10.0
     demo: bool = False
     """``tally serve --demo``: the examples and demo accounts on a fresh store."""
     first_run: str = ""
@@ -110,7 +123,15 @@ class Settings:
             log_format=read.choice("TALLY_LOG_FORMAT", "", LOG_FORMATS) or None,
             log_level=read.choice("TALLY_LOG_LEVEL", "info", LOG_LEVELS),
             public_url=read.url("TALLY_PUBLIC_URL"),
+            signing_keys=read.text("TALLY_SIGNING_KEYS"),
+            signing_keys_file=read.text("TALLY_SIGNING_KEYS_FILE"),
+            checkpoint_s=read.number("TALLY_CHECKPOINT_S", 10.0, float),
         )
+
+    def signing(self, data_dir: Path) -> SigningSource:
+        """Where the signing keys are (``services.apps.signing``)."""
+        return SigningSource(keys=self.signing_keys, file=self.signing_keys_file,
+                             data_dir=data_dir)  # fmt: skip
 
 
 class _Reader:

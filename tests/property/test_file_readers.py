@@ -25,6 +25,7 @@ from schemas import commands
 from schemas.definition import ElectionDefinition
 from schemas.validation import RuleContext, ValidationRequest
 from services.apps.protocols import Protocols
+from services.apps.signing import SigningSource
 from services.audit.commands import verify
 from services.audit.source import live_records, write_records
 from services.commands.accounts.keyring import Keyring, KeyringError
@@ -178,7 +179,12 @@ def test_a_damaged_audit_export_is_verified_or_refused_at_its_line(
         export = Path(scratch) / "log.jsonl"
         export.write_bytes(damaged_file)
         report, error = attempt(
-            lambda: verify(export=export, data_dir=Path(scratch), views=None),
+            lambda: verify(
+                export=export,
+                data_dir=Path(scratch),
+                views=None,
+                signing=SigningSource(data_dir=Path(scratch)),
+            ),
             UnreadableFileError,
         )
         if error is not None:

@@ -31,9 +31,14 @@ def _mth(leaves: list[bytes]) -> bytes:
 
 
 @given(st.integers(0, 130))
-def test_the_head_is_the_definitions(n: int) -> None:
+def test_the_head_is_the_definitions_also_leaf_by_leaf(n: int) -> None:
     leaves = _leaves(n)
     assert _mth(leaves) == merkle.root(leaves)
+    frontier: merkle.Frontier = ()
+    for i, leaf in enumerate(leaves, 1):
+        frontier = merkle.extend(frontier, leaf)
+        assert sum(size for size, _ in frontier) == i
+    assert merkle.frontier_root(frontier) == _mth(leaves)
 
 
 @given(sizes, st.data())

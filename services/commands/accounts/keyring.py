@@ -8,10 +8,6 @@ serve`` on the embedded default creates ``<data dir>/secret.keys`` (mode 600) on
 
 from __future__ import annotations
 
-import base64
-import binascii
-import os
-import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,24 +15,18 @@ from pathlib import Path
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from schemas.account_events import SealedSecret
-
-KEY_BYTES = 32
-_KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+from services.common.key_files import (
+    KEY_BYTES,
+    KeyFileError,
+    b64,
+    ensure_key_file,
+    parse_entries,
+    unb64,
+)
 
 
 class KeyringError(Exception):
     pass
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except binascii.Error as error:
-        raise ValueError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -61,27 +51,12 @@ class Keyring:
 
     @classmethod
     def parse(cls, text: str) -> Keyring:
-        """Keys from ``id=base64key`` entries, one per line or comma-separated; a malformed entry
-        is a KeyringError naming its place (never the key material)."""
-        keys = []
-        for number, raw in enumerate(text.replace(",", "\n").splitlines(), start=1):
-            entry = raw.strip()
-            if not entry or entry.startswith("#"):
-                continue
-            key_id, equals, encoded = entry.partition("=")
-            key_id, encoded = key_id.strip(), encoded.strip()
-            if not equals or not _KEY_ID.fullmatch(key_id):
-                raise KeyringError(
-                    f"secret keys, entry {number}: expected id=base64key with an id of letters, "
-                    "digits, '-' or '_'"
-                )
-            try:
-                keys.append((key_id, _unb64(encoded)))
-            except ValueError as error:  # binascii.Error is a ValueError
-                raise KeyringError(
-                    f"secret key {key_id!r} (entry {number}) is not base64: {error}"
-                ) from None
-        return cls(keys)
+        """Keys from ``id=base64key`` entries; a malformed entry is a KeyringError naming its
+        place (never the key material)."""
+        try:
+            return cls(parse_entries(text, "secret keys"))
+        except KeyFileError as error:
+            raise KeyringError(str(error)) from None
 
     @property
     def ids(self) -> frozenset[str]:
@@ -127,24 +102,13 @@ class Keyring:
         ciphertext = AESGCM(self._keys[self._current]).encrypt(
             nonce, plaintext.encode(), self._current.encode()
         )
-        return SealedSecret(key_id=self._current, nonce=_b64(nonce), ciphertext=_b64(ciphertext))
+        return SealedSecret(key_id=self._current, nonce=b64(nonce), ciphertext=b64(ciphertext))
 
     def open(self, sealed: SealedSecret) -> str:
         key = self._keys.get(sealed.key_id)
         if key is None:
             raise KeyringError(f"secret key {sealed.key_id!r} is not configured")
         plaintext = AESGCM(key).decrypt(
-            _unb64(sealed.nonce), _unb64(sealed.ciphertext), sealed.key_id.encode()
+            unb64(sealed.nonce), unb64(sealed.ciphertext), sealed.key_id.encode()
         )
         return plaintext.decode()
-
-
-def ensure_key_file(path: Path) -> str:
-    """The key file's text, created with one fresh key (readable by its owner only) if missing."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        key_id = "k" + secrets.token_hex(4)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(f"{key_id}={_b64(secrets.token_bytes(KEY_BYTES))}\n")
-    return path.read_text(encoding="utf-8")

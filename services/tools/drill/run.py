@@ -34,6 +34,7 @@ from services.apps.accounts import bootstrap_admin
 from services.apps.election_load import load_file
 from services.audit.commands import verify
 from services.common.progressbar import ProgressBar
+from services.serve.settings import Settings
 from services.tools.drill import compare
 from services.tools.drill.directory import DrillDirectory
 from services.tools.drill.lag import TallyWatch
@@ -134,7 +135,8 @@ def _play_and_check(
         if (visible := watch.visible_at(sequence)) is not None
     ]
     with phases.timed("verify"):
-        audit = verify(export=None, data_dir=stage.data_dir, views=None)
+        audit = verify(export=None, data_dir=stage.data_dir, views=None,
+                       signing=Settings.from_env().signing(stage.data_dir))  # fmt: skip
     return _report(drill, record, views, audit, lags) | {"results": results}
 
 
