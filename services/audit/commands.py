@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 
 import projections
+from domain.decoding import DecodeError, decode_json
 from projections.core import view_name
 from schemas import envelope
 from schemas.audit import AuditProblem, AuditReport
@@ -18,6 +19,7 @@ from services.apps.actors import local_operator
 from services.apps.signing import SigningKeys, SigningKeysError
 from services.apps.verifications import Verifications
 from services.audit.checkpoints_check import CheckpointsSeen, check_checkpoints
+from services.audit.proofs import InclusionProof, ProofError, check, prove
 from services.audit.results_check import check_results
 from services.audit.source import file_records, live_records, write_records
 from services.audit.verify import check_log, compare_views, fold_views
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from services.apps.signing import SigningSource
 
 EXIT_PROBLEMS = 1
+EXIT_UNREADABLE = 2
 
 
 def _records(export: Path | None, data_dir: Path) -> list[LogRecord]:
@@ -184,3 +187,75 @@ def _live_views(
         finally:
             store.close()
     return live, positions
+
+
+# Signed checkpoints: the keys, inclusion proofs.
+
+
+def key_command(*, signing: SigningSource, as_json: bool) -> int:
+    """The public keys that verify the checkpoints (never the private ones)."""
+    try:
+        keys = SigningKeys.load(signing, create=False)
+    except SigningKeysError as error:
+        sys.stdout.write(f"no signing keys: {error}\n")
+        return EXIT_PROBLEMS
+    public = dict(keys.public_keys())
+    if as_json:
+        sys.stdout.write(msgspec.json.encode({"signing": keys.current, "keys": public}).decode()
+                         + "\n")  # fmt: skip
+        return 0
+    for key_id, key in public.items():
+        marker = "  (signs)" if key_id == keys.current else ""
+        sys.stdout.write(f"{key_id} ed25519 {key}{marker}\n")
+    return 0
+
+
+def prove_command(seq: int, *, export: Path | None, data_dir: Path, signing: SigningSource,
+                  as_json: bool) -> int:  # fmt: skip
+    try:
+        keys = SigningKeys.load(signing, create=False)
+    except SigningKeysError as error:
+        sys.stdout.write(f"cannot prove: {error}\n")
+        return EXIT_PROBLEMS
+    records = _records(export, data_dir)
+    try:
+        proof = prove(records, seq, stream=StoreSettings.from_env_os().stream,
+                      pseudonym_key=keys.pseudonym_key, public_keys=keys.public_keys())  # fmt: skip
+    except ProofError as error:
+        sys.stdout.write(f"cannot prove: {error}\n")
+        return EXIT_PROBLEMS
+    if as_json:
+        sys.stdout.write(msgspec.json.encode(proof).decode() + "\n")
+        return 0
+    kind = proof.event.headers.get(envelope.EVENT_TYPE, "?")
+    sys.stdout.write(
+        f"event {seq} ({kind}) is leaf {proof.index} of {proof.size} under the checkpoint at "
+        f"sequence {proof.checkpoint_seq} (head {proof.checkpoint.head}, key "
+        f"{proof.checkpoint.key_id}), by a path of {len(proof.path)} hashes; --json prints the "
+        "proof for tally audit check-proof\n"
+    )
+    return 0
+
+
+def check_proof_command(path: Path, *, signing: SigningSource) -> int:
+    """Exit 0 the proof holds, 1 it does not (every reason said), 2 it cannot be read."""
+    try:
+        proof = decode_json(path.read_bytes(), InclusionProof)
+    except OSError as error:
+        sys.stdout.write(f"cannot read {path}: {error.strerror}\n")
+        return EXIT_UNREADABLE
+    except DecodeError as error:
+        sys.stdout.write(f"{path} is not an inclusion proof:\n")
+        sys.stdout.write("".join(f"  {p.path} [{p.rule}] {p.message}\n" for p in error.problems))
+        return EXIT_UNREADABLE
+    try:
+        keys, whose = dict(SigningKeys.load(signing, create=False).public_keys()), "this store's"
+    except SigningKeysError:
+        keys, whose = proof.public_keys, "the proof's own (compare them with the published ones)"
+    problems = check(proof, keys)
+    for problem in problems:
+        sys.stdout.write(f"  {problem}\n")
+    verdict = "does not hold" if problems else "holds"
+    sys.stdout.write(f"the proof of event {proof.event.seq} {verdict}, checked with {whose} "
+                     f"keys {', '.join(sorted(keys))}\n")  # fmt: skip
+    return EXIT_PROBLEMS if problems else 0

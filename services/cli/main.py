@@ -402,10 +402,18 @@ def _audit_commands(commands: Any) -> None:
         help="check the hash chains, the log's contiguity and the live views against a rebuild",
     )
     verify.add_argument("--views", type=Path, help="the live view store (default: data dir)")
-    for sub in (replay, verify):
+    key = audit_commands.add_parser("key", help="the public keys that verify the checkpoints")
+    prove = audit_commands.add_parser(
+        "prove", help="an inclusion proof of one event against the latest signed checkpoint"
+    )
+    prove.add_argument("seq", type=int, help="the event's sequence")
+    check_proof = audit_commands.add_parser("check-proof", help="check an inclusion proof")
+    check_proof.add_argument("file", type=Path, help="a proof (tally audit prove SEQ --json)")
+    for sub in (replay, verify, prove):
         sub.add_argument("--export", type=Path, help="an export file instead of the live log")
+    for sub in (replay, verify, prove, key):
         sub.add_argument("--json", action="store_true", help="print JSON")
-    for sub in (export, replay, verify):
+    for sub in (export, replay, verify, key, prove, check_proof):
         _data_dir_argument(sub)
 
 
@@ -555,13 +563,16 @@ def _audit(args: argparse.Namespace) -> int:
         return commands.replay_command(
             until=args.until, export=args.export, data_dir=args.data_dir, as_json=args.json
         )
-    return commands.verify_command(
-        export=args.export,
-        data_dir=args.data_dir,
-        views=args.views,
-        as_json=args.json,
-        signing=args.settings.signing(args.data_dir),
-    )
+    signing = args.settings.signing(args.data_dir)
+    if args.audit_command == "key":
+        return commands.key_command(signing=signing, as_json=args.json)
+    if args.audit_command == "prove":
+        return commands.prove_command(args.seq, export=args.export, data_dir=args.data_dir,
+                                      signing=signing, as_json=args.json)  # fmt: skip
+    if args.audit_command == "check-proof":
+        return commands.check_proof_command(args.file, signing=signing)
+    return commands.verify_command(export=args.export, data_dir=args.data_dir, views=args.views,
+                                   as_json=args.json, signing=signing)  # fmt: skip
 
 
 def _drill(args: argparse.Namespace) -> int:

@@ -6,6 +6,8 @@ log it signed, the last event of an aggregate included, and a forged or foreign 
 from __future__ import annotations
 
 import asyncio
+import json
+import subprocess
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -27,8 +29,11 @@ from services.projector.checkpoints import Checkpointer
 from services.projector.service import events_log
 from services.tools.bench.synthetic import append_protocols
 from tests.natsserver import fresh_stream, session_url
+from tests.processes import TALLY, cli_env
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from schemas.audit import LogRecord
     from schemas.audit_events import CheckpointRecorded
 
@@ -118,3 +123,41 @@ def found_with_keys(records: list[LogRecord], stream: str,
                     keys: SigningKeys) -> list[tuple[int, str]]:  # fmt: skip
     checked = check_checkpoints(records, stream, keys.public_keys(), KEYS.pseudonym_key)
     return [(p.seq, p.message) for p in checked.problems]
+
+
+def test_an_event_is_proved_in_the_signed_log_and_the_proof_checked_by_anyone(
+    tmp_path: Path,
+) -> None:
+    stream = fresh_stream()
+    settings = _settings(stream)
+    _protocols(stream, 1, 10)
+    assert _round(settings) is not None
+    keys = f"k2={b64(bytes(range(32)))},k1={b64(bytes(range(32, 64)))}"
+    env = cli_env(NATS_URL=session_url(), NATS_STREAM=stream, TALLY_SIGNING_KEYS=keys)
+
+    def audit(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*TALLY, "audit", *args, "--data-dir", str(tmp_path)], env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+
+    listed = audit("key")
+    assert 0 == listed.returncode, listed.stderr
+    assert listed.stdout.startswith(f"k2 ed25519 {KEYS.public_keys()['k2']}  (signs)")
+    verified = audit("verify", "--json")
+    report = json.loads(verified.stdout)
+    assert (0, 1, 30) == (verified.returncode, report["checkpoints"], report["covered"])
+    proved = audit("prove", "17", "--json")
+    assert 0 == proved.returncode, proved.stdout + proved.stderr
+    proof = tmp_path / "proof.json"
+    proof.write_text(proved.stdout)
+    checked = audit("check-proof", str(proof))
+    assert 0 == checked.returncode, checked.stdout
+    assert "the proof of event 17 holds" in checked.stdout
+
+    document = json.loads(proved.stdout)
+    document["event"]["payload"] = document["event"]["payload"].replace("1", "7", 1)
+    proof.write_text(json.dumps(document))
+    forged = audit("check-proof", str(proof))
+    assert 1 == forged.returncode
+    assert "not in the tree the checkpoint signs" in forged.stdout
+    later = audit("prove", "31")
+    assert (1, True) == (later.returncode, "signs events 1...30" in later.stdout)
