@@ -16,22 +16,26 @@ from schemas import envelope
 from schemas.audit import AuditProblem, AuditReport
 from schemas.audit_events import CheckpointRecorded
 from services.apps.actors import local_operator
-from services.apps.signing import SigningKeys, SigningKeysError
+from services.apps.signing import SigningKeys, SigningKeysError, SigningSource
 from services.apps.verifications import Verifications
 from services.audit.checkpoints_check import CheckpointsSeen, check_checkpoints
 from services.audit.proofs import InclusionProof, ProofError, check, prove
+from services.audit.public_export import public_lines
 from services.audit.results_check import check_results
 from services.audit.source import file_records, live_records, write_records
 from services.audit.verify import check_log, compare_views, fold_views
+from services.eventstore.connection import connect
+from services.eventstore.jetstream_port import JetStreamPort
 from services.eventstore.settings import StoreSettings
 from services.nats.access import nats_access
+from services.projector.checkpoints import Checkpointer
+from services.projector.service import events_log
 from services.projector.store import ViewStore
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from schemas.audit import LogRecord
-    from services.apps.signing import SigningSource
 
 EXIT_PROBLEMS = 1
 EXIT_UNREADABLE = 2
@@ -44,11 +48,42 @@ def _records(export: Path | None, data_dir: Path) -> list[LogRecord]:
         return live_records(settings)
 
 
-def export_command(path: Path, *, data_dir: Path) -> int:
+def export_command(path: Path, *, data_dir: Path, public: bool = False,
+                   signing: SigningSource | None = None) -> int:  # fmt: skip
+    if public:
+        return _public_export(path, data_dir, signing or SigningSource(data_dir=data_dir))
     records = _records(None, data_dir)
     write_records(path, records)
     sys.stdout.write(f"{path}: {len(records)} events\n")
     return 0
+
+
+def _public_export(path: Path, data_dir: Path, signing: SigningSource) -> int:
+    """The public export (``services.audit.public_export``), ending with a fresh checkpoint."""
+    try:
+        keys = SigningKeys.load(signing, create=False)
+    except SigningKeysError as error:
+        sys.stdout.write(f"cannot export: {error}\n")
+        return EXIT_PROBLEMS
+    with nats_access(data_dir) as settings:
+        asyncio.run(_fresh_checkpoint(settings, keys))
+        records = live_records(settings)
+    with path.open("wb") as out:
+        out.writelines(public_lines(records, stream=settings.stream,
+                                    public_keys=keys.public_keys(),
+                                    pseudonym_key=keys.pseudonym_key))  # fmt: skip
+    sys.stdout.write(f"{path}: {len(records)} events, public\n")
+    return 0
+
+
+async def _fresh_checkpoint(settings: StoreSettings, keys: SigningKeys) -> None:
+    nc = await connect(settings, name="tally-audit-export")
+    try:
+        port = JetStreamPort(events_log(nc, settings))
+        await Checkpointer(nc, port, stream=settings.stream, keys=keys,
+                           timeout_s=settings.request_timeout_s).once()  # fmt: skip
+    finally:
+        await nc.drain()
 
 
 def replay_command(*, until: str | None, export: Path | None, data_dir: Path, as_json: bool) -> int:

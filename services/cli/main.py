@@ -393,6 +393,10 @@ def _audit_commands(commands: Any) -> None:
     audit_commands = audit.add_subparsers(dest="audit_command", required=True, metavar="AUDIT")
     export = audit_commands.add_parser("export", help="write the whole log as JSON lines")
     export.add_argument("file", type=Path)
+    export.add_argument("--public", action="store_true",
+                        help="the public export: no personal data, leaf hashes, checkpoints, "
+                        "keys; ends with a fresh checkpoint (tools/verify_export.py checks "
+                        "it)")  # fmt: skip
     replay = audit_commands.add_parser(
         "replay", help="rebuild the views in memory and print the tallies as of a point"
     )
@@ -558,7 +562,8 @@ def _audit(args: argparse.Namespace) -> int:
     from services.audit import commands
 
     if args.audit_command == "export":
-        return commands.export_command(args.file, data_dir=args.data_dir)
+        return commands.export_command(args.file, data_dir=args.data_dir, public=args.public,
+                                       signing=args.settings.signing(args.data_dir))  # fmt: skip
     if args.audit_command == "replay":
         return commands.replay_command(
             until=args.until, export=args.export, data_dir=args.data_dir, as_json=args.json
