@@ -35,3 +35,6 @@ class AuditReport(msgspec.Struct, frozen=True, kw_only=True):
     """Signed checkpoints checked (``services.audit.checkpoints_check``)."""
     covered: int = 0
     """The last position a valid checkpoint signs: events after it are signed by none yet."""
+    head: str = ""
+    """Its tree head (hex): published with ``covered`` as ``covered:head``, anyone checks a
+    public export against it (``tools/verify_export.py --head``)."""

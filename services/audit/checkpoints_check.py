@@ -32,6 +32,8 @@ class CheckpointsSeen(msgspec.Struct, frozen=True, kw_only=True):
     checkpoints: int
     covered: int
     """The last position a valid checkpoint signs (events after it are not covered yet)."""
+    head: str = ""
+    """That checkpoint's tree head, hex: what to publish for ``verify_export.py --head``."""
 
 
 def check_checkpoints(records: Iterable[LogRecord], stream: str, public_keys: Mapping[str, str],
@@ -41,7 +43,7 @@ def check_checkpoints(records: Iterable[LogRecord], stream: str, public_keys: Ma
     frontier: merkle.Frontier = ()
     problems: list[AuditProblem] = []
     previous = (0, EMPTY_HEAD)
-    count, covered = 0, 0
+    count, covered, head = 0, 0, ""
     for record in records:
         if record.headers.get(envelope.EVENT_TYPE) == CheckpointRecorded.TAG:
             count += 1
@@ -50,10 +52,12 @@ def check_checkpoints(records: Iterable[LogRecord], stream: str, public_keys: Ma
             checkpoint = _decoded(record)
             if checkpoint is not None:
                 previous = (checkpoint.position, checkpoint.head)
-                covered = checkpoint.position if not found else covered
+                if not found:
+                    covered, head = checkpoint.position, checkpoint.head
         frontier = merkle.extend(frontier, record_leaf(record, pseudonym_key))
         heads.append(merkle.frontier_root(frontier))
-    return CheckpointsSeen(problems=tuple(problems), checkpoints=count, covered=covered)
+    return CheckpointsSeen(problems=tuple(problems), checkpoints=count, covered=covered,
+                           head=head)  # fmt: skip
 
 
 def _decoded(record: LogRecord) -> CheckpointRecorded | None:

@@ -166,6 +166,7 @@ def _verify(records: list[LogRecord], data_dir: Path, views: Path | None,
         results_recomputed=recomputed,
         checkpoints=checked.checkpoints,
         covered=checked.covered,
+        head=checked.head,
     )
 
 
@@ -199,7 +200,7 @@ def verify_command(
             f"{report.events} events, {report.aggregates} aggregates, "
             f"views {dict(report.views_compared)}, results recomputed "
             f"{report.results_recomputed}, checkpoints {report.checkpoints} (signed up to "
-            f"{report.covered}): {verdict}\n"
+            f"{report.covered}, head {report.covered}:{report.head or '-'}): {verdict}\n"
         )
         _write_problems(report.problems)
     return EXIT_PROBLEMS if problems else 0

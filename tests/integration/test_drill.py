@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from projections import alerts
 from services.tools.drill.pkw_import import import_pkw
+from tests.integration.test_public_export import VERIFIER
 from tests.natsserver import fresh_stream, session_url
 from tests.processes import TALLY, cli_env, pid_alive
 
@@ -125,10 +127,12 @@ def test_a_generated_national_sample_drills_clean_and_every_plant_is_caught(
     summary = json.loads(made.stdout)
     assert summary["night"]["expect"] >= len(set(alerts.KINDS))
     report_file = tmp_path / "report.json"
-    done = _drill(tmp_path, drill, "--report", str(report_file),
-                  NATS_URL=session_url(), NATS_STREAM=fresh_stream())  # fmt: skip
+    night_env = {"NATS_URL": session_url(), "NATS_STREAM": fresh_stream(),
+                 "TALLY_SIGNING_KEYS": SIGNING_KEYS}  # fmt: skip
+    done = _drill(tmp_path, drill, "--report", str(report_file), **night_env)
     assert 0 == done.returncode, done.stdout + done.stderr[-3000:]
     report = json.loads(report_file.read_text())
+    _public_export_recomputes_the_views(tmp_path, night_env)
     assert KEYS == set(report)
     submissions = report["submissions"]
     assert submissions["accepted"] == submissions["protocols"]
@@ -155,6 +159,38 @@ def test_a_generated_national_sample_drills_clean_and_every_plant_is_caught(
     failed = _drill(tmp_path, drill, NATS_URL=session_url(), NATS_STREAM=fresh_stream())
     assert 1 == failed.returncode, failed.stdout + failed.stderr[-3000:]
     assert "planted-not-alerted" in failed.stdout + failed.stderr
+
+
+SIGNING_KEYS = "k1=" + "A" * 43
+
+
+def _public_export_recomputes_the_views(folder: Path, night_env: dict[str, str]) -> None:
+    """The drilled night's public export verifies with the standalone verifier, and the gmina
+    tallies it recomputes equal the views (as the project's own folds rebuild them from the
+    log, which the drill checked against the live views)."""
+    export = folder / "public.jsonl"
+
+    def tally(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*TALLY, "audit", *args, "--data-dir", str(folder / "audit")],
+                              env=cli_env(**night_env), capture_output=True, text=True,
+                              timeout=300, check=False)  # fmt: skip
+
+    exported = tally("export", "--public", str(export))
+    assert 0 == exported.returncode, exported.stdout + exported.stderr[-3000:]
+    checked = subprocess.run([sys.executable, str(VERIFIER), str(export), "--json"],
+                             capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    assert 0 == checked.returncode, checked.stdout[-3000:]
+    verified = json.loads(checked.stdout)
+    replayed = json.loads(tally("replay", "--json").stdout)
+    views = [row for row in replayed["tallies"]
+             if row["level"] == "gmina" and row["precincts"] > 0]  # fmt: skip
+    assert len(views) > 100
+
+    def canonical(rows: list[dict[str, object]]) -> list[str]:
+        return sorted(json.dumps(row, sort_keys=True) for row in rows)
+
+    assert canonical(views) == canonical(verified["tallies"])
+    assert len(verified["results"]) > 0
 
 
 RUNOFF = sorted(
