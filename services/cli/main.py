@@ -378,6 +378,15 @@ def _bench_commands(commands: Any) -> None:
     )
     bench_paper.add_argument("--json", action="store_true", help="print one JSON document")
     bench_paper.add_argument("--precincts", type=int, default=850, help="precincts (850)")
+    bench_faults = bench_commands.add_parser(
+        "faults", help="a 3-node cluster with scaled services under faults: lost, duplicated, gaps"
+    )
+    bench_faults.add_argument("--json", action="store_true", help="print one JSON document")
+    bench_faults.add_argument("--rate", type=float, default=50.0, help="submissions/s (50)")
+    bench_faults.add_argument("--down", type=float, default=5.0,
+                              help="seconds a killed node or service stays down (5)")  # fmt: skip
+    bench_faults.add_argument("--fault", action="append", dest="faults",
+                              help="only this fault (repeatable), as in the table")  # fmt: skip
     bench_views = bench_commands.add_parser(
         "views", help="view rebuilds against a raw ordered replay of the same events"
     )
@@ -694,6 +703,13 @@ def _bench_paper(args: argparse.Namespace) -> int:
     return run_paper_benchmark(as_json=args.json, precincts=args.precincts)
 
 
+def _bench_faults(args: argparse.Namespace) -> int:
+    from services.tools.bench.faults import run_faults_benchmark
+
+    return run_faults_benchmark(as_json=args.json, rate=args.rate, down_s=args.down,
+                                faults=tuple(args.faults) if args.faults else None)  # fmt: skip
+
+
 def _bench_views(args: argparse.Namespace) -> int:
     from services.tools.bench.views import run_views_benchmark
 
@@ -709,7 +725,7 @@ def _bench_store(args: argparse.Namespace) -> int:
 
 _BENCHES: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: _bench_suite, "pages": _bench_pages, "board": _bench_board, "public": _bench_public,
-    "paper": _bench_paper, "views": _bench_views, "store": _bench_store,
+    "paper": _bench_paper, "faults": _bench_faults, "views": _bench_views, "store": _bench_store,
 }  # fmt: skip
 
 

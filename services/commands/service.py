@@ -283,7 +283,8 @@ def _broker(
         options["security"] = SASLPlaintext(options.pop("user"), options.pop("password"))
     # No dependency injection (apply_types): a handler takes the raw message and nothing else,
     # and FastStream's per-message argument resolution would cost more than the command itself.
-    broker = NatsBroker(url, logger=None, name="tally-commands", max_reconnect_attempts=-1,
+    servers = [server.strip() for server in url.split(",") if server.strip()]  # a cluster's nodes
+    broker = NatsBroker(servers, logger=None, name="tally-commands", max_reconnect_attempts=-1,
                         apply_types=False, **options)  # fmt: skip
     for service, responder in ((Service.COMMANDS, answer), (Service.ACCOUNTS, auth)):
         for subject, endpoint in subjects_of(service).items():

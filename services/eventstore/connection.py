@@ -28,7 +28,8 @@ async def connect(settings: StoreSettings, name: str) -> Client:
     """A connection that rides out server restarts: once connected, it reconnects with no limit.
 
     The first connection is bounded (10 s): a wrong URL or a server that is not there is reported,
-    not waited for in silence.
+    not waited for in silence. ``NATS_URL`` may name several servers, comma-separated (the
+    nodes of a cluster): any of them will do, and the client learns the others from the server.
     """
 
     async def on_error(error: Exception) -> None:
@@ -46,7 +47,7 @@ async def connect(settings: StoreSettings, name: str) -> Client:
         log.info("eventstore.reconnected", url=settings.url)
 
     options: dict[str, Any] = {
-        "servers": [settings.url],
+        "servers": [url.strip() for url in settings.url.split(",") if url.strip()],
         "name": name,
         "allow_reconnect": True,
         "max_reconnect_attempts": -1,

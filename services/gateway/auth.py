@@ -16,12 +16,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Final
 
 import msgspec
+import nats.errors
 from litestar.exceptions import HTTPException
 
 from domain.authorization import Actor, needs_step_up, refusal
 from domain.clock import SystemClock
 from schemas import subjects
 from schemas.accounts import AccessDenied, Permission, Role
+from services.eventstore.jsapi import ApiError
 from services.gateway.clients import client_address
 
 if TYPE_CHECKING:
@@ -57,7 +59,12 @@ async def authorize(connection: ASGIConnection, handler: BaseRouteHandler) -> No
     bus: CommandBus = connection.app.state.bus
     token = bearer_token(connection.headers.get("authorization", ""))
     now = CLOCK.now()
-    session = await bus.sessions.get(token, now) if token and bus.sessions else None
+    try:
+        session = await bus.sessions.get(token, now) if token and bus.sessions else None
+    except (TimeoutError, nats.errors.Error, ApiError) as error:
+        # The sessions' bucket did not answer (a cluster electing a leader): try again, not 500.
+        unreadable = f"the sessions cannot be read now: {error!r}; retry"
+        raise AuthError(503, "gateway.unavailable", unreadable) from error
     if session is None:
         raise AuthError(401, "auth.unauthenticated", "log in: send Authorization: Bearer <token>")
     actor = Actor(login=session.login, role=Role(session.role), gmina=session.gmina,

@@ -66,7 +66,9 @@ class CommandBus:
             raise ServiceUnavailableError("the gateway is not connected to NATS")
         try:
             reply = await self._nc.request(subject, body, headers=headers, timeout=self.timeout_s)
-        except (nats.errors.TimeoutError, nats.errors.NoRespondersError) as error:
+        except (TimeoutError, nats.errors.Error) as error:
+            # No answer in time, nobody listening, or the connection between servers of a
+            # cluster (nats-py raises the builtin TimeoutError too): the client retries.
             raise ServiceUnavailableError(f"no answer on {subject}: {error!r}") from error
         answered = reply.headers or {}
         retry = answered.get(subjects.RETRY_AFTER, "0")
