@@ -102,3 +102,18 @@ def test_bench_paper_prints_a_citys_templates_against_one_precincts() -> None:
     assert 0 < report["gather_s"] <= report["total_s"]
     assert 2 == report["baseline"]["documents"]
     assert report["ratio"] > 0
+
+
+def test_bench_faults_keeps_every_acknowledged_submission_through_a_killed_service() -> None:
+    """The cluster rehearsal, one fault: a command service killed at a fixed pace."""
+    done = subprocess.run([*TALLY, "bench", "faults", "--json", "--rate", "20", "--down", "2",
+                           "--fault", "commands-1 killed"], env=cli_env(), capture_output=True,
+                          text=True, timeout=600, check=False)  # fmt: skip
+    assert 0 == done.returncode, done.stdout[-3000:] + done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    ((fault),) = report["faults"]
+    assert ("commands-1 killed", 0, 0) == (fault["fault"], fault["lost"], fault["duplicated"])
+    assert fault["acknowledged"] > 0
+    assert 0 < fault["longest_gap_s"] < 15
+    assert report["acknowledged"] == report["sent"]
+    assert report["views_equal_rebuild"], report["audit_problems"]

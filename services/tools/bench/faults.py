@@ -81,7 +81,8 @@ REQUEST_TIMEOUT_S: Final = 10.0
 SIGNING: Final = f"k1={b64(secrets.token_bytes(32))}"
 
 
-Drill = tuple[str, "Callable[[], Awaitable[None]]"]
+Drill = tuple[str, "Callable[[], Awaitable[str]]"]
+"""A fault by name, and what does it: it answers what the victim led (or "")."""
 log = structlog.get_logger("bench")
 
 
@@ -100,6 +101,7 @@ class Phase:
     name: str
     started: float
     ended: float = 0.0
+    note: str = ""
 
 
 @dataclass
@@ -226,25 +228,31 @@ def _tokens(team: Team) -> dict[str, str]:
 
 def _drills(cluster: LocalCluster, services: Services, settings: StoreSettings,
             down_s: float) -> list[Drill]:  # fmt: skip
-    async def node_down(name: str) -> None:
+    async def node_down(name: str) -> str:
+        led = await _led_by(settings, name)
         node = cluster.node(name)
         node.kill()
         await asyncio.sleep(down_s)
         await asyncio.to_thread(node.start)
+        return led
 
-    async def leader_down() -> None:
-        await node_down(await _leader(settings))
+    async def leader_down() -> str:
+        return await node_down(await _leader(settings))
 
-    async def leader_paused() -> None:
-        node = cluster.node(await _leader(settings))
+    async def leader_paused() -> str:
+        name = await _leader(settings)
+        led = await _led_by(settings, name)
+        node = cluster.node(name)
         node.signal(signal.SIGSTOP)
         await asyncio.sleep(PAUSE_S)
         node.signal(signal.SIGCONT)
+        return led
 
-    async def service_down(name: str) -> None:
+    async def service_down(name: str) -> str:
         services.kill(name)
         await asyncio.sleep(down_s)
         await asyncio.to_thread(services.start, name)
+        return ""
 
     found: list[Drill] = [
         (f"node {n.name} killed", functools.partial(node_down, n.name)) for n in cluster.nodes
@@ -257,20 +265,38 @@ def _drills(cluster: LocalCluster, services: Services, settings: StoreSettings,
     return found  # fmt: skip
 
 
-async def _leader(settings: StoreSettings) -> str:
+async def _leaders(settings: StoreSettings) -> dict[str, str]:
+    """The leader of each stream the commands wait on (the events, the sessions' bucket, the
+    idempotency tracking), by stream."""
+    layout = settings.layout
+    streams = {"events": settings.stream, "sessions": f"KV_{layout.sessions_bucket}",
+               "tracking": f"KV_{layout.tracking_bucket}"}  # fmt: skip
     nc = await connect(settings, name="tally-bench-faults")
+    found: dict[str, str] = {}
     try:
         for _ in range(100):
-            with contextlib.suppress(Exception):
-                info = await jsapi.api_request(nc, f"$JS.API.STREAM.INFO.{settings.stream}", {},
-                                               settings.request_timeout_s)  # fmt: skip
-                leader = info.get("cluster", {}).get("leader")
-                if leader:
-                    return str(leader)
+            for what, stream in streams.items():
+                with contextlib.suppress(Exception):
+                    info = await jsapi.api_request(nc, f"$JS.API.STREAM.INFO.{stream}", {},
+                                                   settings.request_timeout_s)  # fmt: skip
+                    leader = info.get("cluster", {}).get("leader")
+                    if leader:
+                        found[what] = str(leader)
+            if "events" in found:
+                return found
             await asyncio.sleep(0.2)
     finally:
         await nc.drain()
-    raise RuntimeError("the stream has no leader")
+    raise RuntimeError("the events stream has no leader")
+
+
+async def _leader(settings: StoreSettings) -> str:
+    return (await _leaders(settings))["events"]
+
+
+async def _led_by(settings: StoreSettings, node: str) -> str:
+    led = [what for what, leader in (await _leaders(settings)).items() if leader == node]
+    return f"led {', '.join(led)}" if led else "led nothing"
 
 
 async def _night(load: Load, chosen: ElectionDefinition, rate: float,
@@ -286,7 +312,7 @@ async def _night(load: Load, chosen: ElectionDefinition, rate: float,
         for name, fault in drills:
             await asyncio.sleep(STEADY_S)
             phase = Phase(name=name, started=time.monotonic())
-            await fault()
+            phase.note = await fault()
             await asyncio.sleep(RECOVER_S)
             phase.ended = time.monotonic()
             phases.append(phase)
@@ -375,6 +401,7 @@ def _report(load: Load, phases: list[Phase], records: list[Any], audit: Any,
             "duplicated": sum(stored(s) > 1 or by_request.get(s.idempotency_key, 0) > 1
                               for s in during),
             "longest_gap_s": round(_longest_gap(acks, phase), 2),
+            "note": phase.note,
             "retried": sum(s.attempts > 1 for s in load.sent
                            if phase.started <= s.first_sent <= phase.ended),
         })  # fmt: skip
@@ -407,10 +434,12 @@ def _table(report: dict[str, Any]) -> str:
             f"{report['acknowledged']} acknowledged, {report['lost']} lost, "
             f"{report['duplicated']} duplicated; views equal a clean rebuild: "
             f"{report['views_equal_rebuild']}")  # fmt: skip
-    columns = f"{'fault':<28} {'acked':>6} {'lost':>5} {'dup':>4} {'gap s':>6} {'retried':>8}"
+    columns = (f"{'fault':<28} {'acked':>6} {'lost':>5} {'dup':>4} {'gap s':>6} {'retried':>8}"
+               "  the victim")  # fmt: skip
     lines = [head, columns]
     lines += [f"{r['fault']:<28} {r['acknowledged']:>6} {r['lost']:>5} {r['duplicated']:>4} "
-              f"{r['longest_gap_s']:>6} {r['retried']:>8}" for r in report["faults"]]  # fmt: skip
+              f"{r['longest_gap_s']:>6} {r['retried']:>8}  {r['note']}"
+              for r in report["faults"]]  # fmt: skip
     lines += [f"  {problem}" for problem in report["audit_problems"]]
     lines += [f"  refused: {r}" for r in report["refused"]]
     return "\n".join(lines) + "\n"
