@@ -39,6 +39,7 @@ from services.paper.gmina import NothingToPrintError, gmina_templates
 from services.paper.render import protocols_pdf, results_pdf, slips_pdf
 from services.paper.slips import awaiting_slips, slips_paper
 from services.serve.local_desks import local_desks
+from services.serve.process import HTTP_FILE
 
 if TYPE_CHECKING:
     import argparse
@@ -52,8 +53,6 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 log = structlog.get_logger("print")
 EXIT_REFUSED = 1
-HTTP_FILE = "gateway.json"
-"""Where ``tally serve`` records its gateway's port (the slips' address without a public one)."""
 
 
 class RefusedError(Exception):

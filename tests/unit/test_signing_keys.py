@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import msgspec
 import pytest
 
 from domain.checkpoint import EMPTY_HEAD, signature_holds, signed_message
@@ -24,8 +25,7 @@ def _signed(keys: SigningKeys) -> CheckpointRecorded:
                                   previous_head=EMPTY_HEAD, key_id="", signature="",
                                   frontier=())  # fmt: skip
     key_id, signature = keys.sign(signed_message("TALLY", unsigned))
-    return CheckpointRecorded(**{**{f: getattr(unsigned, f) for f in unsigned.__struct_fields__},
-                                 "key_id": key_id, "signature": signature})  # fmt: skip
+    return msgspec.structs.replace(unsigned, key_id=key_id, signature=signature)
 
 
 def test_a_rotation_keeps_old_checkpoints_valid_and_pseudonyms_unchanged() -> None:
